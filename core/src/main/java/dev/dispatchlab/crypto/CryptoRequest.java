@@ -1,0 +1,183 @@
+package dev.dispatchlab.crypto;
+
+import dev.dispatchlab.packet.PacketBuffer;
+
+/**
+ * One unit of crypto work, like an OCF {@code struct cryptop}: which session, which operation, where
+ * in the packet buffer the regions lie (offsets, never copies), and the continuation to run when it
+ * completes and where to run it.
+ *
+ * <p>ESP layout the regions describe (absolute indices into {@code packet.data()}):
+ * <pre>
+ *  aadStart        ivStart         payloadStart                 icvStart
+ *  |SPI |seq lo |  |IV .......|    |payload, padding, trailer |  |ICV ....|
+ *  \__ 8 bytes _/   ivLength        payloadLength                 icvLength
+ * </pre>
+ * The high half of an extended sequence number is not on the wire; it is {@link #seqHigh()} and
+ * enters the computation as RFC 4303 (appendix A), RFC 4106 and RFC 7634 say when the session has ESN.
+ *
+ * <h2>After OPEN succeeds</h2>
+ * {@code packet.data()} holds the plaintext at {@code [payloadStart, payloadStart+payloadLength)}.
+ * If the transform decrypted out of place ({@link #swapped()} true), the bytes before
+ * {@code payloadStart} in {@code packet.data()} are undefined and the original packet is in
+ * {@code packet.spare()}. On any failure no plaintext is released and {@code packet.data()} is untouched.
+ *
+ * <h2>After SEAL succeeds</h2>
+ * The payload region is ciphertext (in place) and the ICV is written at {@code icvStart}.
+ *
+ * <h2>Threading and reuse</h2>
+ * A request belongs to its submitter until submitted, to the driver until completed, and to the
+ * continuation after. It is reused: the ESP layer keeps one per packet buffer
+ * ({@link PacketBuffer#attachment}), so steady-state traffic allocates no requests.
+ * {@link #status()} is volatile so a waiter polling it sees the completion.
+ */
+public final class CryptoRequest {
+
+    private CryptoSession session;
+    private CryptoOp op;
+    private PacketBuffer packet;
+    private int aadStart;
+    private int ivStart;
+    private int payloadStart;
+    private int payloadLength;
+    private int icvStart;
+    private int seqHigh;
+    private CryptoCallback callback;
+    private CompletionTarget target = CompletionTarget.INLINE;
+
+    private volatile CryptoStatus status = CryptoStatus.PENDING;
+    private boolean swapped;
+    private long submitNanos;
+    private long completeNanos;
+    private Thread waiter;
+
+    /** Driver-private links and fields (offload ring bookkeeping, deadline). */
+    CryptoRequest nextInBatch;
+    long deadlineNanos;
+
+    /**
+     * Describes the work. Resets the result fields.
+     *
+     * @return this
+     */
+    public CryptoRequest describe(CryptoSession session, CryptoOp op, PacketBuffer packet, int aadStart, int ivStart,
+                                  int payloadStart, int payloadLength, int icvStart, int seqHigh) {
+        this.session = session;
+        this.op = op;
+        this.packet = packet;
+        this.aadStart = aadStart;
+        this.ivStart = ivStart;
+        this.payloadStart = payloadStart;
+        this.payloadLength = payloadLength;
+        this.icvStart = icvStart;
+        this.seqHigh = seqHigh;
+        this.swapped = false;
+        this.submitNanos = 0;
+        this.completeNanos = 0;
+        this.status = CryptoStatus.PENDING;
+        return this;
+    }
+
+    /**
+     * Sets the continuation and the context it must run in.
+     *
+     * @return this
+     */
+    public CryptoRequest then(CryptoCallback callback, CompletionTarget target) {
+        this.callback = callback;
+        this.target = target == null ? CompletionTarget.INLINE : target;
+        return this;
+    }
+
+    public CryptoSession session() {
+        return session;
+    }
+
+    public CryptoOp op() {
+        return op;
+    }
+
+    public PacketBuffer packet() {
+        return packet;
+    }
+
+    public int aadStart() {
+        return aadStart;
+    }
+
+    public int ivStart() {
+        return ivStart;
+    }
+
+    public int payloadStart() {
+        return payloadStart;
+    }
+
+    public int payloadLength() {
+        return payloadLength;
+    }
+
+    public int icvStart() {
+        return icvStart;
+    }
+
+    public int seqHigh() {
+        return seqHigh;
+    }
+
+    public CryptoCallback callback() {
+        return callback;
+    }
+
+    public CompletionTarget target() {
+        return target;
+    }
+
+    public CryptoStatus status() {
+        return status;
+    }
+
+    /** Sets the outcome. Drivers and transforms only. */
+    public void status(CryptoStatus s) {
+        this.status = s;
+    }
+
+    /** @return true if OPEN decrypted out of place and swapped the packet's arrays; see the class note */
+    public boolean swapped() {
+        return swapped;
+    }
+
+    void swapped(boolean s) {
+        this.swapped = s;
+    }
+
+    public long submitNanos() {
+        return submitNanos;
+    }
+
+    public void submitNanos(long t) {
+        this.submitNanos = t;
+    }
+
+    public long completeNanos() {
+        return completeNanos;
+    }
+
+    public void completeNanos(long t) {
+        this.completeNanos = t;
+    }
+
+    /** The thread parked in a wait for this request (virtual-thread completions), or null. */
+    public Thread waiter() {
+        return waiter;
+    }
+
+    public void waiter(Thread t) {
+        this.waiter = t;
+    }
+
+    @Override
+    public String toString() {
+        return "CryptoRequest{" + op + ", status=" + status + ", payload=" + payloadStart + "+" + payloadLength + '}';
+    }
+}
