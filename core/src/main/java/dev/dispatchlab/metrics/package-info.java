@@ -1,0 +1,28 @@
+/**
+ * What each dispatch design costs, counted the same way for every model (DESIGN.md, "How things
+ * are measured").
+ *
+ * <h2>Vocabulary</h2>
+ * {@link dev.dispatchlab.metrics.Counter} names the events (offered, delivered, handoffs, wakeups,
+ * interrupts, softint schedules and runs, continuation deferrals, empty polls, ...) and
+ * {@link dev.dispatchlab.metrics.DropReason} names every way a packet can be dropped, each with a
+ * stable label. Every execution context owns a single-writer
+ * {@link dev.dispatchlab.metrics.CounterBlock}; totals are summed after the run.
+ *
+ * <h2>Accounting</h2>
+ * {@link dev.dispatchlab.metrics.Accounting} checks, at the end of every run, that offered packets
+ * equal delivered + IKE + absorbed fragments + drops, with nothing in flight. A run that fails it is
+ * an error, never a result.
+ *
+ * <h2>Time and latency</h2>
+ * {@link dev.dispatchlab.metrics.Clock} is injected everywhere time is read, so tests and the
+ * simulator drive time themselves. {@link dev.dispatchlab.metrics.LatencyRecorder} records
+ * arrival-to-user latency in an HdrHistogram and says how coordinated omission is handled.
+ *
+ * <h2>The operating system's own counts</h2>
+ * Context switches (voluntary and involuntary) and CPU time per thread come from
+ * {@code /proc/self/task/*}, read at the start and end of the measured interval and grouped by
+ * {@link dev.dispatchlab.metrics.ThreadRole}: host threads are the result, device threads are
+ * reported apart, other (JVM) threads are shown for completeness.
+ */
+package dev.dispatchlab.metrics;
