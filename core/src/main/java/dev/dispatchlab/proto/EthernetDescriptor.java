@@ -95,7 +95,7 @@ public final class EthernetDescriptor {
         return Bytes.u16(b, tag + TAG_TCI) & 0x0FFF;
     }
 
-    /** Writes an untagged header at {@code at}; @return the index after it */
+    /** Writes an untagged header at {@code at}, and returns the index after it */
     public static int write(byte[] b, int at, long destination, long source, int etherType) {
         putMac(b, at + DESTINATION, destination);
         putMac(b, at + SOURCE, source);
@@ -105,7 +105,7 @@ public final class EthernetDescriptor {
 
     /**
      * Writes a header with one VLAN tag: {@code tpid} (one of the {@code TYPE_VLAN/QINQ} values) and
-     * {@code tci} (PCP, DEI, VLAN ID) before {@code etherType}; @return the index after it
+     * {@code tci} (PCP, DEI, VLAN ID) before {@code etherType}, and returns the index after it
      */
     public static int writeTagged(byte[] b, int at, long destination, long source, int tpid, int tci, int etherType) {
         putMac(b, at + DESTINATION, destination);
@@ -116,14 +116,14 @@ public final class EthernetDescriptor {
         return at + HEADER_LENGTH + TAG_LENGTH;
     }
 
-    /** Prepends an untagged header to the packet (send side); @return its index. Throws without headroom. */
+    /** Prepends an untagged header to the packet (send side) and returns its index. Throws without headroom. */
     public static int prepend(PacketBuffer p, long destination, long source, int etherType) {
         int at = p.prepend(HEADER_LENGTH);
         write(p.data(), at, destination, source, etherType);
         return at;
     }
 
-    /** Prepends a header with one VLAN tag (send side); @return its index. Throws without headroom. */
+    /** Prepends a header with one VLAN tag (send side) and returns its index. Throws without headroom. */
     public static int prependTagged(PacketBuffer p, long destination, long source, int tpid, int tci, int etherType) {
         int at = p.prepend(HEADER_LENGTH + TAG_LENGTH);
         writeTagged(p.data(), at, destination, source, tpid, tci, etherType);

@@ -137,7 +137,7 @@ public final class Ipv6Descriptor {
         return (Bytes.u8(b, ext + EXT_LENGTH) + 1) << 3;
     }
 
-    /** Writes the 40-byte header at {@code at}; @return the index after it */
+    /** Writes the 40-byte header at {@code at}, and returns the index after it */
     public static int write(byte[] b, int at, int trafficClass, int flowLabel, int payloadLength, int nextHeader,
                             int hopLimit, long sourceHi, long sourceLo, long destinationHi, long destinationLo) {
         Bytes.put32(b, at + VERSION_CLASS_FLOW, 6 << 28 | (trafficClass & 0xFF) << 20 | (flowLabel & 0xF_FFFF));

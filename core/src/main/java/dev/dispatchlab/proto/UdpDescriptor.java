@@ -64,7 +64,7 @@ public final class UdpDescriptor {
         return Bytes.u16(b, udp + CHECKSUM);
     }
 
-    /** Writes the header with the checksum given (0 for none); @return the index after it */
+    /** Writes the header with the checksum given (0 for none), and returns the index after it */
     public static int write(byte[] b, int at, int sourcePort, int destinationPort, int length, int checksum) {
         Bytes.put16(b, at + SOURCE_PORT, sourcePort);
         Bytes.put16(b, at + DESTINATION_PORT, destinationPort);
