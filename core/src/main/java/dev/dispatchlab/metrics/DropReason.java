@@ -32,6 +32,8 @@ public enum DropReason {
     ETHER_UNSUPPORTED("ether unsupported", Stage.LINK, "the EtherType is neither IPv4, IPv6 nor 802.1Q, or tags are nested too deep"),
     /** A capture link type the path cannot decode. */
     LINK_UNSUPPORTED("link unsupported", Stage.LINK, "the capture's link type or cooked header cannot be decoded"),
+    /** Shorter than a Linux cooked (SLL, SLL2) or BSD loopback header. */
+    LINK_TRUNCATED("link truncated", Stage.LINK, "the frame is shorter than its cooked or loopback link header"),
 
     // ---- IPv4 / IPv6 (ip_input) ---------------------------------------------------------------
     /** Shorter than the IP header, or than the header length it declares. */
@@ -52,6 +54,8 @@ public enum DropReason {
     IP_UNSUPPORTED_PROTOCOL("ip unsupported protocol", Stage.IP, "the upper-layer protocol is not handled on this path"),
     /** Time to live / hop limit expired on a packet that would be forwarded (gateway). */
     IP_TTL_EXPIRED("ip ttl expired", Stage.IP, "the time to live ran out"),
+    /** An IPv6 jumbogram (payload length 0 with a Jumbo Payload option, RFC 2675): not supported. */
+    IP_JUMBOGRAM("ip jumbogram", Stage.IP, "an IPv6 jumbogram, which the path does not support"),
 
     // ---- IPv4 reassembly ----------------------------------------------------------------------
     /** The datagram was not complete within the reassembly timeout; its fragments are dropped. */
@@ -68,6 +72,10 @@ public enum DropReason {
     FRAGMENT_INCOMPLETE("fragment incomplete", Stage.REASSEMBLY, "the run ended before the datagram was complete"),
     /** A duplicate of a fragment already held (same offset and length). */
     FRAGMENT_DUPLICATE("fragment duplicate", Stage.REASSEMBLY, "an exact duplicate of a fragment already held"),
+    /** The datagram arrived in more fragments than the per-datagram limit. */
+    FRAGMENT_TOO_MANY("fragment too many", Stage.REASSEMBLY, "the datagram has more fragments than the per-datagram limit"),
+    /** An IPv6 fragment (other than an atomic fragment): IPv6 reassembly is not implemented. */
+    FRAGMENT_IPV6("fragment ipv6", Stage.REASSEMBLY, "an IPv6 fragment, which the path does not reassemble"),
 
     // ---- UDP (udp_input, NAT-T) ---------------------------------------------------------------
     /** Shorter than a UDP header, or than the UDP length field. */

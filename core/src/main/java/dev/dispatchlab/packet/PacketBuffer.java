@@ -63,6 +63,8 @@ public final class PacketBuffer {
     private int flowHash;
     private int queue;
     private int networkOffset;
+    private int transportOffset;
+    private int transportProtocol;
     private int linkType;
     /** ESP: the security association the packet is being processed under (opaque to this package). */
     public Object sa;
@@ -99,6 +101,8 @@ public final class PacketBuffer {
         flowHash = 0;
         queue = 0;
         networkOffset = -1;
+        transportOffset = -1;
+        transportProtocol = -1;
         linkType = 0;
         sa = null;
         seq = 0;
@@ -268,6 +272,27 @@ public final class PacketBuffer {
 
     public void networkOffset(int at) {
         this.networkOffset = at;
+    }
+
+    /**
+     * @return absolute index of the upper-layer header the IP layer found (after IPv4 options or the
+     *         IPv6 extension-header chain), or -1 before IP validation
+     */
+    public int transportOffset() {
+        return transportOffset;
+    }
+
+    public void transportOffset(int at) {
+        this.transportOffset = at;
+    }
+
+    /** @return the upper-layer protocol number at {@link #transportOffset()} (17 UDP, 50 ESP, ...), or -1 before IP validation */
+    public int transportProtocol() {
+        return transportProtocol;
+    }
+
+    public void transportProtocol(int protocol) {
+        this.transportProtocol = protocol;
     }
 
     /** @return the link type the packet arrived with (pcap LINKTYPE_* numbering; see {@code proto.LinkType}) */
