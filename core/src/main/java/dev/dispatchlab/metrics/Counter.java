@@ -29,6 +29,8 @@ public enum Counter {
     ESP_ENCRYPTED("esp encrypted"),
     /** Bytes of inner payload delivered to the user. */
     DELIVERED_BYTES("delivered bytes"),
+    /** A delivered packet whose contents were not what the source sent (the run fails if this is not zero). */
+    CONTENT_MISMATCH("content mismatch"),
 
     // ---- dispatch costs ------------------------------------------------------------------------
     /** A packet (or a request for it) moved from one execution context to another. */

@@ -88,6 +88,8 @@ public enum DropReason {
     NATT_KEEPALIVE("natt keepalive", Stage.UDP, "a NAT-T keepalive, consumed"),
     /** No socket bound to the inner destination port (the user-facing demux). */
     NO_SOCKET("no socket", Stage.UDP, "no socket is bound to the destination port"),
+    /** Cleartext UDP on the IPsec path that is neither IKE nor ESP-in-UDP (policy requires ESP). */
+    UNPROTECTED("unprotected", Stage.UDP, "cleartext traffic where the policy requires ESP"),
 
     // ---- ESP (esp_input) -----------------------------------------------------------------------
     /** Shorter than SPI, sequence number, IV and ICV, or the payload is not a whole number of blocks. */

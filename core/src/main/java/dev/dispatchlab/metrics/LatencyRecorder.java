@@ -1,10 +1,13 @@
 package dev.dispatchlab.metrics;
 
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
 
 /**
- * Arrival-to-receipt latency of delivered packets, in an HdrHistogram (3 significant digits, up to
- * 60 s), recorded by the one thread that receives (the user thread).
+ * Arrival-to-receipt latency of delivered packets, recorded into an HdrHistogram (3 significant
+ * digits, 1 ns to 60 s) by the one thread that receives (the user thread), and read by interval
+ * from any thread: the runner takes an interval at the start of the measured interval (and throws
+ * it away: warm-up) and one at its end.
  *
  * <h2>Coordinated omission</h2>
  * The sources are open-loop: the synthetic wire places packets on its own schedule and never waits
@@ -14,48 +17,42 @@ import org.HdrHistogram.Histogram;
  * wire's own lag behind its schedule (its CPU was busy) is not host latency and is reported
  * separately by the source.
  *
- * <p>Threading: single writer (the receiving thread); read the histogram after the writer stopped.
+ * <p>Threading: {@link #recordSince} and {@link #record} from one writer thread; {@link #interval()}
+ * from any thread (HdrHistogram's {@link SingleWriterRecorder} phase flip, wait-free for the writer).
  */
 public final class LatencyRecorder {
 
     private static final long MAX_NANOS = 60_000_000_000L;
 
-    private final Histogram histogram = new Histogram(1, MAX_NANOS, 3);
+    private final SingleWriterRecorder recorder = new SingleWriterRecorder(1, MAX_NANOS, 3);
     private final Clock clock;
-    private long outOfRange;
+    private volatile long outOfRange;
 
     public LatencyRecorder(Clock clock) {
         this.clock = clock;
     }
 
-    /** Records the latency of a packet stamped at {@code arrivalNanos}, ending now. */
+    /** Records the latency of a packet stamped at {@code arrivalNanos}, ending now. Writer only. */
     public void recordSince(long arrivalNanos) {
         record(clock.nanoTime() - arrivalNanos);
     }
 
-    /** Records one latency; values outside [1 ns, 60 s] are clamped and counted. */
+    /** Records one latency; values outside [1 ns, 60 s] are clamped and counted. Writer only. */
     public void record(long nanos) {
-        if (nanos < 1) {
-            nanos = 1;
-            outOfRange++;
-        } else if (nanos > MAX_NANOS) {
-            nanos = MAX_NANOS;
-            outOfRange++;
+        if (nanos < 1 || nanos > MAX_NANOS) {
+            nanos = nanos < 1 ? 1 : MAX_NANOS;
+            outOfRange = outOfRange + 1; // single writer
         }
-        histogram.recordValue(nanos);
+        recorder.recordValue(nanos);
     }
 
-    public Histogram histogram() {
-        return histogram;
+    /** @return what was recorded since the previous call (or since creation); any thread; allocates */
+    public Histogram interval() {
+        return recorder.getIntervalHistogram();
     }
 
     /** @return values that were clamped into range */
     public long outOfRange() {
         return outOfRange;
-    }
-
-    public void reset() {
-        histogram.reset();
-        outOfRange = 0;
     }
 }

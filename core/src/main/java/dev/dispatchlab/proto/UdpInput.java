@@ -32,6 +32,16 @@ public final class UdpInput {
      * </ul>
      */
     public static DropReason validate(PacketBuffer p) {
+        return validate(p, true);
+    }
+
+    /**
+     * {@link #validate(PacketBuffer)}, optionally without the checksum: for an inner datagram that
+     * ESP's integrity check has already authenticated byte for byte, the checksum can detect nothing
+     * more (RFC 3948 section 3.1.2 lets transport-mode receivers skip it for the same reason). Lengths
+     * are always checked.
+     */
+    public static DropReason validate(PacketBuffer p, boolean verifyChecksum) {
         byte[] b = p.data();
         int udp = p.transportOffset();
         int available = p.end() - udp;
@@ -47,7 +57,9 @@ public final class UdpInput {
         }
         int ip = p.networkOffset();
         boolean ipv6 = Ipv4Descriptor.version(b, ip) == 6;
-        if (UdpDescriptor.checksum(b, udp) == 0) {
+        if (!verifyChecksum) {
+            // authenticated by ESP: see above
+        } else if (UdpDescriptor.checksum(b, udp) == 0) {
             if (ipv6) {
                 return DropReason.UDP_BAD_CHECKSUM;
             }
