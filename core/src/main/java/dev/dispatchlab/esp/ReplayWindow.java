@@ -64,8 +64,9 @@ public final class ReplayWindow {
     /**
      * @param size       window size in packets; 0 disables replay protection
      * @param esn        whether sequence numbers are 64-bit (only the low half on the wire)
-     * @param initialTop the right edge when the SA is installed (normally 0; a capture decryptor may
-     *                   start mid-stream with the high half known)
+     * @param initialTop the highest sequence number already received when the SA is installed, which
+     *                   counts as seen (normally 0: none; a capture decryptor may start mid-stream with
+     *                   the ESN high half known)
      */
     public ReplayWindow(int size, boolean esn, long initialTop) {
         if (size < 0 || size > MAX_SIZE) {
@@ -81,6 +82,9 @@ public final class ReplayWindow {
         this.bitmap = new long[words];
         this.wordMask = words - 1;
         this.top = initialTop;
+        if (initialTop != 0) {
+            mark(initialTop);
+        }
     }
 
     public ReplayWindow(int size, boolean esn) {
@@ -104,6 +108,10 @@ public final class ReplayWindow {
     /**
      * Reconstructs the sequence number of a packet and checks it against the window, changing nothing.
      * Any thread; no lock, no allocation.
+     *
+     * <p>With ESN, a low half that falls left of the window is read as a number in the next 2^32 block
+     * (RFC 4303 A2.2): it "may be new", and the integrity check, computed with that high half, rejects
+     * it. So an old replayed packet on an ESN SA is dropped as an integrity failure, not as a replay.
      *
      * @param wireSeq the 32-bit sequence number field, as an unsigned value
      * @return the full sequence number if the packet may be new, or 0 if it is a replay, too old, or

@@ -66,13 +66,23 @@ final class EspHarness implements AutoCloseable {
     byte[] seal(SecurityAssociation sa, byte[] ip, byte[] iv) {
         lastSealed = null;
         PacketBuffer p = packet(ip);
+        long[] before = drops();
         EspOutput.Status s = iv == null ? output.encapsulate(ctx, p, sa)
                 : output.encapsulateWithIv(ctx, p, sa, iv, CompletionTarget.INLINE);
         if (s != EspOutput.Status.SUBMITTED) {
+            lastRefusal = s;
             return null;
+        }
+        if (lastSealed == null) {
+            lastRefusal = null;
+            lastCryptoDrop = changedReason(before);
         }
         return lastSealed;
     }
+
+    /** Why the last {@link #seal} returned null: the refusal, or the crypto drop reason. */
+    EspOutput.Status lastRefusal;
+    DropReason lastCryptoDrop;
 
     /**
      * Runs a wire packet (outer IP header, optional UDP 4500, ESP) through input, as ip_input would
@@ -139,9 +149,9 @@ final class EspHarness implements AutoCloseable {
 
     @Override
     public void close() {
-        assertThat(pool.outstanding()).as("buffers leaked: " + pool.leaked()).isZero();
-        sas.closeAll();
         ctx.close();
+        sas.closeAll();
+        assertThat(pool.outstanding()).as("buffers leaked: " + pool.leaked()).isZero();
     }
 
     // ---- packets and SAs ------------------------------------------------------------------------------
