@@ -224,7 +224,7 @@ final class XfrmStateFormat {
         return out;
     }
 
-    /** Splits on blanks; single or double quotes group (and are removed), as a shell would. */
+    /** Splits on blanks; quotes group (and are removed) and a backslash escapes a character, as a shell would. */
     static void tokenize(String text, int line, List<Tok> out) throws Problem {
         int i = 0;
         int n = text.length();
@@ -237,7 +237,10 @@ final class XfrmStateFormat {
             StringBuilder sb = new StringBuilder();
             while (i < n && !Character.isWhitespace(text.charAt(i))) {
                 char q = text.charAt(i);
-                if (q == '\'' || q == '"') {
+                if (q == '\\' && i + 1 < n) {
+                    sb.append(text.charAt(i + 1));
+                    i += 2;
+                } else if (q == '\'' || q == '"') {
                     int close = text.indexOf(q, i + 1);
                     if (close < 0) {
                         throw new Problem("unterminated " + (q == '\'' ? "single" : "double") + " quote");
