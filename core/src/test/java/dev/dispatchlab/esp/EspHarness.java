@@ -44,6 +44,9 @@ final class EspHarness implements AutoCloseable {
     private byte[] lastAfter;
     private int lastDepth;
     private byte[] lastSealed;
+    /** Why the last {@link #seal} returned null: the refusal, or the crypto drop reason. */
+    EspOutput.Status lastRefusal;
+    DropReason lastCryptoDrop;
     /** Sink for decapsulated packets; tests may replace it (nested ESP). */
     EspInput.Sink inputSink = (c, p) -> {
         lastDelivered = p.toArray();
@@ -80,9 +83,6 @@ final class EspHarness implements AutoCloseable {
         return lastSealed;
     }
 
-    /** Why the last {@link #seal} returned null: the refusal, or the crypto drop reason. */
-    EspOutput.Status lastRefusal;
-    DropReason lastCryptoDrop;
 
     /**
      * Runs a wire packet (outer IP header, optional UDP 4500, ESP) through input, as ip_input would
