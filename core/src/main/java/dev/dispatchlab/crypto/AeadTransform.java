@@ -13,7 +13,8 @@ import java.util.Arrays;
 
 /**
  * AES-GCM (RFC 4106, ICV 8, 12 or 16) and ChaCha20-Poly1305 (RFC 7634) through the JCA, which uses
- * the CPU's AES, carry-less multiply and vector instructions.
+ * the CPU's AES, carry-less multiply and vector instructions. The JCA's GCM refuses tags shorter than
+ * 96 bits, so the 8-octet ICV goes through {@link GcmShortTag}.
  *
  * <p>OPEN decrypts out of place into the packet's spare array and swaps (see {@link CryptoRequest}):
  * the JCA copies overlapping input before an in-place decryption, so out of place is both fewer
@@ -32,6 +33,8 @@ final class AeadTransform extends Transform {
     private final byte[] nonce = new byte[12];
     private final byte[] aad = new byte[12];
     private final boolean gcm;
+    /** GCM with an ICV below the JCA's 96-bit minimum (aes-gcm-8), else null. */
+    private final GcmShortTag shortTag;
 
     AeadTransform(SessionParams p) throws GeneralSecurityException {
         super(p);
@@ -46,6 +49,7 @@ final class AeadTransform extends Transform {
             cipher = Cipher.getInstance("ChaCha20-Poly1305");
             key = new SecretKeySpec(Arrays.copyOf(km, keyLen), "ChaCha20");
         }
+        shortTag = gcm && icvLength < 12 ? new GcmShortTag(key, icvLength) : null;
     }
 
     private AlgorithmParameterSpec spec() {
@@ -59,6 +63,9 @@ final class AeadTransform extends Transform {
         byte[] d = p.data();
         nonce(salt, d, r.ivStart(), nonce);
         int aadLen = espAad(r, aad);
+        if (shortTag != null) {
+            return shortTag.open(r, nonce, aad, aadLen);
+        }
         cipher.init(Cipher.DECRYPT_MODE, key, spec());
         cipher.updateAAD(aad, 0, aadLen);
         try {
@@ -76,6 +83,9 @@ final class AeadTransform extends Transform {
         byte[] d = r.packet().data();
         nonce(salt, d, r.ivStart(), nonce);
         int aadLen = espAad(r, aad);
+        if (shortTag != null) {
+            return shortTag.seal(r, nonce, aad, aadLen);
+        }
         cipher.init(Cipher.ENCRYPT_MODE, key, spec());
         cipher.updateAAD(aad, 0, aadLen);
         cipher.doFinal(d, r.payloadStart(), r.payloadLength(), d, r.payloadStart());

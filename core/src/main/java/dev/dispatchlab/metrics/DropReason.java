@@ -116,6 +116,12 @@ public enum DropReason {
     POLICY("policy", Stage.ESP, "the inner packet does not match the SA's policy"),
     /** IPComp payload that cannot be decompressed (when decompression is on). */
     IPCOMP_BAD("ipcomp bad", Stage.ESP, "an IPComp payload that does not decompress"),
+    /** Outbound: the SA has sent its last sequence number (RFC 4303 3.3.3); it must be rekeyed, never wrapped. */
+    ESP_SEQUENCE_EXHAUSTED("esp sequence exhausted", Stage.ESP, "the outbound SA has used every sequence number and must be rekeyed"),
+    /** Outbound: the buffer lacks the headroom or tailroom for the ESP header, IV, trailer and ICV. */
+    ESP_NO_ROOM("esp no room", Stage.ESP, "too little headroom or tailroom to encapsulate the packet"),
+    /** Outbound: not a well-formed IP packet, too large once encapsulated, or the SA cannot send (no mode, no tunnel endpoints). */
+    ESP_NOT_ENCAPSULABLE("esp not encapsulable", Stage.ESP, "the packet or the SA does not allow encapsulation"),
 
     // ---- crypto framework ----------------------------------------------------------------------
     /** The crypto driver's submission ring was full; the request was refused at once. */
