@@ -85,10 +85,12 @@ final class Libc {
     }
 
     /** A downcall whose first parameter is the errno capture segment. */
+    @SuppressWarnings("restricted") // the package's purpose; the JVM runs with --enable-native-access
     static MethodHandle withErrno(String name, FunctionDescriptor fd) {
         return LINKER.downcallHandle(symbol(name), fd, CAPTURE_ERRNO);
     }
 
+    @SuppressWarnings("restricted")
     static MethodHandle plain(String name, FunctionDescriptor fd, Linker.Option... options) {
         return LINKER.downcallHandle(symbol(name), fd, options);
     }

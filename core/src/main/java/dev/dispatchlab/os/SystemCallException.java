@@ -65,6 +65,7 @@ public final class SystemCallException extends RuntimeException {
     }
 
     /** @return the C library's text for {@code errno} (strerror), or a placeholder off Linux */
+    @SuppressWarnings("restricted") // reading strerror's NUL-terminated constant string
     static String describe(int errno) {
         if (!Libc.SUPPORTED) {
             return "no description on " + Libc.PLATFORM;
