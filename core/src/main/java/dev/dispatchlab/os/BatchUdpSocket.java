@@ -250,7 +250,7 @@ public final class BatchUdpSocket implements AutoCloseable {
         checkReceived(i);
         boolean v6 = rx.names.get(ValueLayout.JAVA_SHORT, rx.nameOffset(i)) == Libc.AF_INET6;
         int len = v6 ? 16 : 4;
-        MemorySegment.copy(rx.names, ValueLayout.JAVA_BYTE, rx.nameOffset(i) + (v6 ? 8 : 4), dst, off, len);
+        rx.namesView.get((int) rx.nameOffset(i) + (v6 ? 8 : 4), dst, off, len);
         return len;
     }
 
@@ -277,14 +277,14 @@ public final class BatchUdpSocket implements AutoCloseable {
             return -1;
         }
         int at = p.append(len);
-        MemorySegment.copy(rx.data, ValueLayout.JAVA_BYTE, rx.dataOffset(i), p.data(), at, len);
+        rx.dataView.get((int) rx.dataOffset(i), p.data(), at, len);
         return len;
     }
 
     /** Copies datagram {@code i} to {@code dst[off...]}; returns its length. Throws if it does not fit. */
     public int copyTo(int i, byte[] dst, int off) {
         int len = length(i);
-        MemorySegment.copy(rx.data, ValueLayout.JAVA_BYTE, rx.dataOffset(i), dst, off, len);
+        rx.dataView.get((int) rx.dataOffset(i), dst, off, len);
         return len;
     }
 
@@ -357,7 +357,7 @@ public final class BatchUdpSocket implements AutoCloseable {
         if (len < 0 || len > t.messageBytes) {
             throw new IllegalArgumentException("datagram of " + len + " bytes does not fit a message of " + t.messageBytes);
         }
-        MemorySegment.copy(src, off, t.data, ValueLayout.JAVA_BYTE, t.dataOffset(i), len);
+        t.dataView.put((int) t.dataOffset(i), src, off, len);
         t.setPayloadLength(i, len);
     }
 

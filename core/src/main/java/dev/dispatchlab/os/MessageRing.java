@@ -3,6 +3,7 @@ package dev.dispatchlab.os;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 
 /**
  * The native side of a batch: {@code count} messages for one {@code recvmmsg(2)} or
@@ -56,6 +57,13 @@ final class MessageRing {
     final MemorySegment names;
     final MemorySegment controls;
     final MemorySegment data;
+    /**
+     * The data and names as byte buffers, for copies to and from Java arrays: the absolute bulk
+     * get/put of a buffer made once allocate nothing, where {@code MemorySegment.copy} with an array
+     * wraps the array in a segment per call (40 bytes, not always removed by escape analysis).
+     */
+    final ByteBuffer dataView;
+    final ByteBuffer namesView;
     /** {@code headerFrom[i]} starts at message i: for resuming a partial send without allocating. */
     final MemorySegment[] headerFrom;
     private final boolean withNames;
@@ -77,6 +85,8 @@ final class MessageRing {
         names = arena.allocate((long) NAME_BYTES * count, 16);
         controls = arena.allocate((long) CONTROL_BYTES * count, 16);
         data = arena.allocate((long) messageBytes * count, 64);
+        dataView = data.asByteBuffer();
+        namesView = names.asByteBuffer();
         headerFrom = new MemorySegment[count];
         for (int i = 0; i < count; i++) {
             long h = HEADER_BYTES * i;
