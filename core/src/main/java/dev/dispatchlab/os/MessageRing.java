@@ -27,8 +27,8 @@ import java.nio.ByteBuffer;
  * 16  data   u32 drop count for SO_RXQ_OVFL
  * </pre>
  *
- * The kernel overwrites {@code msg_namelen} and {@code msg_controllen} on receive, so
- * {@link #resetForReceive()} restores them before each call: two stores a message, no allocation.
+ * The kernel overwrites {@code msg_namelen}, {@code msg_controllen} and {@code msg_flags} on receive, so
+ * {@link #resetForReceive()} restores them before each call: three stores a message, no allocation.
  *
  * <p>Threading: one thread at a time (the thread that owns the receive or send side of the socket).
  */

@@ -10,7 +10,7 @@
  *   <li>{@link dev.dispatchlab.os.BatchUdpSocket}: IPv4/IPv6 UDP with SO_REUSEPORT, SO_RCVBUF and
  *       SO_SNDBUF (the size the kernel really gave is reported), SO_RXQ_OVFL drop counts parsed from
  *       each datagram's control message, SO_RCVTIMEO, {@code recvmmsg}/{@code sendmmsg} over rings of
- *       native buffers built once ({@link dev.dispatchlab.os.MessageRing} draws the structs), and
+ *       native buffers built once ({@code MessageRing} draws the structs), and
  *       {@code shutdown(SHUT_RD)} to wake a blocked receiver when a run stops.</li>
  *   <li>{@link dev.dispatchlab.os.UdpSocketTable}: {@code /proc/net/udp} and {@code udp6}, the
  *       second source of a socket's drops (by inode or by port).</li>
@@ -34,22 +34,24 @@
  * figures are those of a two-thread pipeline, offered and received rates, drops and the receiver's
  * CPU per datagram, which a JMH score of one call would hide). Sender: one thread on CPU 0 sending
  * {@code sendmmsg} batches of 64 as fast as it can; receiver: one thread on CPU 1 copying every
- * datagram into a {@code PacketBuffer}. Linux 6.18 (Firecracker VM, 2 vCPUs), JDK 25.0.3.
+ * datagram into a {@code PacketBuffer}. Linux 6.18 (Firecracker VM, 2 vCPUs), JDK 25.0.3; three
+ * runs of 5 s after 2 s of warm-up, median and range:
  * <pre>
- *                                64-byte payload              1400-byte payload
- *   receiver                     datagrams/s   CPU ns/dgram   datagrams/s   CPU ns/dgram
- *   recvmmsg, batch 64             472,000        590-1040      587,000        650-950
- *   recvmmsg, batch 1              116,000       1870-1990      472,000       2030-2080
- *   DatagramChannel.receive         94,000       1860-1930      166,000       1950-2020
- *   DatagramChannel.read (conn.)   317,000       1810-1930      214,000       1980-2060
+ *                                  64-byte payload                  1400-byte payload
+ *   receiver                     datagrams/s      CPU ns/dgram    datagrams/s      CPU ns/dgram
+ *   recvmmsg, batch 64           416k (361-451k)    652-776       349k (173-417k)    673-1131
+ *   recvmmsg, batch 1            189k (156-214k)   1809-2119      152k  (98-189k)   2073-2216
+ *   DatagramChannel.receive      201k (162-219k)   1656-1944       97k  (53-110k)   1977-2049
+ *   DatagramChannel.read (conn.) 151k (138-259k)   1641-1913       95k  (59-130k)   1991-2025
  * </pre>
- * Datagrams/s are from the one run made while the machine was quiet; in three later runs other
- * builds shared the two CPUs (load average 6 to 7) and the receiver got only 13-90% of its CPU, so
- * rates varied by 2x either way. The receiver's CPU time per datagram (schedstat) does not depend on
- * how much CPU it got and was steady over four runs (ranges above): a batch costs 2 to 3 times less
- * per datagram than one call per datagram, and the one-per-call paths (native or JDK) all cost
- * about 1.9 µs, so the saving is the system call, not the JDK. Batches averaged 8 to 39 datagrams;
- * the fewer per call, the higher the cost per datagram. Command:
+ * Other engineers' builds shared the two CPUs during every run (load average 3.5 to 5): the
+ * receiver thread got only 12-47% of its CPU and the sender far outran it (drops in every row), so
+ * the datagrams/s are those of a receiver with about a third of a CPU and vary by 2x. The receiver's
+ * CPU time per datagram (schedstat) does not depend on how much CPU it got and is the figure to
+ * compare: a batch costs about 0.7 µs a datagram, one call per datagram about 2 µs whether native
+ * or through the JDK, so the saving is the system call, not the JDK (per CPU-second: about 1.4
+ * million datagrams against 0.5 million). The fewer datagrams a call finds (4.5 to 45 here), the
+ * more a batch costs per datagram. Command:
  * <pre>
  *   mvn -q -B -pl core,bench -am package -DskipTests
  *   java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar \
@@ -60,7 +62,7 @@
  *
  * <h2>Cost</h2>
  * A socket allocates its rings once: per message 64 (mmsghdr) + 16 (iovec) + 32 (address) + 64
- * (control) bytes plus the message size. A receive is one native call plus two stores per message
+ * (control) bytes plus the message size. A receive is one native call plus three stores per message
  * to restore the lengths the kernel overwrote; nothing is allocated per call. Affinity calls and
  * errors allocate (a confined arena, the exception): they are not per packet.
  *
