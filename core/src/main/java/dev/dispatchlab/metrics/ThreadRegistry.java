@@ -70,7 +70,8 @@ public final class ThreadRegistry {
         }
     }
 
-    private final Map<Integer, Entry> byTid = new ConcurrentHashMap<>();
+    /** Keyed by (tid, start time): a later thread that reuses an ended thread's tid gets its own entry. */
+    private final Map<SwitchSnapshot.Key, Entry> byThread = new ConcurrentHashMap<>();
     private final List<NameRule> rules = new CopyOnWriteArrayList<>();
 
     /**
@@ -85,7 +86,7 @@ public final class ThreadRegistry {
             throw new IllegalStateException("no thread " + tid + " in /proc/self/task to register as " + role + " '" + name + "'");
         }
         Registration r = new Registration(thread, tid, s.startTicks(), role, name);
-        byTid.put(tid, new Entry(r, s));
+        byThread.put(new SwitchSnapshot.Key(tid, s.startTicks()), new Entry(r, s));
         return r;
     }
 
@@ -104,15 +105,12 @@ public final class ThreadRegistry {
      * they finish; a thread registered with {@link #registerCurrent} calls it before it ends.
      */
     public void recordExit() {
-        int tid = CurrentThread.tid();
-        Entry e = byTid.get(tid);
+        ThreadSample s = ProcTasks.read(CurrentThread.tid());
+        Entry e = s == null ? null : byThread.get(new SwitchSnapshot.Key(s.tid(), s.startTicks()));
         if (e == null) {
             return;
         }
-        ThreadSample s = ProcTasks.read(tid);
-        if (s != null && s.startTicks() == e.registration.startTicks()) {
-            e.last = s;
-        }
+        e.last = s;
         e.exited = true;
     }
 
@@ -153,16 +151,21 @@ public final class ThreadRegistry {
         return threadFactory(role, prefix, null);
     }
 
-    /** @return the registration for {@code tid}, or null */
+    /** @return the registration for {@code tid} (the live thread's if the tid was reused), or null */
     public Registration registration(int tid) {
-        Entry e = byTid.get(tid);
-        return e == null ? null : e.registration;
+        Registration found = null;
+        for (Entry e : byThread.values()) {
+            if (e.registration.tid() == tid && (found == null || !e.exited)) {
+                found = e.registration;
+            }
+        }
+        return found;
     }
 
     /** @return every registration, ended threads included */
     public List<Registration> registrations() {
         List<Registration> out = new ArrayList<>();
-        for (Entry e : byTid.values()) {
+        for (Entry e : byThread.values()) {
             out.add(e.registration);
         }
         return out;
@@ -170,15 +173,15 @@ public final class ThreadRegistry {
 
     /** Forgets threads that have ended (between measurements, so that the registry does not grow). */
     public void forgetExited() {
-        byTid.values().removeIf(e -> e.exited);
+        byThread.values().removeIf(e -> e.exited);
     }
 
     // ---- for ThreadSwitches ----
 
     /** @return the role of a live thread: its registration if tid and start match, else the name rules, else OTHER */
     ThreadRole roleOf(ThreadSample s) {
-        Entry e = byTid.get(s.tid());
-        if (e != null && e.registration.startTicks() == s.startTicks()) {
+        Entry e = byThread.get(new SwitchSnapshot.Key(s.tid(), s.startTicks()));
+        if (e != null) {
             return e.registration.role();
         }
         for (NameRule r : rules) {
@@ -191,8 +194,8 @@ public final class ThreadRegistry {
 
     /** @return the Java name of a registered live thread, else its comm */
     String nameOf(ThreadSample s) {
-        Entry e = byTid.get(s.tid());
-        if (e != null && e.registration.startTicks() == s.startTicks()) {
+        Entry e = byThread.get(new SwitchSnapshot.Key(s.tid(), s.startTicks()));
+        if (e != null) {
             return e.registration.name();
         }
         return s.comm();
@@ -200,15 +203,15 @@ public final class ThreadRegistry {
 
     /** Keeps {@code s} as the last counts of its registered thread. */
     void remember(ThreadSample s) {
-        Entry e = byTid.get(s.tid());
-        if (e != null && e.registration.startTicks() == s.startTicks() && !e.exited) {
+        Entry e = byThread.get(new SwitchSnapshot.Key(s.tid(), s.startTicks()));
+        if (e != null && !e.exited) {
             e.last = s;
         }
     }
 
     /** @return registrations with their last counts, for threads no longer in /proc (ended) or marked ended */
     void forEachRemembered(RememberedSink sink) {
-        for (Entry e : byTid.values()) {
+        for (Entry e : byThread.values()) {
             sink.accept(e.registration, e.last, e.exited);
         }
     }

@@ -48,12 +48,18 @@ class BatchUdpSocketAllocationTest {
             PacketBuffer p = PacketBuffer.unpooled(2048, 64);
             byte[] address = new byte[16];
             roundTrips(tx, rx, p, address, 20_000); // let C2 compile the loop
-            long overhead = -allocatedByThisThread() + allocatedByThisThread(); // the reading itself, once warm
-            long before = allocatedByThisThread();
-            long sink = roundTrips(tx, rx, p, address, 5_000);
-            long allocated = allocatedByThisThread() - before - overhead;
-            assertThat(sink).isPositive();
-            assertThat(allocated).as("bytes allocated by 5000 batches of sendmmsg + recvmmsg + copies").isZero();
+            // Best of five windows: a compilation finishing inside one window may allocate there;
+            // an allocation per batch or per datagram shows in every window.
+            long fewest = Long.MAX_VALUE;
+            for (int window = 0; window < 5; window++) {
+                long overhead = -allocatedByThisThread() + allocatedByThisThread();
+                long before = allocatedByThisThread();
+                long sink = roundTrips(tx, rx, p, address, 5_000);
+                fewest = Math.min(fewest, allocatedByThisThread() - before - overhead);
+                assertThat(sink).isPositive();
+            }
+            assertThat(fewest).as("bytes allocated by 5000 batches (40000 datagrams) of sendmmsg + recvmmsg + copies")
+                    .isLessThan(5_000);
         }
     }
 }
