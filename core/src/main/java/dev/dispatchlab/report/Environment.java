@@ -42,13 +42,13 @@ public record Environment(String host, String os, String arch, String cpuModel, 
         }
         List<String> gcs = ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList();
         return new Environment(host, System.getProperty("os.name") + " " + System.getProperty("os.version"),
-                System.getProperty("os.arch"), cpuModel(), Runtime.getRuntime().availableProcessors(), mem,
+                System.getProperty("os.arch"), readCpuModel(), Runtime.getRuntime().availableProcessors(), mem,
                 System.getProperty("java.version"), System.getProperty("java.vm.name") + " "
                 + System.getProperty("java.vm.version"), System.getProperty("java.vendor"), gcs,
                 Runtime.getRuntime().maxMemory(), ManagementFactory.getRuntimeMXBean().getInputArguments());
     }
 
-    private static String cpuModel() {
+    private static String readCpuModel() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
                 if (line.startsWith("model name")) {
