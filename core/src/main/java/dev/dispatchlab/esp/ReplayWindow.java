@@ -164,6 +164,21 @@ public final class ReplayWindow {
         }
     }
 
+    /**
+     * Re-arms the window as if the SA had just been installed: nothing seen, right edge 0. This is
+     * what installing a fresh SA after a rekey amounts to; the synthetic wire uses it when a
+     * pre-built packet set comes round again (see {@code workload.TrafficSet}). Any thread; the
+     * caller makes sure no packet of this SA is between check and update.
+     */
+    public void reset() {
+        synchronized (lock) {
+            for (int i = 0; i < bitmap.length; i++) {
+                WORDS.setOpaque(bitmap, i, 0L);
+            }
+            top = 0;
+        }
+    }
+
     private void mark(long seq) {
         if (size != 0) {
             int w = (int) ((seq >>> 6) & wordMask);

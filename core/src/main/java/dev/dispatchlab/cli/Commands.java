@@ -1,0 +1,14 @@
+package dev.dispatchlab.cli;
+
+import java.util.List;
+
+/** The sub-commands, in the order {@code --help} lists them. Add a command here to register it. */
+final class Commands {
+
+    private Commands() {
+    }
+
+    static List<Object> all() {
+        return List.of();
+    }
+}

@@ -1,0 +1,484 @@
+package dev.dispatchlab.workload;
+
+import dev.dispatchlab.crypto.CryptoDriver;
+import dev.dispatchlab.crypto.CryptoSession;
+import dev.dispatchlab.crypto.SessionParams;
+import dev.dispatchlab.crypto.SoftwareDriver;
+import dev.dispatchlab.device.FrameSource;
+import dev.dispatchlab.device.FrameTemplate;
+import dev.dispatchlab.esp.EspOutput;
+import dev.dispatchlab.esp.Mode;
+import dev.dispatchlab.esp.SaDatabase;
+import dev.dispatchlab.esp.SecurityAssociation;
+import dev.dispatchlab.metrics.Clock;
+import dev.dispatchlab.metrics.DropReason;
+import dev.dispatchlab.packet.Bytes;
+import dev.dispatchlab.packet.PacketBuffer;
+import dev.dispatchlab.packet.PacketPool;
+import dev.dispatchlab.packet.StageContext;
+import dev.dispatchlab.proto.EthernetDescriptor;
+import dev.dispatchlab.proto.IpProtocol;
+import dev.dispatchlab.proto.Ipv4Descriptor;
+import dev.dispatchlab.proto.UdpDescriptor;
+import dev.dispatchlab.stack.PayloadCheck;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.SplittableRandom;
+
+/**
+ * The real ESP packets a workload offers, encrypted once with the {@code esp} package's outbound
+ * path and replayed by the synthetic wire: Ethernet, outer IPv4 (tunnel endpoints), optionally UDP
+ * 4500, ESP, and inside it an IPv4/UDP datagram to the user's port whose payload the user checks.
+ *
+ * <h2>Sequence numbers and the pre-built set</h2>
+ * Encrypting on the wire would cost the device CPU what decrypting costs the host, so packets are
+ * built in advance. A replayed set would be a stream of replays after its first pass, so every SA
+ * is a pair of SPIs, each with its own keys and its own packets numbered 1..K, and the wire
+ * alternates between them phase by phase, as a sender does across a rekey. Before an SPI's packets
+ * come round again, the wire re-arms that inbound SA's anti-replay window
+ * ({@code ReplayWindow.reset}), which is what installing the fresh SA of a rekey amounts to. At
+ * least {@value #MIN_PHASE} packets (or what 128 MiB holds) pass between an SPI's last use and its
+ * re-arming, far more than rings, crypto queues and socket buffers can hold in flight, so every
+ * packet still meets a live window: the receiver runs the full replay check, ICV check and
+ * decryption on every packet. Re-arms are counted ({@link Source#rekeys()}).
+ *
+ * <h2>Bad traffic</h2>
+ * With the workload's shares, the wire also sends: malformed frames from a small fixed set, each
+ * with the drop reason it must meet; repeats of the packet just sent on an SA (anti-replay must
+ * drop them); and packets with a corrupted ICV whose sequence numbers lie ahead of anything valid,
+ * so the replay pre-check passes and the integrity check must drop them. The source counts what it
+ * sent of each ({@link Source#expected()}), for tests to compare with the drops.
+ *
+ * <p>Threading: built on one thread; afterwards immutable and shared. A {@link Source} is used by
+ * the wire's one thread.
+ */
+public final class TrafficSet {
+
+    /** Fewest packets between an SPI's last use and the re-arming of its window. */
+    public static final int MIN_PHASE = 8192;
+    private static final int MAX_PHASE = 131072;
+    private static final long BUDGET_BYTES = 128L << 20;
+    private static final int BAD_ICV_PER_SA = 64;
+    private static final int OUTER_DST = Ipv4Descriptor.address(198, 51, 100, 1);
+    private static final int INNER_DST = Ipv4Descriptor.address(10, 2, 0, 1);
+    private static final long MAC_DST = 0x02_00_00_00_00_01L;
+    private static final long MAC_SRC = 0x02_00_00_00_00_02L;
+    private static final int ETHERTYPE_IPV4 = 0x0800;
+
+    private final Workload workload;
+    private final int perSpi;
+    private final SessionParams[] params;      // [sa * 2 + phase]
+    private final int[] spis;                  // [sa * 2 + phase]
+    private final int[] outerSources;          // [sa]
+    private final FrameTemplate[] templates;   // [(sa * 2 + phase) * perSpi + j]
+    private final FrameTemplate[] badIcv;      // [sa * BAD_ICV_PER_SA + b]
+    private final FrameTemplate[] malformed;
+    private final DropReason[] malformedReason;
+    private final byte[][] patterns;           // payload pattern per size, by size
+    private final long bytes;
+
+    private TrafficSet(Workload w) {
+        this.workload = w;
+        int s = w.sas();
+        int frame = frameLength(w.sizes().max());
+        long fit = BUDGET_BYTES / (2L * frame);
+        int phase = (int) Math.max(MIN_PHASE, Math.min(MAX_PHASE, fit));
+        int period = w.sizes().period();
+        int k = (phase + s - 1) / s;
+        k = ((k + period - 1) / period) * period;
+        this.perSpi = k;
+        this.params = new SessionParams[2 * s];
+        this.spis = new int[2 * s];
+        this.outerSources = new int[s];
+        this.templates = new FrameTemplate[2 * s * k];
+        this.badIcv = new FrameTemplate[s * BAD_ICV_PER_SA];
+        this.patterns = new byte[9001][];
+        SplittableRandom keys = new SplittableRandom(w.seed());
+        for (int i = 0; i < s; i++) {
+            outerSources[i] = Ipv4Descriptor.address(192, 0, 2, 0) + 1 + (i % 250) + ((i / 250) << 8);
+            for (int ph = 0; ph < 2; ph++) {
+                int x = 2 * i + ph;
+                spis[x] = 0x0100_0000 | (i << 1) | ph;
+                params[x] = new SessionParams(w.suite().encryption(), key(keys, w.suite().encryption().saltLength()
+                        + w.suite().keyBytes()), w.suite().integrity(), key(keys, w.suite().integrity().keyLength()),
+                        w.esn());
+            }
+        }
+        long total = 0;
+        List<FrameTemplate> bad = new ArrayList<>();
+        List<DropReason> badWhy = new ArrayList<>();
+        try (StageContext ctx = new StageContext("traffic-builder", Clock.SYSTEM)) {
+            CryptoDriver sw = new SoftwareDriver();
+            PacketBuffer[] out = new PacketBuffer[1];
+            EspOutput esp = new EspOutput((c, p) -> out[0] = p);
+            PacketPool pool = new PacketPool("traffic-builder", 2, 9000 + 512, 256);
+            for (int i = 0; i < s; i++) {
+                for (int ph = 0; ph < 2; ph++) {
+                    int x = 2 * i + ph;
+                    try (SecurityAssociation sa = outbound(x, i, sw)) {
+                        for (int j = 0; j < k; j++) {
+                            int index = x * k + j;
+                            FrameTemplate t = build(ctx, esp, sa, pool, out, index, i, j, false);
+                            templates[index] = t;
+                            total += t.length();
+                        }
+                        if (ph == 0) {
+                            for (int b = 0; b < BAD_ICV_PER_SA; b++) {
+                                // sequence numbers k+1.. lie ahead of every valid packet of this SPI
+                                FrameTemplate t = build(ctx, esp, sa, pool, out, -1, i, b, true);
+                                badIcv[i * BAD_ICV_PER_SA + b] = t;
+                            }
+                            if (i == 0) {
+                                malformed(templates[0].bytes(), bad, badWhy);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        this.malformed = bad.toArray(new FrameTemplate[0]);
+        this.malformedReason = badWhy.toArray(new DropReason[0]);
+        this.bytes = total;
+    }
+
+    /** Builds the packets of {@code w} (encrypts every one; a fraction of a second to a few seconds). */
+    public static TrafficSet build(Workload w) {
+        return new TrafficSet(w);
+    }
+
+    private static byte[] key(SplittableRandom r, int n) {
+        byte[] k = new byte[n];
+        for (int i = 0; i < n; i++) {
+            k[i] = (byte) r.nextInt(256);
+        }
+        return k;
+    }
+
+    private static int frameLength(int payload) {
+        return 14 + 20 + 8 + 8 + 16 + 20 + 8 + payload + 16 + 2 + 32;
+    }
+
+    private SecurityAssociation outbound(int x, int sa, CryptoDriver driver) {
+        SecurityAssociation.Builder b = SecurityAssociation.builder(spis[x], new CryptoSession(params[x], driver))
+                .source(inet(outerSources[sa])).destination(inet(OUTER_DST)).mode(Mode.TUNNEL)
+                .random(new Random(workload.seed() * 31 + x));
+        if (workload.natt()) {
+            b.natTraversal(4500, 4500);
+        }
+        return b.build();
+    }
+
+    private static InetAddress inet(int v4) {
+        try {
+            return InetAddress.getByAddress(new byte[]{(byte) (v4 >>> 24), (byte) (v4 >>> 16), (byte) (v4 >>> 8),
+                    (byte) v4});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Builds one frame: inner IPv4/UDP with the checkable payload, ESP tunnel, Ethernet. */
+    private FrameTemplate build(StageContext ctx, EspOutput esp, SecurityAssociation sa, PacketPool pool,
+                                PacketBuffer[] out, int index, int saIndex, int j, boolean corruptIcv) {
+        int size = workload.sizes().sizeAt(j);
+        int flow = (int) (((long) j * workload.sas() + saIndex) % workload.flows());
+        PacketBuffer buf = pool.acquire();
+        int at = buf.append(20 + 8 + size);
+        byte[] d = buf.data();
+        int src = Ipv4Descriptor.address(10, 1, (flow >>> 8) & 0xFF, flow & 0xFF);
+        Ipv4Descriptor.write(d, at, 0, 20 + 8 + size, j & 0xFFFF, 0, 64, IpProtocol.UDP, src, INNER_DST);
+        UdpDescriptor.write(d, at + 20, 1024 + (flow % 60000), workload.port(), 8 + size, 0);
+        writePayload(d, at + 28, size, index);
+        UdpDescriptor.fillChecksumIpv4(d, at + 20, src, INNER_DST);
+        out[0] = null;
+        EspOutput.Status st = esp.encapsulate(ctx, buf, sa);
+        if (st != EspOutput.Status.SUBMITTED || out[0] == null) {
+            throw new IllegalStateException("could not build a workload packet: " + st + " for " + sa);
+        }
+        PacketBuffer p = out[0];
+        EthernetDescriptor.prepend(p, MAC_DST, MAC_SRC, ETHERTYPE_IPV4);
+        if (corruptIcv) {
+            p.data()[p.end() - 1] ^= 0x01;
+        }
+        FrameTemplate t = FrameTemplate.ethernet(p.toArray(), index);
+        p.release();
+        return t;
+    }
+
+    /**
+     * The payload: the template index (big-endian, its first up to 8 bytes), then a fixed pattern
+     * for the size. The user compares both with {@link #payloadCheck()}.
+     */
+    private void writePayload(byte[] d, int at, int size, long index) {
+        byte[] pat = pattern(size);
+        System.arraycopy(pat, 0, d, at, size);
+        for (int i = 0; i < Math.min(8, size); i++) {
+            d[at + i] = (byte) (index >>> (56 - 8 * i));
+        }
+    }
+
+    private byte[] pattern(int size) {
+        byte[] p = patterns[size];
+        if (p == null) {
+            p = new byte[size];
+            for (int i = 0; i < size; i++) {
+                p[i] = (byte) (i * 7 + size);
+            }
+            patterns[size] = p;
+        }
+        return p;
+    }
+
+    /** A fixed set of malformed frames derived from a valid one, each with the reason it must be dropped for. */
+    private void malformed(byte[] valid, List<FrameTemplate> out, List<DropReason> why) {
+        long tag = -2;
+        // a runt: shorter than an Ethernet header
+        out.add(FrameTemplate.ethernet(Arrays.copyOf(valid, 10), tag--));
+        why.add(DropReason.ETHER_TRUNCATED);
+        // a bad outer IPv4 header checksum
+        byte[] b = valid.clone();
+        b[14 + 10] ^= 0x5A;
+        out.add(FrameTemplate.ethernet(b, tag--));
+        why.add(DropReason.IP_BAD_CHECKSUM);
+        // an SPI nobody has
+        b = valid.clone();
+        int spiAt = 14 + 20 + (workload.natt() ? 8 : 0);
+        Bytes.put32(b, spiAt, 0x7EAD_BEEF);
+        out.add(FrameTemplate.ethernet(b, tag--));
+        why.add(DropReason.NO_SA);
+        // ESP cut to SPI and sequence number (IP and UDP lengths fixed to match)
+        int cut = spiAt + 8;
+        b = Arrays.copyOf(valid, cut);
+        Bytes.put16(b, 14 + 2, cut - 14);
+        Bytes.put16(b, 14 + 10, 0);
+        Ipv4Descriptor.updateChecksum(b, 14);
+        if (workload.natt()) {
+            Bytes.put16(b, 14 + 20 + 4, cut - 14 - 20);
+            Bytes.put16(b, 14 + 20 + 6, 0);
+        }
+        out.add(FrameTemplate.ethernet(b, tag--));
+        why.add(DropReason.ESP_TRUNCATED);
+        // an upper-layer protocol the path does not take (TCP)
+        b = valid.clone();
+        b[14 + 9] = IpProtocol.TCP;
+        Bytes.put16(b, 14 + 10, 0);
+        Ipv4Descriptor.updateChecksum(b, 14);
+        out.add(FrameTemplate.ethernet(b, tag--));
+        why.add(DropReason.IP_UNSUPPORTED_PROTOCOL);
+    }
+
+    public Workload workload() {
+        return workload;
+    }
+
+    /** @return valid packets per SPI (K) */
+    public int perSpi() {
+        return perSpi;
+    }
+
+    /** @return pre-built valid packets */
+    public int templateCount() {
+        return templates.length;
+    }
+
+    /** @return bytes held by the valid packets */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** @return the frames, malformed ones and corrupted-ICV ones included (for captures and tools) */
+    public List<FrameTemplate> allTemplates() {
+        List<FrameTemplate> all = new ArrayList<>(Arrays.asList(templates));
+        all.addAll(Arrays.asList(badIcv));
+        all.addAll(Arrays.asList(malformed));
+        return all;
+    }
+
+    /** @return the malformed frames' expected drop reasons, in the order of their tags -2, -3, ... */
+    public List<DropReason> malformedReasons() {
+        return List.of(malformedReason);
+    }
+
+    /**
+     * Creates the receiver's SAs for one run: fresh anti-replay windows, sessions on {@code driver}.
+     *
+     * @param replayWindow window size in packets
+     */
+    public Receiver receiver(CryptoDriver driver, int replayWindow) {
+        return new Receiver(driver, replayWindow);
+    }
+
+    /** Checks a delivered payload (cut to the UDP payload, tag = template index) against what was built. */
+    public PayloadCheck payloadCheck() {
+        return p -> {
+            long index = p.tag;
+            if (index < 0 || index >= templates.length) {
+                return false;
+            }
+            int size = workload.sizes().sizeAt((int) (index % perSpi));
+            if (p.length() != size) {
+                return false;
+            }
+            byte[] d = p.data();
+            int at = p.offset();
+            int head = Math.min(8, size);
+            for (int i = 0; i < head; i++) {
+                if (d[at + i] != (byte) (index >>> (56 - 8 * i))) {
+                    return false;
+                }
+            }
+            return Arrays.equals(d, at + head, at + size, patterns[size], head, size);
+        };
+    }
+
+    /** The receiving side of one run: its SA database, and the wire's frame source bound to it. */
+    public final class Receiver implements AutoCloseable {
+
+        private final SaDatabase sas = new SaDatabase();
+        private final SecurityAssociation[] bySpiIndex;
+
+        private Receiver(CryptoDriver driver, int replayWindow) {
+            bySpiIndex = new SecurityAssociation[spis.length];
+            for (int x = 0; x < spis.length; x++) {
+                bySpiIndex[x] = SecurityAssociation.builder(spis[x], new CryptoSession(params[x], driver))
+                        .source(inet(outerSources[x / 2])).destination(inet(OUTER_DST)).mode(Mode.TUNNEL)
+                        .replayWindow(replayWindow).build();
+                sas.add(bySpiIndex[x]);
+            }
+        }
+
+        public SaDatabase sas() {
+            return sas;
+        }
+
+        /** @return a new frame source over the set for this receiver, with its own bad-traffic randomness */
+        public Source source() {
+            return new Source(this);
+        }
+
+        @Override
+        public void close() {
+            sas.closeAll();
+        }
+    }
+
+    /**
+     * The wire's view: which template the n-th packet is, with the rekey alternation, the window
+     * re-arming and the bad-traffic shares. Wire thread only; no allocation.
+     */
+    public final class Source implements FrameSource {
+
+        private final Receiver receiver;
+        private final FrameTemplate[] all;
+        private final int malformedBase;
+        private final int badBase;
+        private final long malformedCut;
+        private final long replayCut;
+        private final long badCut;
+        private final long[] expected = new long[DropReason.count()];
+        private long seed;
+        private long valid;
+        private int lastValid = -1;
+        private int malformedNext;
+        private int badNext;
+        private long rekeys;
+        private long repeats;
+
+        private Source(Receiver receiver) {
+            this.receiver = receiver;
+            this.all = new FrameTemplate[templates.length + badIcv.length + malformed.length];
+            System.arraycopy(templates, 0, all, 0, templates.length);
+            badBase = templates.length;
+            System.arraycopy(badIcv, 0, all, badBase, badIcv.length);
+            malformedBase = badBase + badIcv.length;
+            System.arraycopy(malformed, 0, all, malformedBase, malformed.length);
+            Workload w = workload;
+            malformedCut = (long) (w.malformedShare() * (1L << 53));
+            replayCut = malformedCut + (long) (w.replayShare() * (1L << 53));
+            badCut = replayCut + (long) (w.badIcvShare() * (1L << 53));
+            seed = w.seed() ^ 0x9E37_79B9_7F4A_7C15L;
+        }
+
+        @Override
+        public int templates() {
+            return all.length;
+        }
+
+        @Override
+        public FrameTemplate template(int index) {
+            return all[index];
+        }
+
+        @Override
+        public int select(long n) {
+            long r = nextRandom() >>> 11; // 53 random bits
+            if (r < badCut) {
+                if (r < malformedCut) {
+                    int m = malformedNext;
+                    malformedNext = (m + 1) % malformed.length;
+                    expected[malformedReason[m].ordinal()]++;
+                    return malformedBase + m;
+                }
+                if (r < replayCut) {
+                    if (lastValid >= 0) {
+                        repeats++;
+                        expected[DropReason.REPLAY.ordinal()]++;
+                        return lastValid;
+                    }
+                } else {
+                    int b = badNext;
+                    badNext = (b + 1) % badIcv.length;
+                    expected[DropReason.INTEGRITY.ordinal()]++;
+                    return badBase + b;
+                }
+            }
+            return nextValid();
+        }
+
+        private int nextValid() {
+            int s = workload.sas();
+            long v = valid++;
+            int sa = (int) (v % s);
+            long k = v / s;
+            int phase = (int) ((k / perSpi) & 1);
+            int j = (int) (k % perSpi);
+            int x = 2 * sa + phase;
+            if (j == 0 && k >= 2L * perSpi) {
+                // this SPI's packets come round again: re-arm its window, as a rekey installs a fresh SA
+                receiver.bySpiIndex[x].replayWindow().reset();
+                rekeys++;
+            }
+            int index = x * perSpi + j;
+            lastValid = index;
+            return index;
+        }
+
+        private long nextRandom() {
+            // SplitMix64 step: no allocation, reproducible from the workload's seed
+            long z = (seed += 0x9E37_79B9_7F4A_7C15L);
+            z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
+            return z ^ (z >>> 31);
+        }
+
+        /** @return how many packets of each drop reason the source sent on purpose; read after the wire stopped */
+        public long[] expected() {
+            return expected.clone();
+        }
+
+        /** @return anti-replay windows re-armed as the set came round */
+        public long rekeys() {
+            return rekeys;
+        }
+
+        /** @return valid packets sent (not counting repeats) */
+        public long validSent() {
+            return valid;
+        }
+    }
+}
