@@ -42,12 +42,18 @@ class WorkQueueTest {
                         case "blocking" -> {
                             blockedEntered.countDown();
                             unblock.await(); // a work-queue item may sleep
+                            order.add(item);
                         }
-                        case "other" -> otherDone.countDown();
-                        case "behind" -> behindDone.countDown();
+                        case "other" -> {
+                            order.add(item);
+                            otherDone.countDown();
+                        }
+                        case "behind" -> {
+                            order.add(item);
+                            behindDone.countDown();
+                        }
                         default -> throw new AssertionError(item);
                     }
-                    order.add(item);
                 })) {
             wq.start();
             assertThat(wq.enqueue("blocking", 0, caller)).isTrue();
