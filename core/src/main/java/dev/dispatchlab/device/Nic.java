@@ -14,7 +14,7 @@ import java.util.Arrays;
  * after each burst, and {@link #service} again when {@link #nextDeadline()} passes.
  *
  * <pre>
- *   device thread:  receive(p): ring = indirection[p.flowHash & 127] ─► ring.offer ─ full ─► RX_RING_FULL
+ *   device thread:  receive(p): ring = indirection[p.flowHash &amp; 127] ─► ring.offer ─ full ─► RX_RING_FULL
  *                   service(now): full fence; per ring: enabled and (≥ N pending or T elapsed) ─► raise
  *                                                                                              │
  *   rings:          rx0 ──► line ─► hard interrupt │ interrupt thread │ puller │ virtual worker ◄┘

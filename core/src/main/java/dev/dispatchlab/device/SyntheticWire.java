@@ -268,12 +268,16 @@ public final class SyntheticWire implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        boolean ended;
         try {
-            join(Duration.ofSeconds(10));
+            ended = join(Duration.ofSeconds(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            ended = false;
         }
-        stage.close();
+        if (ended) {
+            stage.close(); // a thread still running keeps its slot: leaked, never shared
+        }
     }
 
     // ---- results --------------------------------------------------------------------------------

@@ -119,11 +119,15 @@ abstract class DedicatedThread implements Lifecycle {
     @Override
     public final void close() {
         stop();
+        boolean ended;
         try {
-            join(Duration.ofSeconds(10));
+            ended = join(Duration.ofSeconds(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            ended = false;
         }
-        stage.close();
+        if (ended) {
+            stage.close(); // a thread still running keeps its slot: leaked, never shared
+        }
     }
 }

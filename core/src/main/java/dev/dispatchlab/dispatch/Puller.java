@@ -18,7 +18,7 @@ import java.util.concurrent.ThreadFactory;
  *   device thread: line.raise() ─► source.mask() ─► ring                     (top half)
  *   puller:  ┌► poll(ctx, budget)   0 done ─► EMPTY_POLL
  *            │    done ≥ budget ─► BUDGET_EXHAUSTED ─► poll again (interrupt stays masked)
- *            │    done < budget ─► source.enable()  [full fence]
+ *            │    done &lt; budget ─► source.enable()  [full fence]
  *            │                     source.hasWork()? ─ yes ─► source.mask(), REARM_RACE ─► poll again
  *            │                                        └ no ─► await doorbell (WAKEUP if it slept)
  *            └───────────────────────────────────────────────── INTERRUPT ◄─┘

@@ -15,13 +15,15 @@ import org.jctools.queues.MpmcArrayQueue;
  *   submit(item):  queue.offer(item) [CAS] ─► w = idle.poll() [CAS] ─► w? clear its flag, ring it
  *   take(self):    queue.poll() ─ item ─► return it
  *                    └ none ─► not registered? register: flag, idle.offer(self) [CAS]
- *                              queue.poll() again ─ item ─► return it (stay registered: a spare ring later is harmless)
+ *                              queue.poll() again ─ item ─► return it (still registered: see below)
  *                                └ none ─► park (await), then loop
  * </pre>
  * Both sides publish (a CAS) before they look at the other's queue, so either the worker's second
  * poll sees the item or the submitter's idle poll sees the worker. A worker is in the idle list at
  * most once: it registers only with its flag clear, and the flag is cleared only by the submitter
- * that took it off the list.
+ * that took it off the list. A worker whose re-check found an item stays registered; a later submit
+ * may then ring it while it is busy, and that item waits for the busy worker's next take (or another
+ * worker's): a delayed handoff in a narrow race, never a lost one.
  *
  * <p>Calling context: {@link #submit} from any thread with the caller's stage context;
  * {@link #take} from a worker of the set, on its own virtual thread.

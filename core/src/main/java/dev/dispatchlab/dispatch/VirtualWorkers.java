@@ -155,13 +155,17 @@ public final class VirtualWorkers implements Lifecycle {
     @Override
     public void close() {
         stop();
+        boolean ended;
         try {
-            join(Duration.ofSeconds(10));
+            ended = join(Duration.ofSeconds(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            ended = false;
         }
-        for (VirtualWorker w : workers) {
-            w.stage().close();
+        if (ended) {
+            for (VirtualWorker w : workers) {
+                w.stage().close(); // a worker still running keeps its slot: leaked, never shared
+            }
         }
     }
 

@@ -84,16 +84,16 @@
  *
  * <h2>Costs (measured)</h2>
  * Measured with {@code dev.dispatchlab.bench.DispatchCosts} (bench module) on the 2-vCPU KVM guest
- * of the reference notes (Zen 4, Linux 6.18, JDK 25), with other builds running (medians of 5;
- * cross-thread figures varied by a factor of several between runs):
+ * of the reference notes (Zen 4, Linux 6.18, JDK 25); medians of 5 runs on a quiet machine (with
+ * other builds running, the cross-thread figures moved by a factor of 3 either way):
  * <pre>
  *   doorbell ring, ring already pending          &lt; 1 ns       one load
- *   doorbell ring + consume, receiver awake      ~ 12 ns      two uncontended swaps
- *   softint schedule, already pending            ~ 0.7 ns     (SOFTINT_COALESCED)
- *   continuation, immediate                      ~ 2 ns       (reference: 1.37 ns in C)
- *   round trip between two parked threads        7 - 25 us    2 context switches per round trip
- *   round trip, spin-then-park / spin            0.4 us when both threads have a CPU, 0 switches
- *   softint schedule -> run -> ring back         26 - 60 us   2 switches per round trip
+ *   doorbell ring + consume, receiver awake      11 ns        two uncontended swaps
+ *   softint schedule, already pending            0.7 ns       (SOFTINT_COALESCED)
+ *   continuation, immediate                      1.8 ns       (reference notes: 1.37 ns in C)
+ *   round trip between two parked threads        25 us        2 context switches per round trip
+ *   round trip, spin-then-park or spin           0.45 us      0 switches (both threads had a CPU)
+ *   softint schedule -> run -> ring back         47 us        2 switches per round trip
  * </pre>
  * So a handoff to a sleeping thread costs four orders of magnitude more than a direct call, and
  * almost all of it is the wakeup: the figure the 2007 argument is about.
