@@ -13,9 +13,12 @@ import java.util.concurrent.TimeUnit;
  * find and start no timer.
  *
  * @param packets    raise after this many unserviced packets (at least 1)
- * @param delayNanos raise this long after the first unserviced packet (0: at once)
+ * @param delayNanos raise this long after the first unserviced packet (0: at once; at most 1 s)
  */
 public record Coalescing(int packets, long delayNanos) {
+
+    /** The longest delay: a NIC's moderation timer runs in microseconds; a second already stalls a run. */
+    public static final long MAX_DELAY_NANOS = 1_000_000_000L;
 
     /** One interrupt per packet (per burst of packets that arrive at the same instant). */
     public static final Coalescing EVERY_PACKET = new Coalescing(1, 0);
@@ -24,8 +27,8 @@ public record Coalescing(int packets, long delayNanos) {
         if (packets < 1) {
             throw new IllegalArgumentException("coalescing needs at least 1 packet: packets=" + packets);
         }
-        if (delayNanos < 0) {
-            throw new IllegalArgumentException("coalescing delay must not be negative: delayNanos=" + delayNanos);
+        if (delayNanos < 0 || delayNanos > MAX_DELAY_NANOS) {
+            throw new IllegalArgumentException("coalescing delay must be in [0, 1 s]: delayNanos=" + delayNanos);
         }
     }
 

@@ -208,7 +208,10 @@ public final class SyntheticWire implements AutoCloseable {
         try {
             begin(clock.nanoTime());
             long park = config.parkThresholdNanos();
-            while (!stopping) {
+            for (;;) {
+                if (stopping) {
+                    generating = false; // no more packets; the coalescing timers still run out below
+                }
                 long now = clock.nanoTime();
                 pump(now);
                 long next = Math.min(nextDueNanos(), nic.nextDeadline());
@@ -222,10 +225,6 @@ public final class SyntheticWire implements AutoCloseable {
                     Thread.onSpinWait();
                 }
             }
-            if (stopping) {
-                generating = false;
-                nic.service(clock.nanoTime()); // raise for what was placed, so consumers drain it
-            }
         } catch (Throwable t) {
             failure = t;
         } finally {
@@ -233,7 +232,10 @@ public final class SyntheticWire implements AutoCloseable {
         }
     }
 
-    /** Stops generating at the next burst (packets already placed stay on the rings). Any thread. */
+    /**
+     * Stops generating at the next burst. Packets already placed stay on the rings, and their
+     * coalescing timers still run out, so their interrupts are raised before the thread ends. Any thread.
+     */
     public void stop() {
         stopping = true;
         Thread t = thread;
