@@ -54,7 +54,14 @@ public enum Counter {
     /** A puller pass ended because its budget was used up while work remained. */
     BUDGET_EXHAUSTED("budget exhausted"),
     /** A queue between contexts was full and the handoff was refused (the packet is dropped with a reason). */
-    QUEUE_FULL("queue full");
+    QUEUE_FULL("queue full"),
+    /**
+     * After re-enabling its interrupt, a poller's re-check found work that arrived in between: the
+     * lost-interrupt race of NAPI-style polling, caught by the re-check (the poller masks again and polls).
+     */
+    REARM_RACE("rearm races"),
+    /** A device raised a hard interrupt line that was masked; the raise was ignored (edge-triggered). */
+    INTERRUPT_MASKED("interrupts masked");
 
     private static final Counter[] VALUES = values();
 
