@@ -41,7 +41,7 @@ public enum CryptoCounter {
     COALESCED_COMPLETIONS("coalesced completions"),
     /** Drain calls that delivered at least one completion. DRAINED / DRAIN_RUNS is the mean completion batch. */
     DRAIN_RUNS("drain runs"),
-    /** Drain calls that found nothing to deliver (spurious or already-drained interrupts). */
+    /** Drain calls that got the drain and found nothing to deliver (an interrupt whose completions an earlier drain took). */
     EMPTY_DRAINS("empty drains"),
     /** Completions taken off the completion ring and delivered to their targets. */
     DRAINED("completions drained"),

@@ -243,12 +243,13 @@ public final class OffloadDriver implements CryptoDriver {
         if (closed) {
             return false;
         }
+        long now = clock.nanoTime();
+        r.beginSubmit(now); // throws for a request already in flight, before anything is taken
         Slot s = free.poll();
         if (s == null) {
+            r.abortSubmit();
             return false;
         }
-        long now = clock.nanoTime();
-        r.beginSubmit(now);
         s.request = r;
         s.submitAt = now;
         s.deadline = oc.timeoutNanos() == 0 ? Long.MAX_VALUE : now + oc.timeoutNanos();
@@ -369,7 +370,9 @@ public final class OffloadDriver implements CryptoDriver {
     @Override
     public int drainCompletions(StageContext ctx, int budget) {
         int total = 0;
+        boolean ran = false;
         while (total < budget && draining.compareAndSet(false, true)) {
+            ran = true;
             try {
                 total += drainLocked(ctx, budget - total);
             } finally {
@@ -380,13 +383,15 @@ public final class OffloadDriver implements CryptoDriver {
                 break;
             }
         }
-        DriverLedger.Row row = ledger.row(ctx);
-        if (total == 0) {
-            DriverLedger.inc(row, CryptoCounter.EMPTY_DRAINS);
-        } else {
-            DriverLedger.inc(row, CryptoCounter.DRAIN_RUNS);
-            if (total >= budget && !completions.isEmpty()) {
-                DriverLedger.inc(row, CryptoCounter.DRAIN_BUDGET_EXHAUSTED);
+        if (ran) {
+            DriverLedger.Row row = ledger.row(ctx);
+            if (total == 0) {
+                DriverLedger.inc(row, CryptoCounter.EMPTY_DRAINS);
+            } else {
+                DriverLedger.inc(row, CryptoCounter.DRAIN_RUNS);
+                if (total >= budget && !completions.isEmpty()) {
+                    DriverLedger.inc(row, CryptoCounter.DRAIN_BUDGET_EXHAUSTED);
+                }
             }
         }
         return total;
@@ -817,11 +822,12 @@ public final class OffloadDriver implements CryptoDriver {
                 }
                 ledger.count(ctx, CryptoCounter.COMPLETION_RING_FULL);
                 if (line == null) {
-                    selfDrain(ctx);
+                    selfDrain(ctx); // returns at once if another engine is draining ...
                 } else {
                     fire(ctx);
-                    Thread.yield();
                 }
+                Thread.yield();     // ... so let that engine (or the runtime's handler) run rather than spin
+
             }
         }
 

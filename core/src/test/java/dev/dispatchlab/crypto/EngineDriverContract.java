@@ -278,10 +278,10 @@ abstract class EngineDriverContract extends CryptoDriverContract {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             running = false;
             LockSupport.unpark(thread);
-            thread.join();
+            TestSupport.join(thread);
         }
     }
 

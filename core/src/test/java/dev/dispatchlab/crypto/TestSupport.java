@@ -65,10 +65,20 @@ final class TestSupport {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             running = false;
             LockSupport.unpark(thread);
-            thread.join();
+            TestSupport.join(thread);
+        }
+    }
+
+    /** Joins {@code t}; an interrupt (the test's timeout firing) is passed on as an error. */
+    static void join(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while joining " + t.getName(), e);
         }
     }
 
