@@ -148,6 +148,23 @@ final class DriverLedger {
         }
     }
 
+    /**
+     * A request submitted and completed within one call (the software path): counted as submitted
+     * and completed on the driver and its session, with one striped add on the session instead of two.
+     */
+    static void submittedAndCompleted(Row row, CryptoRequest r, long now, boolean timed) {
+        CryptoStatus s = r.status();
+        inc(row, CryptoCounter.SUBMITTED);
+        int i = s.ordinal();
+        LONGS.setOpaque(row.completed, i, (long) LONGS.getOpaque(row.completed, i) + 1);
+        r.session().counters().submittedAndCompleted(s);
+        r.completeNanos(now);
+        if (timed && row.latency != null) {
+            long t = now - r.submitNanos();
+            row.latency.recordValue(t < 0 ? 0 : Math.min(t, LATENCY_MAX_NANOS));
+        }
+    }
+
     /** Raises the submission-queue high-water mark to {@code depth} if it is higher; any thread. */
     void highWater(long depth) {
         long hw;

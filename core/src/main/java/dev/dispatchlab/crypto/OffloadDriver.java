@@ -42,8 +42,8 @@ import java.util.concurrent.locks.LockSupport;
  * An engine starts a request no earlier than the end of its previous one, spends
  * {@code bytes / engineBytesPerSecond} on it, and finishes no earlier than submit time plus
  * {@code requestLatencyNanos} (the PCI round trip, overlapped with other requests as on a real
- * pipelined card). Then it does the real JCA work with its own transform. Waits below 100 us spin
- * with {@link Thread#yield()} (a timed park overshoots by ~50 us on Linux); longer ones park.
+ * pipelined card). Then it does the real JCA work with its own transform. Waits below 25 us busy-spin,
+ * below 100 us they {@link Thread#yield()} (a timed park overshoots by ~50 us on Linux), longer ones park.
  *
  * <h2>Completion interrupt</h2>
  * After posting a completion an engine counts it as unsignalled; the interrupt fires once
@@ -71,6 +71,11 @@ public final class OffloadDriver implements CryptoDriver {
     private static final int IDLE_SPINS = 64;
     /** Below this an engine waits by yielding: a timed park would overshoot by the timer slack. */
     private static final long SHORT_WAIT_NANOS = 100_000;
+    /**
+     * Below this an engine busy-spins: a yield on a loaded machine can hand the CPU away for a whole
+     * scheduler slice (milliseconds), a thousand times the wait.
+     */
+    private static final long SPIN_WAIT_NANOS = 25_000;
     /** How often a stalled engine looks at its fault flag and at pending interrupts. */
     private static final long FAULT_POLL_NANOS = 1_000_000;
 
@@ -807,8 +812,10 @@ public final class OffloadDriver implements CryptoDriver {
             while (running && (left = due - clock.nanoTime()) > 0) {
                 if (left > SHORT_WAIT_NANOS) {
                     LockSupport.parkNanos(this, left - SHORT_WAIT_NANOS / 2);
-                } else {
+                } else if (left > SPIN_WAIT_NANOS) {
                     Thread.yield();
+                } else {
+                    Thread.onSpinWait();
                 }
             }
         }
@@ -844,12 +851,14 @@ public final class OffloadDriver implements CryptoDriver {
             long parkFor = 0; // 0: until unparked
             if (unsignalled.get() > 0) {
                 long left = firstUnsignalledAt + oc.coalesceNanos() - clock.nanoTime();
-                if (left <= 0 || left <= SHORT_WAIT_NANOS) {
+                if (left <= SHORT_WAIT_NANOS) {
                     state.set(BUSY);
                     if (left <= 0) {
                         fire(ctx);
-                    } else {
+                    } else if (left > SPIN_WAIT_NANOS) {
                         Thread.yield();
+                    } else {
+                        Thread.onSpinWait();
                     }
                     return;
                 }
