@@ -126,10 +126,13 @@ final class DriverLedger {
         shared.addAndGet(c.ordinal(), n);
     }
 
-    /** A request entered the driver: counted on the driver and on its session. */
-    static void submitted(Row row, CryptoRequest r) {
+    /**
+     * A request entered the driver: counted on the driver and on its session. Takes the session, not
+     * the request: once a request is queued it may complete and be re-described before this runs.
+     */
+    static void submitted(Row row, CryptoSession session) {
         inc(row, CryptoCounter.SUBMITTED);
-        r.session().counters().submitted();
+        session.counters().submitted();
     }
 
     /**

@@ -250,6 +250,7 @@ public final class OffloadDriver implements CryptoDriver {
         }
         long now = clock.nanoTime();
         r.beginSubmit(now); // throws for a request already in flight, before anything is taken
+        CryptoSession session = r.session(); // read now: once queued, r may complete and be re-described
         Slot s = free.poll();
         if (s == null) {
             r.abortSubmit();
@@ -270,7 +271,7 @@ public final class OffloadDriver implements CryptoDriver {
             }
             // The watchdog, a session teardown or shutdown claimed it in the window: it completes through the ring.
         }
-        DriverLedger.submitted(row, r);
+        DriverLedger.submitted(row, session);
         ledger.highWater(submissions.size());
         ctx.count(Counter.HANDOFF);
         if (closed && s.cas(queued, withPhase(queued, DONE))) {
@@ -285,7 +286,7 @@ public final class OffloadDriver implements CryptoDriver {
     /** Completes a request the driver would not take: QUEUE_FULL, or ENGINE_FAILURE after shutdown. In the submitter. */
     void refuse(CryptoRequest r, StageContext ctx, DriverLedger.Row row) {
         r.beginSubmit(clock.nanoTime());
-        DriverLedger.submitted(row, r);
+        DriverLedger.submitted(row, r.session());
         if (closed) {
             r.status(CryptoStatus.ENGINE_FAILURE);
         } else {
