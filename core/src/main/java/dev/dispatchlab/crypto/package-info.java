@@ -52,6 +52,30 @@
  * {@code (incarnation, FREE|QUEUED|RUNNING|DONE)} and whoever wins the CAS out of QUEUED owns the
  * completion, so a late engine result after a timeout is discarded, never delivered twice.
  *
+ * <h2>How a dispatch runtime uses it</h2>
+ * <pre>{@code
+ * CryptoDriver driver = CryptoDrivers.OFFLOAD.create(CryptoDriverConfig.defaults()
+ *         .withClock(clock).withThreadFactory(deviceThreadFactory)      // DEVICE-role threads
+ *         .withOffload(OffloadConfig.defaults().withEngines(2).withCoalescing(8, 10_000)));
+ * driver.connectInterrupt(cryptoIrq);          // raise() schedules the model's crypto interrupt context
+ * // ... which runs the handler NAPI style:
+ * while (driver.drainCompletions(irqCtx, 64) == 64) { }
+ *
+ * // continuation in a softint / kcont queue / work queue:
+ * final class SoftnetTarget extends QueuedCompletionTarget {
+ *     SoftnetTarget() { super("softnet/0", 1024); }
+ *     protected void schedule() { softnet.schedule(); }   // once per delivered batch
+ * }                                                        // softnet handler: target.runCompletions(ctx, budget)
+ * request.describe(session, CryptoOp.OPEN, packet, ...).then(espInputCallback, softnetTarget);
+ * session.submit(request, softnetCtx);
+ *
+ * // continuation = the rest of a virtual thread's code:
+ * CryptoStatus st = WaiterTarget.submitAndWait(request, vthreadCtx);
+ *
+ * driver.shutdown(runtimeCtx);                 // completes what is left, in a context the accounting reads
+ * String json = driver.stats().toJson();
+ * }</pre>
+ *
  * <h2>Mapping to NetBSD / OCF</h2>
  * <table>
  *   <caption>OCF names and their counterparts here</caption>
