@@ -39,8 +39,9 @@ import java.util.concurrent.TimeUnit;
  *   jcaDirect           nonce + AAD + GCMParameterSpec + init + updateAAD + doFinal: the bare cipher work
  *   transformDirect     the session's Transform.process (region checks, the same JCA calls, status)
  *   softwareDriver      session.submit with an INLINE continuation: the framework around the transform,
- *                       latency recorded (two clock reads and a histogram record)
- *   softwareDriverUntimed  the same with latency recording off
+ *                       with the default latency sampling (one request in 16 timed per context)
+ *   softwareDriverTimedEach  every request timed: two clock reads and a histogram record more
+ *   softwareDriverUntimed    latency recording off
  * </pre>
  * Overhead = softwareDriver - jcaDirect; the framework alone = softwareDriver - transformDirect.
  * Every variant swaps the packet's arrays back after an out-of-place open so the next one sees
@@ -63,6 +64,7 @@ public class SoftwareDriverBench {
     private StageContext ctx;
     private PacketBuffer packet;
     private CryptoSession timedSession;
+    private CryptoSession timedEachSession;
     private CryptoSession untimedSession;
     private CryptoRequest request;
     private Transform transform;
@@ -79,6 +81,7 @@ public class SoftwareDriverBench {
         packet = BenchPackets.sealed(p, payload, 1);
         ctx = new StageContext("bench", Clock.SYSTEM);
         timedSession = new SoftwareDriver(CryptoDriverConfig.defaults()).newSession(p);
+        timedEachSession = new SoftwareDriver(CryptoDriverConfig.defaults().withInlineLatencySampling(1)).newSession(p);
         untimedSession = new SoftwareDriver(CryptoDriverConfig.defaults().withRecordLatency(false)).newSession(p);
         request = new CryptoRequest().then(NOTHING, CompletionTarget.INLINE);
         transform = Transform.create(p);
@@ -92,6 +95,7 @@ public class SoftwareDriverBench {
     public void tearDown() {
         System.out.println();
         System.out.println(timedSession.driver().stats());
+        System.out.println(timedEachSession.driver().stats());
         ctx.close();
     }
 
@@ -120,6 +124,14 @@ public class SoftwareDriverBench {
     public Object softwareDriver() {
         BenchPackets.describe(request, timedSession, CryptoOp.OPEN, packet);
         timedSession.submit(request, ctx);
+        packet.swapSpare();
+        return request.status();
+    }
+
+    @Benchmark
+    public Object softwareDriverTimedEach() {
+        BenchPackets.describe(request, timedEachSession, CryptoOp.OPEN, packet);
+        timedEachSession.submit(request, ctx);
         packet.swapSpare();
         return request.status();
     }

@@ -177,6 +177,7 @@ public final class CryptoRequest {
         this.swapped = s;
     }
 
+    /** @return when the driver accepted the request (driver clock); 0 if the request was not timed (see {@link CryptoDriverConfig#inlineLatencySampling()}) */
     public long submitNanos() {
         return submitNanos;
     }
@@ -185,6 +186,7 @@ public final class CryptoRequest {
         this.submitNanos = t;
     }
 
+    /** @return when the driver completed the request (driver clock); 0 if the request was not timed */
     public long completeNanos() {
         return completeNanos;
     }

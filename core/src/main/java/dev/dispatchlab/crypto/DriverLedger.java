@@ -59,6 +59,16 @@ final class DriverLedger {
         final long[] completed = new long[CryptoStatus.count()];
         final SingleWriterRecorder latency;
         Histogram recycle; // snapshot only, guarded by the ledger
+        private int sampleCountdown; // writer only
+
+        /** @return true for one call in {@code every}: whether to time this request. Writer only. */
+        boolean sampleDue(int every) {
+            if (--sampleCountdown > 0) {
+                return false;
+            }
+            sampleCountdown = every;
+            return true;
+        }
 
         Row(boolean recordLatency) {
             latency = recordLatency ? new SingleWriterRecorder(1, LATENCY_MAX_NANOS, LATENCY_DIGITS) : null;

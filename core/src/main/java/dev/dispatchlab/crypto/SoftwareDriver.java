@@ -12,10 +12,11 @@ import java.util.Map;
  * the submitter's per-context transform, and completes the request before {@code submit} returns.
  * This is what a run-to-completion path uses: no queue, no thread switch, no wakeup.
  *
- * <p>Cost over calling the transform directly: one clock read on each side and one histogram record
- * when latency is recorded, a few single-writer counter increments in the submitter's ledger row, one
- * striped add on the session, and the call through the target; no allocation (measured in the bench
- * module, {@code SoftwareDriverBench}).
+ * <p>Cost over calling the transform directly: a few single-writer counter increments in the
+ * submitter's ledger row, one striped add on the session and the call through the target; for a timed
+ * request also a clock read on each side and a histogram record. Requests are timed one in
+ * {@link CryptoDriverConfig#inlineLatencySampling()} per context (their submit and complete stamps
+ * are 0 otherwise). No allocation. Measured in the bench module, {@code SoftwareDriverBench}.
  *
  * <p>Threading: any number of submitters; each uses its own slot's transform and ledger row.
  */
@@ -24,6 +25,7 @@ public final class SoftwareDriver implements CryptoDriver {
     private final String name;
     private final Clock clock;
     private final boolean timed;
+    private final int sampling;
     private final DriverLedger ledger;
 
     /** A software driver on the real clock, latency recorded. */
@@ -39,6 +41,7 @@ public final class SoftwareDriver implements CryptoDriver {
         this.name = name;
         this.clock = config.clock();
         this.timed = config.recordLatency();
+        this.sampling = config.inlineLatencySampling();
         this.ledger = new DriverLedger(name, clock, timed);
     }
 
@@ -65,14 +68,15 @@ public final class SoftwareDriver implements CryptoDriver {
 
     /** Runs one request inline and completes it in {@code ctx}; also the auto driver's inline path. */
     void run(CryptoRequest r, StageContext ctx, DriverLedger.Row row) {
-        r.beginSubmit(timed ? clock.nanoTime() : 0);
+        boolean sample = timed && row.sampleDue(sampling);
+        r.beginSubmit(sample ? clock.nanoTime() : 0);
         CryptoSession s = r.session();
         if (s.isClosed()) {
             r.status(CryptoStatus.SESSION_CLOSED);
         } else {
             s.transform(ctx.slot()).process(r);
         }
-        DriverLedger.submittedAndCompleted(row, r, timed ? clock.nanoTime() : 0, timed);
+        DriverLedger.submittedAndCompleted(row, r, sample ? clock.nanoTime() : 0, sample);
         r.markDone();
         r.target().complete(r, ctx);
     }
@@ -86,6 +90,7 @@ public final class SoftwareDriver implements CryptoDriver {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("mode", "inline in the submitter");
         settings.put("recordLatency", timed);
+        settings.put("inlineLatencySampling", sampling);
         return ledger.snapshot(settings, List.of());
     }
 

@@ -108,8 +108,9 @@
  * <h2>What it costs</h2>
  * <ul>
  *   <li>software: the transform plus bookkeeping (single-writer counters in the submitter's ledger
- *       row, one striped session add, two clock reads and a histogram record when latency is on);
- *       {@code SoftwareDriverBench} in the bench module measures it against the bare JCA call.</li>
+ *       row, one striped session add; for one request in {@code inlineLatencySampling} two clock reads
+ *       and a histogram record); {@code SoftwareDriverBench} in the bench module measures it against
+ *       the bare JCA call.</li>
  *   <li>offload: per request a descriptor from an MPMC free list, an MPMC ring offer and poll, an
  *       MPSC completion offer and poll, three CAS on the descriptor stamp; per doorbell at most one
  *       unpark (a futex wake when the engine sleeps); per interrupt one raise and one drain with

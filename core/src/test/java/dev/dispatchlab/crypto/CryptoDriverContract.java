@@ -44,7 +44,7 @@ abstract class CryptoDriverContract {
 
     /** The configuration every test starts from: no timeouts, small rings, a short emulated latency. */
     protected CryptoDriverConfig config() {
-        return CryptoDriverConfig.defaults().withThreadFactory(threads)
+        return CryptoDriverConfig.defaults().withThreadFactory(threads).withInlineLatencySampling(1)
                 .withOffload(OffloadConfig.defaults().withRings(64, 64).withTimeout(0, 0).withRequestLatencyNanos(2_000))
                 .withAuto(new AutoConfig(512, 48));
     }
@@ -326,6 +326,9 @@ abstract class CryptoDriverContract {
         }
         CryptoStatsSnapshot st = driver.stats();
         assertThat(st.toString()).contains("crypto " + driver.name(), "submitted 3", "ok 3");
+        long timed = st.latency() != null ? st.latency().count()
+                : st.parts().stream().mapToLong(pt -> pt.latency().count()).sum();
+        assertThat(timed).as("every request timed at sampling 1").isEqualTo(3);
         JsonNode json = new ObjectMapper().readTree(st.toJson());
         assertThat(json.get("owner").asText()).isEqualTo(driver.name());
         assertThat(json.get("submitted").asLong()).isEqualTo(3);
