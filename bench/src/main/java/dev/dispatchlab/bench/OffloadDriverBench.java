@@ -68,6 +68,10 @@ public class OffloadDriverBench {
     @Param({"64"})
     public int payload;
 
+    /** The engine's idle spins before it parks (OffloadConfig.engineIdleSpins); try -p idleSpins=0,64,2048. */
+    @Param({"64"})
+    public int idleSpins;
+
     private OffloadDriver driver;
     private CryptoSession session;
     private MpscArrayQueue<CryptoRequest> free;
@@ -92,7 +96,7 @@ public class OffloadDriverBench {
     public void setup() {
         SessionParams p = BenchPackets.gcm128();
         driver = new OffloadDriver(CryptoDriverConfig.defaults().withOffload(
-                OffloadConfig.defaults().withRings(256, 256).withTimeout(0, 0)));
+                OffloadConfig.defaults().withRings(256, 256).withTimeout(0, 0).withEngineIdleSpins(idleSpins)));
         session = driver.newSession(p);
         free = new MpscArrayQueue<>(Math.max(2, depth * 2));
         batch = new CryptoRequest[depth];
@@ -140,9 +144,9 @@ public class OffloadDriverBench {
         driver.shutdown(ctx);
         ctx.close();
         double n = Math.max(1, measured[0]);
-        System.out.printf("%noffload depth=%d payload=%d: completion batch %.2f, interrupts/request %.3f,"
+        System.out.printf("%noffload depth=%d payload=%d idleSpins=%d: completion batch %.2f, interrupts/request %.3f,"
                         + " engine wakeups/request %.3f, submit batch %.2f, queue high water %d, requests %d%n",
-                depth, payload, measured[2] == 0 ? 0 : (double) measured[1] / measured[2], measured[3] / n,
+                depth, payload, idleSpins, measured[2] == 0 ? 0 : (double) measured[1] / measured[2], measured[3] / n,
                 measured[4] / n, measured[5] == 0 ? 0 : measured[0] / (double) measured[5], measured[6], measured[0]);
         System.out.println(driver.stats());
     }

@@ -17,10 +17,14 @@ import java.util.Map;
  * @param timeoutNanos         a request the engine has not started this long after submission completes with TIMEOUT; 0: never
  * @param watchdogPeriodNanos  how often the watchdog thread scans for overdue requests; 0: no watchdog thread
  *                             (call {@link OffloadDriver#expireOverdue} yourself)
+ * @param engineIdleSpins      busy polls of the empty submission ring before an idle engine parks (each well under
+ *                             0.1 us). More spinning saves the submitter the wakeup (a futex wake, tens of us on a VM)
+ *                             when requests come in quick succession, and costs a CPU the host may need: on a
+ *                             2-CPU machine shared with other work it lowers throughput. 0 parks at once.
  */
 public record OffloadConfig(int engines, int submissionRingSize, int completionRingSize, long requestLatencyNanos,
                             long engineBytesPerSecond, int coalesceCount, long coalesceNanos, long timeoutNanos,
-                            long watchdogPeriodNanos) {
+                            long watchdogPeriodNanos, int engineIdleSpins) {
 
     /** Upper bound on engine threads: the machine is small and each engine is a thread. */
     public static final int MAX_ENGINES = 64;
@@ -40,6 +44,9 @@ public record OffloadConfig(int engines, int submissionRingSize, int completionR
         if (coalesceCount < 1) {
             throw new IllegalArgumentException("coalesceCount must be at least 1: coalesceCount=" + coalesceCount);
         }
+        if (engineIdleSpins < 0) {
+            throw new IllegalArgumentException("engineIdleSpins must not be negative: engineIdleSpins=" + engineIdleSpins);
+        }
     }
 
     private static void requirePowerOfTwo(String what, int v) {
@@ -50,10 +57,10 @@ public record OffloadConfig(int engines, int submissionRingSize, int completionR
 
     /**
      * One engine, 256-entry rings, 5 us per request, uncapped speed, an interrupt per 8 completions or
-     * 10 us, 50 ms timeout scanned every 10 ms.
+     * 10 us, 50 ms timeout scanned every 10 ms, 64 idle spins (a few microseconds) before parking.
      */
     public static OffloadConfig defaults() {
-        return new OffloadConfig(1, 256, 256, 5_000, 0, 8, 10_000, 50_000_000, 10_000_000);
+        return new OffloadConfig(1, 256, 256, 5_000, 0, 8, 10_000, 50_000_000, 10_000_000, 64);
     }
 
     /**
@@ -67,32 +74,37 @@ public record OffloadConfig(int engines, int submissionRingSize, int completionR
 
     public OffloadConfig withEngines(int n) {
         return new OffloadConfig(n, submissionRingSize, completionRingSize, requestLatencyNanos, engineBytesPerSecond,
-                coalesceCount, coalesceNanos, timeoutNanos, watchdogPeriodNanos);
+                coalesceCount, coalesceNanos, timeoutNanos, watchdogPeriodNanos, engineIdleSpins);
     }
 
     public OffloadConfig withRings(int submission, int completion) {
         return new OffloadConfig(engines, submission, completion, requestLatencyNanos, engineBytesPerSecond,
-                coalesceCount, coalesceNanos, timeoutNanos, watchdogPeriodNanos);
+                coalesceCount, coalesceNanos, timeoutNanos, watchdogPeriodNanos, engineIdleSpins);
     }
 
     public OffloadConfig withRequestLatencyNanos(long nanos) {
         return new OffloadConfig(engines, submissionRingSize, completionRingSize, nanos, engineBytesPerSecond,
-                coalesceCount, coalesceNanos, timeoutNanos, watchdogPeriodNanos);
+                coalesceCount, coalesceNanos, timeoutNanos, watchdogPeriodNanos, engineIdleSpins);
     }
 
     public OffloadConfig withEngineBytesPerSecond(long bytesPerSecond) {
         return new OffloadConfig(engines, submissionRingSize, completionRingSize, requestLatencyNanos, bytesPerSecond,
-                coalesceCount, coalesceNanos, timeoutNanos, watchdogPeriodNanos);
+                coalesceCount, coalesceNanos, timeoutNanos, watchdogPeriodNanos, engineIdleSpins);
     }
 
     public OffloadConfig withCoalescing(int count, long nanos) {
         return new OffloadConfig(engines, submissionRingSize, completionRingSize, requestLatencyNanos, engineBytesPerSecond,
-                count, nanos, timeoutNanos, watchdogPeriodNanos);
+                count, nanos, timeoutNanos, watchdogPeriodNanos, engineIdleSpins);
     }
 
     public OffloadConfig withTimeout(long timeoutNanos, long watchdogPeriodNanos) {
         return new OffloadConfig(engines, submissionRingSize, completionRingSize, requestLatencyNanos, engineBytesPerSecond,
-                coalesceCount, coalesceNanos, timeoutNanos, watchdogPeriodNanos);
+                coalesceCount, coalesceNanos, timeoutNanos, watchdogPeriodNanos, engineIdleSpins);
+    }
+
+    public OffloadConfig withEngineIdleSpins(int spins) {
+        return new OffloadConfig(engines, submissionRingSize, completionRingSize, requestLatencyNanos, engineBytesPerSecond,
+                coalesceCount, coalesceNanos, timeoutNanos, watchdogPeriodNanos, spins);
     }
 
     /** @return the settings as an ordered map for reports; allocates */
@@ -107,6 +119,7 @@ public record OffloadConfig(int engines, int submissionRingSize, int completionR
         m.put("coalesceNanos", coalesceNanos);
         m.put("timeoutNanos", timeoutNanos);
         m.put("watchdogPeriodNanos", watchdogPeriodNanos);
+        m.put("engineIdleSpins", engineIdleSpins);
         return m;
     }
 }

@@ -67,8 +67,6 @@ public final class OffloadDriver implements CryptoDriver {
 
     /** Completions taken off the ring per delivery pass: bounds the drain's scratch arrays. */
     static final int DRAIN_CHUNK = 64;
-    /** Busy polls of the submission ring before an idle engine parks. */
-    private static final int IDLE_SPINS = 64;
     /** Below this an engine waits by yielding: a timed park would overshoot by the timer slack. */
     private static final long SHORT_WAIT_NANOS = 100_000;
     /**
@@ -842,7 +840,7 @@ public final class OffloadDriver implements CryptoDriver {
         /** Nothing to do: spin briefly, then park until a doorbell, a kick, or the coalescing timer. */
         private void idle() {
             state.set(SPINNING);
-            for (int i = 0; i < IDLE_SPINS; i++) {
+            for (int i = oc.engineIdleSpins(); i > 0; i--) {
                 if (!submissions.isEmpty() || !running || interruptWanted.get()) {
                     state.set(BUSY);
                     return;
