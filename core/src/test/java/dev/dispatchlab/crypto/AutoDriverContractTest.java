@@ -62,16 +62,17 @@ class AutoDriverContractTest extends EngineDriverContract {
         s.submit(EspFixture.describe(new CryptoRequest(), s, CryptoOp.OPEN, EspFixture.sealed(s.params(), LARGE, 1))
                 .then(held, CompletionTarget.INLINE), ctx);
         TestSupport.await(() -> faults(d).heldRequests() == 1);
+        Probe[] queued = {new Probe(), new Probe()};
         for (int i = 0; i < 2; i++) { // queue depth 1, 2: the second reaches the threshold
             s.submit(EspFixture.describe(new CryptoRequest(), s, CryptoOp.OPEN,
-                    EspFixture.sealed(s.params(), LARGE, 2 + i)).then(new Probe(), CompletionTarget.INLINE), ctx);
+                    EspFixture.sealed(s.params(), LARGE, 2 + i)).then(queued[i], CompletionTarget.INLINE), ctx);
         }
         PacketBuffer small = EspFixture.sealed(s.params(), SMALL, 9);
         assertThat(openSync(s, small, ctx)).isEqualTo(CryptoStatus.OK);      // inline by size
         PacketBuffer deep = EspFixture.sealed(s.params(), LARGE, 10);
         assertThat(openSync(s, deep, ctx)).isEqualTo(CryptoStatus.OK);       // inline: engine queue deep
         faults(d).resume();
-        TestSupport.await(() -> held.calls.get() == 1);
+        TestSupport.await(() -> held.calls.get() == 1 && queued[0].calls.get() == 1 && queued[1].calls.get() == 1);
         d.shutdown(ctx);
         CryptoStatsSnapshot st = d.stats();
         assertThat(st.event(CryptoCounter.ROUTED_INLINE)).isEqualTo(1);
