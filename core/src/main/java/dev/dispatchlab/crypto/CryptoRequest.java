@@ -229,14 +229,15 @@ public final class CryptoRequest {
      * Marks the request in flight and stamps its submit time. Drivers only, in the submitter, before
      * the request becomes visible to any other thread.
      *
-     * @throws IllegalStateException if the request is already in flight or has no continuation
+     * @throws IllegalStateException if the request is already in flight, or would run a missing callback inline
      */
     void beginSubmit(long now) {
         if ((int) PHASE.getOpaque(this) == SUBMITTED) {
             throw new IllegalStateException("request submitted again while in flight: " + this
                     + "; wait for its continuation before reusing it");
         }
-        if (callback == null && target != WaiterTarget.INSTANCE) {
+        if (callback == null && target == CompletionTarget.INLINE) {
+            // other targets decide for themselves (a waiter's continuation is the code after its wait)
             throw new IllegalStateException("request has no continuation: call then(callback, target) before submitting");
         }
         submitNanos = now;
