@@ -2,6 +2,9 @@ package dev.dispatchlab.crypto;
 
 import dev.dispatchlab.packet.PacketBuffer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * One unit of crypto work, like an OCF {@code struct cryptop}: which session, which operation, where
  * in the packet buffer the regions lie (offsets, never copies), and the continuation to run when it
@@ -29,9 +32,29 @@ import dev.dispatchlab.packet.PacketBuffer;
  * A request belongs to its submitter until submitted, to the driver until completed, and to the
  * continuation after. It is reused: the ESP layer keeps one per packet buffer
  * ({@link PacketBuffer#attachment}), so steady-state traffic allocates no requests.
- * {@link #status()} is volatile so a waiter polling it sees the completion.
+ *
+ * <p>Its life is {@code IDLE -> SUBMITTED -> DONE -> SUBMITTED -> ...}. Submitting (or re-describing)
+ * a request that is still in flight is a bug and throws at once, because it would break the
+ * exactly-once continuation. {@link #isDone()} turns true (with release semantics) just before the
+ * completion is handed to the request's {@link CompletionTarget}; everything the driver wrote (status,
+ * packet bytes, {@link #swapped()}, {@link #completeNanos()}) is visible to whoever sees it true.
+ * Note that {@link #status()} alone is not a completion signal: a transform sets it while the
+ * request is still travelling back through the driver.
  */
 public final class CryptoRequest {
+
+    private static final VarHandle PHASE;
+    private static final int IDLE = 0;
+    private static final int SUBMITTED = 1;
+    private static final int DONE = 2;
+
+    static {
+        try {
+            PHASE = MethodHandles.lookup().findVarHandle(CryptoRequest.class, "phase", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private CryptoSession session;
     private CryptoOp op;
@@ -49,11 +72,10 @@ public final class CryptoRequest {
     private boolean swapped;
     private long submitNanos;
     private long completeNanos;
-    private Thread waiter;
-
-    /** Driver-private links and fields (offload ring bookkeeping, deadline). */
-    CryptoRequest nextInBatch;
-    long deadlineNanos;
+    private volatile Thread waiter;
+    private Object opaque;
+    @SuppressWarnings("unused") // accessed through PHASE
+    private int phase = IDLE;
 
     /**
      * Describes the work. Resets the result fields.
@@ -62,6 +84,10 @@ public final class CryptoRequest {
      */
     public CryptoRequest describe(CryptoSession session, CryptoOp op, PacketBuffer packet, int aadStart, int ivStart,
                                   int payloadStart, int payloadLength, int icvStart, int seqHigh) {
+        if ((int) PHASE.getOpaque(this) == SUBMITTED) {
+            throw new IllegalStateException("request re-described while in flight: " + this
+                    + "; wait for its continuation before reusing it");
+        }
         this.session = session;
         this.op = op;
         this.packet = packet;
@@ -151,6 +177,7 @@ public final class CryptoRequest {
         this.swapped = s;
     }
 
+    /** @return when the driver accepted the request (driver clock); 0 if the request was not timed (see {@link CryptoDriverConfig#inlineLatencySampling()}) */
     public long submitNanos() {
         return submitNanos;
     }
@@ -159,6 +186,7 @@ public final class CryptoRequest {
         this.submitNanos = t;
     }
 
+    /** @return when the driver completed the request (driver clock); 0 if the request was not timed */
     public long completeNanos() {
         return completeNanos;
     }
@@ -167,13 +195,63 @@ public final class CryptoRequest {
         this.completeNanos = t;
     }
 
-    /** The thread parked in a wait for this request (virtual-thread completions), or null. */
+    /** The thread parked in a wait for this request ({@link WaiterTarget}), or null. */
     public Thread waiter() {
         return waiter;
     }
 
     public void waiter(Thread t) {
         this.waiter = t;
+    }
+
+    /** @return the submitter's own reference carried through the request (OCF {@code crp_opaque}); never read by drivers */
+    public Object opaque() {
+        return opaque;
+    }
+
+    /** Sets the submitter's own reference; survives {@link #describe} (set it once per reusable request). */
+    public CryptoRequest opaque(Object o) {
+        this.opaque = o;
+        return this;
+    }
+
+    /** @return true once the driver has completed the request and is handing it to its target; any thread */
+    public boolean isDone() {
+        return (int) PHASE.getAcquire(this) == DONE;
+    }
+
+    /** @return true between submission and completion; any thread (a racy hint, exact only to the owner) */
+    public boolean inFlight() {
+        return (int) PHASE.getOpaque(this) == SUBMITTED;
+    }
+
+    /**
+     * Marks the request in flight and stamps its submit time. Drivers only, in the submitter, before
+     * the request becomes visible to any other thread.
+     *
+     * @throws IllegalStateException if the request is already in flight, or would run a missing callback inline
+     */
+    void beginSubmit(long now) {
+        if ((int) PHASE.getOpaque(this) == SUBMITTED) {
+            throw new IllegalStateException("request submitted again while in flight: " + this
+                    + "; wait for its continuation before reusing it");
+        }
+        if (callback == null && target == CompletionTarget.INLINE) {
+            // other targets decide for themselves (a waiter's continuation is the code after its wait)
+            throw new IllegalStateException("request has no continuation: call then(callback, target) before submitting");
+        }
+        submitNanos = now;
+        PHASE.setOpaque(this, SUBMITTED); // published to other threads by the ring handoff
+    }
+
+    /** Undoes {@link #beginSubmit} for a request a driver refused before anyone else saw it (auto fallback). */
+    void abortSubmit() {
+        PHASE.setOpaque(this, IDLE);
+    }
+
+    /** Marks the request completed, just before its target gets it. The completing context only. */
+    void markDone() {
+        PHASE.setRelease(this, DONE); // release: status, packet bytes and stamps happen-before isDone()
     }
 
     @Override

@@ -2,17 +2,22 @@ package dev.dispatchlab.crypto;
 
 import dev.dispatchlab.packet.StageContext;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A crypto session: one security association's algorithms and keys, bound to the driver that
- * serves it (OCF {@code crypto_newsession}). It owns what a driver needs to work for it, here the
- * per-context {@link Transform}s, created on first use by each context slot and reused for every
- * packet after.
+ * serves it (OCF {@code crypto_newsession}; {@link CryptoDriver#newSession} is the same thing). It owns
+ * what a driver needs to work for it, here the per-context {@link Transform}s, created on first use
+ * by each context slot (a submitter for the software driver, an engine thread for the offload driver)
+ * and reused for every packet after.
  *
- * <p>Closing a session with requests in flight is safe: drivers complete those requests with
- * {@link CryptoStatus#SESSION_CLOSED} instead of processing them (their continuations still run,
- * exactly once).
+ * <p>Closing a session with requests in flight is safe (OCF {@code crypto_freesession}): the driver
+ * completes the requests it has not started with {@link CryptoStatus#SESSION_CLOSED} instead of
+ * processing them, and a request an engine had already started completes normally. Every
+ * continuation still runs, exactly once. Requests submitted after the close complete with
+ * {@code SESSION_CLOSED} at once.
  *
  * <p>Threading: {@link #transform(int)} for slot {@code s} may only be called by the context that
  * owns slot {@code s} (slots are thread-confined, see {@link StageContext}); everything else is
@@ -26,6 +31,7 @@ public final class CryptoSession implements AutoCloseable {
     private final SessionParams params;
     private final CryptoDriver driver;
     private final Transform[] transforms = new Transform[StageContext.MAX_SLOTS];
+    private final SessionCounters counters = new SessionCounters();
     private volatile boolean closed;
 
     /** Creates a session served by {@code driver}. */
@@ -60,8 +66,12 @@ public final class CryptoSession implements AutoCloseable {
         return t;
     }
 
-    /** Submits {@code r} (described on this session) to this session's driver; see {@link CryptoDriver#submit}. */
+    /**
+     * Submits {@code r} (described on this session) to this session's driver (OCF {@code crypto_dispatch});
+     * see {@link CryptoDriver#submit}. The continuation may run before this returns.
+     */
     public void submit(CryptoRequest r, StageContext submitter) {
+        assert r.session() == this : "request described on " + r.session() + " submitted through " + this;
         driver.submit(r, submitter);
     }
 
@@ -69,7 +79,20 @@ public final class CryptoSession implements AutoCloseable {
         return closed;
     }
 
-    /** Closes the session; requests still in flight complete with {@link CryptoStatus#SESSION_CLOSED}. */
+    SessionCounters counters() {
+        return counters;
+    }
+
+    /** @return this session's submitted and completed-by-status counts; allocates (reporting only) */
+    public CryptoStatsSnapshot stats() {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("params", params.toString());
+        settings.put("driver", driver.name());
+        settings.put("closed", closed);
+        return counters.snapshot("session#" + id, settings);
+    }
+
+    /** Closes the session; requests still in flight complete with {@link CryptoStatus#SESSION_CLOSED}. Any thread. */
     @Override
     public void close() {
         if (!closed) {
