@@ -63,6 +63,16 @@ public interface CompletionTarget {
         }
     }
 
+    /**
+     * Called by a submitter right after it submitted {@code request} with this target. Targets whose
+     * continuation is "the code after the wait" (a thread written in blocking style: a virtual
+     * worker, {@link WaiterTarget}) park the submitter here until the request completes and then run
+     * its callback in the submitter with {@code submitter}; every other target returns at once and
+     * runs the continuation where {@link #complete} puts it. Submitter's thread only.
+     */
+    default void afterSubmit(CryptoRequest request, StageContext submitter) {
+    }
+
     /** @return a short name for reports, e.g. {@code "inline"}, {@code "softnet/0"} */
     default String name() {
         return getClass().getSimpleName();

@@ -73,6 +73,20 @@ public final class WaiterTarget implements CompletionTarget {
         }
     }
 
+    /** Blocking-style submitters (see {@link CompletionTarget#afterSubmit}): waits and runs the callback here. */
+    @Override
+    public void afterSubmit(CryptoRequest r, StageContext submitter) {
+        if (r.waiter() != Thread.currentThread()) {
+            // The waiter is named only now, after the submit: a completer that ran before this store may
+            // have missed it, so the wait re-checks on a short timed park instead of trusting an unpark.
+            r.waiter(Thread.currentThread());
+            while (!r.isDone()) {
+                LockSupport.parkNanos(r, 50_000);
+            }
+        }
+        await(r, submitter);
+    }
+
     @Override
     public String name() {
         return "waiter";

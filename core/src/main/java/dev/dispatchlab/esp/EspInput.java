@@ -152,6 +152,7 @@ public final class EspInput implements CryptoCallback {
                 (int) (seq >>> 32));
         r.then(this, target);
         sa.session().submit(r, ctx);
+        target.afterSubmit(r, ctx);
     }
 
     /**

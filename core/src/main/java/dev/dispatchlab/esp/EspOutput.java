@@ -247,6 +247,7 @@ public final class EspOutput implements CryptoCallback {
         r.describe(sa.session(), CryptoOp.SEAL, p, esp, ivAt, payload, encLen, payload + encLen, (int) (seq >>> 32));
         r.then(this, target);
         sa.session().submit(r, ctx);
+        target.afterSubmit(r, ctx);
         return Status.SUBMITTED;
     }
 

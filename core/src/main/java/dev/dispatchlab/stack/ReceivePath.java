@@ -55,7 +55,7 @@ public final class ReceivePath implements EspInput.Sink {
     private final PacketSink delivery;
     private final PacketSink ike;
     private final PathOptions options;
-    private final CompletionTargets targets;
+    private final CompletionRouting targets;
     private final PacketPool datagrams;
     private final Ipv4Reassembler[] reassemblers = new Ipv4Reassembler[StageContext.MAX_SLOTS];
 
@@ -66,7 +66,7 @@ public final class ReceivePath implements EspInput.Sink {
      * @param targets  where crypto continuations run, per submitting context (the model's choice)
      */
     public ReceivePath(SaDatabase sas, PacketSink delivery, PacketSink ike, PathOptions options,
-                       CompletionTargets targets) {
+                       CompletionRouting targets) {
         this.esp = new EspInput(sas, this, options.maxEspDepth());
         this.delivery = delivery;
         this.ike = ike;

@@ -9,10 +9,10 @@ import dev.dispatchlab.packet.StageContext;
  * continuation queue, or the virtual thread that submitted it.
  */
 @FunctionalInterface
-public interface CompletionTargets {
+public interface CompletionRouting {
 
     CompletionTarget forContext(StageContext submitter);
 
     /** Every continuation runs in whatever context completes the request. */
-    CompletionTargets INLINE = ctx -> CompletionTarget.INLINE;
+    CompletionRouting INLINE = ctx -> CompletionTarget.INLINE;
 }
