@@ -54,6 +54,8 @@ public enum DropReason {
     IP_UNSUPPORTED_PROTOCOL("ip unsupported protocol", Stage.IP, "the upper-layer protocol is not handled on this path"),
     /** Time to live / hop limit expired on a packet that would be forwarded (gateway). */
     IP_TTL_EXPIRED("ip ttl expired", Stage.IP, "the time to live ran out"),
+    /** The protocol input queue between the interrupt context and softnet (ipintrq, netdev backlog) was full. */
+    BACKLOG_FULL("backlog full", Stage.IP, "the protocol input queue (ipintrq) was full"),
     /** An IPv6 jumbogram (payload length 0 with a Jumbo Payload option, RFC 2675): not supported. */
     IP_JUMBOGRAM("ip jumbogram", Stage.IP, "an IPv6 jumbogram, which the path does not support"),
 

@@ -1,0 +1,117 @@
+package dev.dispatchlab.cli;
+
+import dev.dispatchlab.dispatch.models.DispatchModel;
+import dev.dispatchlab.dispatch.models.DispatchModels;
+import dev.dispatchlab.os.CurrentThread;
+import dev.dispatchlab.report.ResultFiles;
+import dev.dispatchlab.report.ResultTable;
+import dev.dispatchlab.run.BareCipher;
+import dev.dispatchlab.run.RunResult;
+import dev.dispatchlab.run.RunSpec;
+import dev.dispatchlab.run.Runner;
+import dev.dispatchlab.workload.TrafficSet;
+import dev.dispatchlab.workload.Workload;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code compare}: several models on the same workload, one after another in one process with the
+ * same warm-up, side by side in one table, with the bare cipher's rate measured in the same run.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs several dispatch models (default: all) on the same workload, one after another in "
+                + "this process, and prints them side by side.",
+                "Example: dispatchlab compare --rate 5000 --json results/low-rate.json",
+                "         dispatchlab compare --models puller,kcont,vthread --rate max --size 1400"})
+public final class CompareCommand implements Callable<Integer> {
+
+    @Option(names = "--models", defaultValue = "push,ithread,puller,kcont,vthread,busypoll", split = ",",
+            paramLabel = "LIST", description = "models to run, in order (default: ${DEFAULT-VALUE})")
+    List<String> models;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "write every result, with every setting, as JSON")
+    Path json;
+
+    @Option(names = "--no-baseline", description = "skip the bare-cipher baseline")
+    boolean noBaseline;
+
+    @Mixin
+    RunOptions options;
+
+    @Spec
+    CommandSpec command;
+
+    @Override
+    public Integer call() throws Exception {
+        List<DispatchModel> chosen = new ArrayList<>();
+        for (String s : models) {
+            DispatchModels m = DispatchModels.byLabel(s);
+            if (m == null) {
+                throw new UsageException("--models: unknown model '" + s + "' (one of " + DispatchModels.labels() + ")");
+            }
+            chosen.add(m);
+        }
+        Workload w = options.workload();
+        RunSpec base = options.spec(chosen.getFirst(), w);
+        Models.prepareVirtualThreads(base.placement());
+        System.err.println("building " + w.describe() + " ...");
+        TrafficSet traffic = TrafficSet.build(w);
+        List<RunResult> results = new ArrayList<>();
+        for (DispatchModel m : chosen) {
+            RunSpec spec = base.withModel(m);
+            System.err.printf("running %-9s (%s crypto) ...%n", m.label(), spec.effectiveCrypto().label());
+            results.add(new Runner().run(spec, traffic));
+        }
+        List<ResultFiles.Baseline> baselines = new ArrayList<>();
+        List<String[]> extra = new ArrayList<>();
+        if (!noBaseline) {
+            double pps = baseline(base, w);
+            double gbps = pps * w.sizes().mean() * 8 / 1e9;
+            baselines.add(new ResultFiles.Baseline("bare-cipher", "bare JCA decryption of the same payload size "
+                    + "on one host CPU, no ESP, no path (" + w.suite().label() + ")", pps, gbps));
+            extra.add(new String[]{"bare cipher", "jca", "", String.format(Locale.ROOT, "%.1f", pps / 1e3),
+                    String.format(Locale.ROOT, "%.3f", gbps)});
+        }
+        ResultTable.print(System.out, results, extra);
+        if (json != null) {
+            ResultFiles.write(json, new ResultFiles.Document("compare", command.commandLine().getParseResult().originalArgs(), results, baselines));
+            System.out.println("wrote " + json);
+        }
+        for (RunResult r : results) {
+            if (!r.checks().passed()) {
+                throw new RunFailedException(r.model() + " failed its checks (see above); its figures are not a result");
+            }
+        }
+        return 0;
+    }
+
+    /** Measures the bare cipher on a host CPU, as the models' host threads run. */
+    private static double baseline(RunSpec spec, Workload w) throws Exception {
+        double[] out = new double[1];
+        Exception[] err = new Exception[1];
+        Thread t = Thread.ofPlatform().name("baseline").start(() -> {
+            try {
+                if (spec.placement().host() != null) {
+                    CurrentThread.pin(spec.placement().hostCpu(0));
+                }
+                out[0] = BareCipher.measure(w.suite(), (int) Math.round(w.sizes().mean()), 1000);
+            } catch (Exception e) {
+                err[0] = e;
+            }
+        });
+        t.join();
+        if (err[0] != null) {
+            throw err[0];
+        }
+        return out[0];
+    }
+}

@@ -1,0 +1,31 @@
+package dev.dispatchlab.cli;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parses durations as users write them: {@code 3s}, {@code 500ms}, {@code 5us}, {@code 2m}, {@code 1.5s}. */
+final class Durations {
+
+    private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m)?");
+
+    private Durations() {
+    }
+
+    static Duration parse(String flag, String text) {
+        Matcher m = FORM.matcher(text.strip());
+        if (!m.matches()) {
+            throw new UsageException(flag + ": '" + text + "' is not a duration (e.g. 3s, 500ms, 5us)");
+        }
+        double v = Double.parseDouble(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        double nanos = switch (unit) {
+            case "ns" -> v;
+            case "us", "µs" -> v * 1e3;
+            case "ms" -> v * 1e6;
+            case "m" -> v * 60e9;
+            default -> v * 1e9;
+        };
+        return Duration.ofNanos((long) nanos);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.dispatchlab.cli;
+
+import dev.dispatchlab.dispatch.models.DispatchModels;
+import dev.dispatchlab.report.ResultFiles;
+import dev.dispatchlab.report.ResultTable;
+import dev.dispatchlab.run.RunResult;
+import dev.dispatchlab.run.RunSpec;
+import dev.dispatchlab.run.Runner;
+import dev.dispatchlab.workload.TrafficSet;
+import dev.dispatchlab.workload.Workload;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code run}: one model, one workload; a table on the terminal and a JSON file with everything. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs one dispatch model on one workload and prints what it cost per packet.",
+                "Example: dispatchlab run --model puller --rate 5000 --size 1400 --json results/puller.json"})
+public final class RunCommand implements Callable<Integer> {
+
+    @Option(names = {"-m", "--model"}, defaultValue = "puller", paramLabel = "MODEL",
+            description = "push, ithread, puller, kcont, vthread or busypoll (default: ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "write the result, with every setting, as JSON")
+    Path json;
+
+    @Mixin
+    RunOptions options;
+
+    @Spec
+    CommandSpec command;
+
+    @Override
+    public Integer call() throws Exception {
+        DispatchModels m = DispatchModels.byLabel(model);
+        if (m == null) {
+            throw new UsageException("--model: unknown model '" + model + "' (one of " + DispatchModels.labels() + ")");
+        }
+        Workload w = options.workload();
+        RunSpec spec = options.spec(m, w);
+        Models.prepareVirtualThreads(spec.placement());
+        System.err.println("building " + w.describe() + " ...");
+        TrafficSet traffic = TrafficSet.build(w);
+        System.err.println("running " + m.label() + " (" + spec.effectiveCrypto().label() + " crypto) for "
+                + spec.warmup().toMillis() / 1000.0 + " s warm-up + " + spec.measure().toMillis() / 1000.0 + " s ...");
+        RunResult r = new Runner().run(spec, traffic);
+        ResultTable.print(System.out, List.of(r), null);
+        if (json != null) {
+            ResultFiles.write(json, new ResultFiles.Document("run", command.commandLine().getParseResult().originalArgs(), List.of(r), List.of()));
+            System.out.println("wrote " + json);
+        }
+        if (!r.checks().passed()) {
+            throw new RunFailedException("the run failed its checks (see above); its figures are not a result");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,164 @@
+package dev.dispatchlab.dispatch.models;
+
+import dev.dispatchlab.crypto.CompletionTarget;
+import dev.dispatchlab.device.RxRing;
+import dev.dispatchlab.dispatch.Lifecycle;
+import dev.dispatchlab.metrics.DropReason;
+import dev.dispatchlab.packet.PacketBuffer;
+import dev.dispatchlab.packet.StageContext;
+import dev.dispatchlab.stack.CompletionRouting;
+import dev.dispatchlab.stack.ReceivePath;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One run of a dispatch model: the contexts and threads it built, connected to a NIC, a crypto
+ * driver and a receive path. Built in two steps because the path and the model refer to each
+ * other: {@link #routing()} is given to the path's constructor, then {@link #connect} gives the
+ * path to the model, which connects the NIC rings' and the crypto driver's interrupt lines.
+ *
+ * <p>Lifecycle, driven by the runner from one controlling thread: {@link #start()}; traffic;
+ * {@link #stop()} once the sources have stopped and the path is drained; {@link #join}; then
+ * {@link #discardLeftovers} counts whatever a queue still holds as {@code SHUTDOWN} drops.
+ *
+ * <p>Subclasses register every part (threads, softint sets, virtual workers) with {@link #part}
+ * and every stage context that counts with {@link #context}, so that lifecycle, failures and
+ * counters are handled here once.
+ */
+public abstract class ModelRuntime {
+
+    protected final ModelEnvironment env;
+    protected ReceivePath path;
+    private final List<Lifecycle> parts = new ArrayList<>();
+    private final List<StageContext> contexts = new ArrayList<>();
+    /** Completion targets by the slot of the context that submits (see {@link #routing()}). */
+    private final CompletionTarget[] targetBySlot = new CompletionTarget[StageContext.MAX_SLOTS];
+    private CompletionTarget defaultTarget = CompletionTarget.INLINE;
+
+    protected ModelRuntime(ModelEnvironment env) {
+        this.env = env;
+    }
+
+    /** Registers a part whose threads start, stop and join with the model. */
+    protected final <T extends Lifecycle> T part(T p) {
+        parts.add(p);
+        return p;
+    }
+
+    /** Registers a stage context whose counters belong to this model. */
+    protected final StageContext context(StageContext c) {
+        contexts.add(c);
+        return c;
+    }
+
+    /** Routes crypto continuations of requests submitted from {@code submitter} to {@code target}. */
+    protected final void route(StageContext submitter, CompletionTarget target) {
+        targetBySlot[submitter.slot()] = target;
+    }
+
+    /** Routes continuations of submitters without a route of their own to {@code target}. */
+    protected final void routeByDefault(CompletionTarget target) {
+        defaultTarget = target;
+    }
+
+    /** @return where crypto continuations run, per submitting context; given to the path's constructor */
+    public final CompletionRouting routing() {
+        return ctx -> {
+            CompletionTarget t = targetBySlot[ctx.slot()];
+            return t != null ? t : defaultTarget;
+        };
+    }
+
+    /** Gives the model its path and connects the device's and the driver's interrupt lines. Before start. */
+    public final void connect(ReceivePath path) {
+        this.path = path;
+        wire();
+    }
+
+    /** Connects interrupt lines and handlers; {@link #path} is set. */
+    protected abstract void wire();
+
+    public void start() {
+        for (Lifecycle p : parts) {
+            p.start();
+        }
+    }
+
+    /** Asks every part to finish: queued work is drained by the parts' threads, then they end. */
+    public void stop() {
+        for (Lifecycle p : parts) {
+            p.stop();
+        }
+    }
+
+    /** @return true if every thread ended within {@code timeout} */
+    public boolean join(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean all = true;
+        for (Lifecycle p : parts) {
+            long left = Math.max(1, deadline - System.nanoTime());
+            all &= p.join(Duration.ofNanos(left));
+        }
+        return all;
+    }
+
+    /** @return the first failure of any part's thread, or null */
+    public Throwable failure() {
+        for (Lifecycle p : parts) {
+            Throwable t = p.failure();
+            if (t != null) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** @return every thread the model started (to check none is left running) */
+    public List<Thread> threads() {
+        List<Thread> out = new ArrayList<>();
+        for (Lifecycle p : parts) {
+            out.addAll(p.threads());
+        }
+        return out;
+    }
+
+    /** @return the stage contexts whose counters belong to this model */
+    public List<StageContext> contexts() {
+        return List.copyOf(contexts);
+    }
+
+    /** @return packets or requests still held in the model's own queues (in flight) */
+    public abstract int queued();
+
+    /**
+     * After {@link #join}: drops whatever the model's queues still hold with {@code SHUTDOWN},
+     * counted in {@code ctx}. Requests left in completion queues have their packets dropped too.
+     *
+     * @return items discarded
+     */
+    public abstract int discardLeftovers(StageContext ctx);
+
+    /** Polls up to {@code budget} packets off {@code ring} and runs {@link ReceivePath#input} on each. */
+    protected final int pollRing(RxRing ring, StageContext ctx, int budget) {
+        int n = 0;
+        while (n < budget) {
+            PacketBuffer p = ring.poll();
+            if (p == null) {
+                break;
+            }
+            path.input(ctx, p);
+            n++;
+        }
+        return n;
+    }
+
+    /** Drops a leftover crypto request's packet (the request completed, but its continuation never ran). */
+    protected static void dropRequest(dev.dispatchlab.crypto.CryptoRequest r, StageContext ctx) {
+        PacketBuffer p = r.packet();
+        if (p != null && p.inUse()) {
+            ctx.drop(p, DropReason.SHUTDOWN);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.dispatchlab.dispatch.models;
+
+import dev.dispatchlab.device.RxRing;
+import dev.dispatchlab.dispatch.Lifecycle;
+import dev.dispatchlab.dispatch.VirtualInbox;
+import dev.dispatchlab.dispatch.VirtualWorker;
+import dev.dispatchlab.dispatch.VirtualWorkers;
+import dev.dispatchlab.metrics.DropReason;
+import dev.dispatchlab.packet.PacketBuffer;
+import dev.dispatchlab.packet.StageContext;
+
+/**
+ * {@code vthread}: stage code written in blocking style on virtual threads, "threads' programming
+ * model at continuations' cost". A crypto wait parks the virtual thread, not its carrier.
+ *
+ * <pre>
+ *  NIC ring r ──raise──► rx worker vt/r (virtual): poll, link demux ─┬─ software crypto: ip, esp,
+ *                                                                     │  inner ip, udp, socket (to completion)
+ *                                                                     └─ async crypto: inbox ──► worker vt/k:
+ *                                          ip, esp_input, submit, <b>wait</b> (parks), esp completion, udp, socket
+ *  crypto engine ──raise──► (no handler thread) the completion rings the waiting worker
+ *  carriers: the JDK's ForkJoinPool threads, one per host CPU ──► user
+ * </pre>
+ * Host threads the operating system sees: the carriers and the user. Handoffs between virtual
+ * threads are unmount/mount pairs on a carrier, not OS switches; the OS sees a switch only when a
+ * carrier runs out of virtual threads and parks. With an asynchronous driver the engine's completion
+ * interrupt is drained by whichever worker is waiting (its line rings the ring-0 rx worker, which
+ * drains and so wakes the waiters).
+ */
+final class VthreadModel extends ModelRuntime {
+
+    private final VirtualWorkers workers;
+    private final VirtualInbox<PacketBuffer> inbox;
+    private final boolean async;
+    private final int rings;
+
+    VthreadModel(ModelEnvironment env) {
+        super(env);
+        this.rings = env.nic().rings();
+        this.async = env.driver().hasCompletionInterrupt();
+        int processing = async ? env.virtualWorkers() * rings : 0;
+        this.workers = part(new VirtualWorkers("vt", rings + processing, Lifecycle.virtualThreads(), env.clock(),
+                env.idle(), this::body));
+        this.inbox = async ? new VirtualInbox<>(env.queueCapacity(), workers) : null;
+    }
+
+    @Override
+    protected void wire() {
+        for (int i = 0; i < workers.count(); i++) {
+            VirtualWorker w = workers.worker(i);
+            route(w.stage(), w.completionTarget());
+        }
+        for (int r = 0; r < rings; r++) {
+            RxRing ring = env.nic().ring(r);
+            ring.connect(workers.worker(r).line(ring));
+        }
+        if (async) {
+            // The engine's completion interrupt: drained by the ring-0 rx worker, whose draining
+            // delivers each completion to the worker waiting for it.
+            env.driver().connectInterrupt(workers.worker(0).line());
+        }
+        for (StageContext s : workers.stages()) {
+            context(s);
+        }
+    }
+
+    private void body(VirtualWorker self) {
+        env.pinToHostCpu().accept(self.index() % env.hostCpus());
+        StageContext ctx = self.stage();
+        if (self.index() < rings) {
+            RxRing ring = env.nic().ring(self.index());
+            boolean drains = async && self.index() == 0;
+            while (true) {
+                if (drains) {
+                    while (env.driver().drainCompletions(ctx, env.budget()) == env.budget()) {
+                        // more completions wait
+                    }
+                }
+                PacketBuffer p = ring.poll();
+                if (p == null) {
+                    if (drains && env.driver().completionsPending()) {
+                        continue;
+                    }
+                    if (!self.awaitWork(ring)) {
+                        break;
+                    }
+                    continue;
+                }
+                if (!async) {
+                    path.input(ctx, p); // to completion, crypto inline
+                } else if (path.linkInput(ctx, p) && !inbox.submit(p, ctx)) {
+                    ctx.drop(p, DropReason.BACKLOG_FULL);
+                }
+            }
+            if (drains) {
+                while (env.driver().drainCompletions(ctx, env.budget()) > 0) {
+                    // hand the last completions to their waiters
+                }
+            }
+        } else {
+            PacketBuffer p;
+            while ((p = inbox.take(self)) != null) {
+                path.ipInput(ctx, p); // esp_input waits here for the crypto completion (see CompletionTarget.afterSubmit)
+            }
+        }
+    }
+
+    @Override
+    public int queued() {
+        return inbox == null ? 0 : inbox.queued();
+    }
+
+    @Override
+    public int discardLeftovers(StageContext ctx) {
+        return inbox == null ? 0 : inbox.discardRemaining((p, c) -> ctx.drop(p, DropReason.SHUTDOWN), ctx);
+    }
+}
