@@ -114,6 +114,11 @@ public final class RunOptions {
     @Option(names = "--device-cpus", paramLabel = "LIST", description = "CPUs for device threads (default: CPU 0)")
     String deviceCpus;
 
+    @Option(names = "--kernel-priority", defaultValue = "10", paramLabel = "PRIO",
+            description = "SCHED_FIFO priority of the model's kernel-side host threads, above the user thread "
+                    + "as in a kernel; 0 for normal priority (default: ${DEFAULT-VALUE}; busypoll always runs normal)")
+    int kernelPriority;
+
     @Option(names = "--engines", defaultValue = "1", description = "offload engine threads (default: ${DEFAULT-VALUE})")
     int engines;
 
@@ -205,7 +210,7 @@ public final class RunOptions {
         try {
             return new RunSpec(model, driver, offload, auto, workload, pps, ap, Durations.parse("--warmup", warmup),
                     Durations.parse("--measure", measure), rings, ringSize, coalescing, budget, idleStrategy, queue,
-                    socketBuffer, vworkers, replayWindow, verifyInner, placement());
+                    socketBuffer, vworkers, replayWindow, verifyInner, placement(), kernelPriority);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -204,6 +204,9 @@ public final class SyntheticWire implements AutoCloseable {
         t.start();
     }
 
+    /** Gaps longer than this are waited out with {@link Thread#yield()} so other device threads can run. */
+    static final long YIELD_THRESHOLD_NANOS = 2_000;
+
     private void run() {
         try {
             begin(clock.nanoTime());
@@ -221,6 +224,10 @@ public final class SyntheticWire implements AutoCloseable {
                 long gap = next - now;
                 if (gap > park) {
                     LockSupport.parkNanos(gap - park / 2);
+                } else if (gap > YIELD_THRESHOLD_NANOS) {
+                    // The device CPU is shared with other device threads (a crypto engine standing for a
+                    // card): give them the CPU while waiting, instead of spinning them out of it.
+                    Thread.yield();
                 } else if (gap > 0) {
                     Thread.onSpinWait();
                 }

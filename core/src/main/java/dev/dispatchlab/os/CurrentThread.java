@@ -75,6 +75,47 @@ public final class CurrentThread {
         }
     }
 
+    /** Linux scheduling policies this project uses (sched.h). */
+    public static final int SCHED_OTHER = 0;
+    public static final int SCHED_FIFO = 1;
+
+    /**
+     * Sets the calling thread's scheduling policy and real-time priority ({@code sched_setscheduler(0,
+     * policy, {priority})}). The runtime gives the host's kernel-side contexts (interrupt threads,
+     * softint threads, pullers, continuation contexts, carriers) {@link #SCHED_FIFO} above the user
+     * thread, as a kernel runs interrupts and soft interrupts above user threads: a wakeup of the
+     * user then waits for the end of the handler's batch instead of preempting it.
+     *
+     * @param priority 1..99 for SCHED_FIFO, 0 for SCHED_OTHER
+     * @throws SystemCallException EPERM without the privilege (CAP_SYS_NICE or an RLIMIT_RTPRIO)
+     */
+    public static void schedule(int policy, int priority) {
+        Libc.requireSupported();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = Libc.callState(arena);
+            MemorySegment param = arena.allocate(Libc.C_INT);
+            param.set(Libc.C_INT, 0, priority);
+            int rc = (int) Handles.SETSCHEDULER.invokeExact(state, 0, policy, param);
+            if (rc != 0) {
+                throw Libc.failure("sched_setscheduler(0, policy=" + policy + ", priority=" + priority + ")", state);
+            }
+        } catch (SystemCallException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** @return the calling thread's scheduling policy (sched_getscheduler(0)) */
+    public static int policy() {
+        Libc.requireSupported();
+        try {
+            return (int) Handles.GETSCHEDULER.invokeExact(0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) {
             return r;
@@ -93,5 +134,9 @@ public final class CurrentThread {
                 FunctionDescriptor.of(Libc.C_INT, Libc.C_INT, Libc.C_LONG, Libc.C_POINTER));
         static final MethodHandle SETAFFINITY = Libc.withErrno("sched_setaffinity",
                 FunctionDescriptor.of(Libc.C_INT, Libc.C_INT, Libc.C_LONG, Libc.C_POINTER));
+        static final MethodHandle SETSCHEDULER = Libc.withErrno("sched_setscheduler",
+                FunctionDescriptor.of(Libc.C_INT, Libc.C_INT, Libc.C_INT, Libc.C_POINTER));
+        static final MethodHandle GETSCHEDULER = Libc.plain("sched_getscheduler",
+                FunctionDescriptor.of(Libc.C_INT, Libc.C_INT));
     }
 }

@@ -38,6 +38,9 @@ public final class StageContext implements AutoCloseable {
     private final CounterBlock counters;
     private final Clock clock;
     private boolean closed;
+    private boolean batchWakeups;
+    private final Wakeable[] pendingWakes = new Wakeable[8];
+    private int pendingCount;
 
     /** Opens a context with a fresh counter block. */
     public StageContext(String name, Clock clock) {
@@ -89,6 +92,47 @@ public final class StageContext implements AutoCloseable {
 
     public void count(Counter c, long n) {
         counters.add(c, n);
+    }
+
+    /**
+     * Makes {@link #wakeAtEndOfPass} defer wakeups until {@link #endOfPass()}: for contexts that stand
+     * for a kernel's interrupt or soft-interrupt context, whose wakeups of a user thread take effect
+     * only when the handler's batch ends (a kernel does not switch away from a softint run to the
+     * thread it just woke). Set by the context's owner before it runs.
+     */
+    public void batchWakeups(boolean on) {
+        this.batchWakeups = on;
+    }
+
+    /**
+     * Wakes {@code w} now, or, for a context that batches wakeups, once at the end of its current pass
+     * (repeated requests for one target coalesce). Owner thread only; no allocation.
+     */
+    public void wakeAtEndOfPass(Wakeable w) {
+        if (!batchWakeups) {
+            w.wake();
+            return;
+        }
+        for (int i = 0; i < pendingCount; i++) {
+            if (pendingWakes[i] == w) {
+                return;
+            }
+        }
+        if (pendingCount == pendingWakes.length) {
+            w.wake();
+            return;
+        }
+        pendingWakes[pendingCount++] = w;
+    }
+
+    /** Performs the wakeups deferred during this pass. Owner thread only; call at the end of every pass. */
+    public void endOfPass() {
+        for (int i = 0; i < pendingCount; i++) {
+            Wakeable w = pendingWakes[i];
+            pendingWakes[i] = null;
+            w.wake();
+        }
+        pendingCount = 0;
     }
 
     /** Gives the slot back. The context must not be used afterwards. */

@@ -33,13 +33,15 @@ import java.util.Map;
  * @param cryptoStats  the crypto driver's statistics (whole run)
  * @param threads      per-thread OS counts over the measured interval
  * @param notes        things a reader must know about this run (wire fell behind, shared CPUs, ...)
+ * @param sentBad      bad packets the source sent on purpose over the whole run, by the drop reason each must meet
  */
 public record RunResult(String model, String modelDescription, String crypto, String workload,
                         Map<String, Object> settings, Environment environment, double seconds, double offeredPps,
                         double deliveredPps, double payloadGbps, RoleCounts host, RoleCounts device, RoleCounts other,
                         PerPacket perPacket, Latency latency, Map<String, Long> drops, Map<String, Long> events,
                         AccountingResult accounting, Checks checks, Map<String, Object> wire,
-                        Map<String, Object> cryptoStats, List<ThreadCounts> threads, List<String> notes) {
+                        Map<String, Object> cryptoStats, List<ThreadCounts> threads, List<String> notes,
+                        Map<String, Long> sentBad) {
 
     /** OS counts for one role over the measured interval. */
     public record RoleCounts(int threads, long voluntarySwitches, long involuntarySwitches, long cpuNanos) {

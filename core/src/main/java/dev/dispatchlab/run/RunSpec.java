@@ -34,12 +34,14 @@ import java.time.Duration;
  * @param replayWindow   inbound anti-replay window
  * @param verifyInnerChecksums verify inner UDP checksums after ESP (see stack.PathOptions)
  * @param placement      CPU placement
+ * @param kernelPriority real-time priority (SCHED_FIFO) of the model's host contexts, above the user
+ *                       thread as a kernel's interrupt and softint contexts are; 0 for none
  */
 public record RunSpec(DispatchModel model, CryptoDrivers crypto, OffloadConfig offload, AutoConfig auto,
                       Workload workload, double ratePps, ArrivalProcess arrivals, Duration warmup, Duration measure,
                       int rings, int ringCapacity, Coalescing coalescing, int budget, IdleStrategy idle,
                       int queueCapacity, int socketCapacity, int virtualWorkers, int replayWindow,
-                      boolean verifyInnerChecksums, Placement placement) {
+                      boolean verifyInnerChecksums, Placement placement, int kernelPriority) {
 
     /** The rate that means "as fast as the wire can place packets" (saturation). */
     public static final double MAX_RATE = 1e9;
@@ -54,7 +56,7 @@ public record RunSpec(DispatchModel model, CryptoDrivers crypto, OffloadConfig o
                     + ratePps + ", warmup=" + warmup + ", measure=" + measure);
         }
         if (rings < 1 || rings > 64 || ringCapacity < 2 || budget < 1 || queueCapacity < 2 || socketCapacity < 2
-                || virtualWorkers < 1 || replayWindow < 0) {
+                || virtualWorkers < 1 || replayWindow < 0 || kernelPriority < 0 || kernelPriority > 99) {
             throw new IllegalArgumentException("bad sizes: rings=" + rings + ", ringCapacity=" + ringCapacity
                     + ", budget=" + budget + ", queueCapacity=" + queueCapacity + ", socketCapacity=" + socketCapacity
                     + ", virtualWorkers=" + virtualWorkers + ", replayWindow=" + replayWindow);
@@ -74,36 +76,36 @@ public record RunSpec(DispatchModel model, CryptoDrivers crypto, OffloadConfig o
     public RunSpec withModel(DispatchModel m) {
         return new RunSpec(m, crypto, offload, auto, workload, ratePps, arrivals, warmup, measure, rings, ringCapacity,
                 coalescing, budget, idle, queueCapacity, socketCapacity, virtualWorkers, replayWindow,
-                verifyInnerChecksums, placement);
+                verifyInnerChecksums, placement, kernelPriority);
     }
 
     public RunSpec withRate(double pps) {
         return new RunSpec(model, crypto, offload, auto, workload, pps, arrivals, warmup, measure, rings, ringCapacity,
                 coalescing, budget, idle, queueCapacity, socketCapacity, virtualWorkers, replayWindow,
-                verifyInnerChecksums, placement);
+                verifyInnerChecksums, placement, kernelPriority);
     }
 
     public RunSpec withWorkload(Workload w) {
         return new RunSpec(model, crypto, offload, auto, w, ratePps, arrivals, warmup, measure, rings, ringCapacity,
                 coalescing, budget, idle, queueCapacity, socketCapacity, virtualWorkers, replayWindow,
-                verifyInnerChecksums, placement);
+                verifyInnerChecksums, placement, kernelPriority);
     }
 
     public RunSpec withTimes(Duration w, Duration m) {
         return new RunSpec(model, crypto, offload, auto, workload, ratePps, arrivals, w, m, rings, ringCapacity,
                 coalescing, budget, idle, queueCapacity, socketCapacity, virtualWorkers, replayWindow,
-                verifyInnerChecksums, placement);
+                verifyInnerChecksums, placement, kernelPriority);
     }
 
     public RunSpec withCrypto(CryptoDrivers c) {
         return new RunSpec(model, c, offload, auto, workload, ratePps, arrivals, warmup, measure, rings, ringCapacity,
                 coalescing, budget, idle, queueCapacity, socketCapacity, virtualWorkers, replayWindow,
-                verifyInnerChecksums, placement);
+                verifyInnerChecksums, placement, kernelPriority);
     }
 
     public RunSpec withPlacement(Placement p) {
         return new RunSpec(model, crypto, offload, auto, workload, ratePps, arrivals, warmup, measure, rings, ringCapacity,
                 coalescing, budget, idle, queueCapacity, socketCapacity, virtualWorkers, replayWindow,
-                verifyInnerChecksums, p);
+                verifyInnerChecksums, p, kernelPriority);
     }
 }

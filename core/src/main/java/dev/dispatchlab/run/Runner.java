@@ -41,6 +41,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -72,10 +73,17 @@ public final class Runner {
         registry.classifyCarriers();
         Placement place = spec.placement();
         ThreadFactory deviceThreads = registry.threadFactory(ThreadRole.DEVICE, "dev", place.device());
+        int prio = spec.model().kernelPriority() ? spec.kernelPriority() : 0;
+        AtomicReference<String> prioFailure = new AtomicReference<>();
         List<ThreadFactory> hostFactories = new ArrayList<>();
         for (int i = 0; i < place.hostCpus(); i++) {
-            hostFactories.add(registry.threadFactory(ThreadRole.HOST, "host" + i, place.hostCpu(i)));
+            ThreadFactory plain = registry.threadFactory(ThreadRole.HOST, "host" + i, place.hostCpu(i));
+            hostFactories.add(prio == 0 ? plain : task -> plain.newThread(() -> {
+                elevate(prio, prioFailure);
+                task.run();
+            }));
         }
+        ThreadFactory userThreads = registry.threadFactory(ThreadRole.HOST, "user", place.hostCpu(0));
         CryptoDrivers cryptoKind = spec.effectiveCrypto();
         CryptoDriver driver = cryptoKind.create(CryptoDriverConfig.defaults().withClock(clock)
                 .withThreadFactory(deviceThreads).withOffload(spec.offload()).withAuto(spec.auto()));
@@ -99,6 +107,9 @@ public final class Runner {
                     if (c != null) {
                         CurrentThread.pin(c);
                     }
+                    if (prio != 0) {
+                        elevate(prio, prioFailure);
+                    }
                 });
         ModelRuntime model = spec.model().build(env);
         PathOptions options = PathOptions.DEFAULT.withVerifyInnerChecksums(spec.verifyInnerChecksums());
@@ -110,7 +121,7 @@ public final class Runner {
         LatencyRecorder latency = new LatencyRecorder(clock);
         Application app = new Application(socket, userCtx, spec.model().userIdle(spec.idle()), latency,
                 traffic.payloadCheck());
-        Thread user = hostFactories.get(0).newThread(app);
+        Thread user = userThreads.newThread(app);
         user.setName("user");
         TrafficSet.Source source = receiver.source();
         long total = spec.warmup().plus(spec.measure()).toNanos() + Duration.ofSeconds(3600).toNanos();
@@ -235,15 +246,21 @@ public final class Runner {
                     t.involuntary(), t.cpuNanos(), t.fate().name().toLowerCase()));
         }
         List<String> notes = new ArrayList<>();
-        if (wr.fellBehind() && !spec.saturating()) {
-            notes.add(String.format("the wire fell behind its schedule (achieved %.0f of %.0f pps, max lag %.1f ms): "
-                    + "the device CPU could not keep up", wr.achievedPps(), wr.offeredPps(), wr.maxLagNanos() / 1e6));
+        if (!spec.saturating() && wr.achievedPps() < 0.99 * wr.offeredPps()) {
+            notes.add(String.format("the wire could not keep up: achieved %.0f of %.0f pps (max lag %.1f ms); the "
+                    + "device CPU is the limit, not the host", wr.achievedPps(), wr.offeredPps(), wr.maxLagNanos() / 1e6));
+        } else if (!spec.saturating() && wr.fellBehind()) {
+            notes.add(String.format("the wire kept its rate but placed some bursts late (max lag %.1f ms: the device "
+                    + "CPU was briefly busy, e.g. with JVM threads)", wr.maxLagNanos() / 1e6));
         }
         if (spec.saturating()) {
             notes.add(String.format("saturation: the wire placed packets as fast as it could (%.0f pps)", wr.achievedPps()));
         }
         if (place.shared()) {
             notes.add("host and device threads share CPUs: " + place.describe());
+        }
+        if (prioFailure.get() != null) {
+            notes.add("host contexts ran at normal priority: " + prioFailure.get());
         }
         if (source.rekeys() > 0) {
             notes.add("anti-replay windows re-armed " + source.rekeys() + " times as the pre-built packets came round");
@@ -252,7 +269,27 @@ public final class Runner {
         return new RunResult(spec.model().label(), spec.model().description(), cryptoKind.label(),
                 traffic.workload().describe(), settings(spec, traffic, pool, wc), Environment.current(), secs,
                 (d.get(Counter.OFFERED)) / secs, delivered / secs, bytes * 8 / secs / 1e9, host, dev, other, pp, l,
-                drops, events, ar, checks, wireMap(wr), cryptoStats, threads, notes);
+                drops, events, ar, checks, wireMap(wr), cryptoStats, threads, notes, sentBad(source));
+    }
+
+    /** Raises the calling (kernel-side host) thread to SCHED_FIFO {@code prio}; remembers the first refusal. */
+    private static void elevate(int prio, AtomicReference<String> failure) {
+        try {
+            CurrentThread.schedule(CurrentThread.SCHED_FIFO, prio);
+        } catch (RuntimeException e) {
+            failure.compareAndSet(null, e.getMessage());
+        }
+    }
+
+    private static Map<String, Long> sentBad(TrafficSet.Source source) {
+        long[] e = source.expected();
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (int i = 0; i < e.length; i++) {
+            if (e[i] != 0) {
+                m.put(DropReason.of(i).label(), e[i]);
+            }
+        }
+        return m;
     }
 
     private static void sleep(Duration d) throws InterruptedException {
@@ -353,6 +390,8 @@ public final class Runner {
         m.put("replayWindow", s.replayWindow());
         m.put("verifyInnerChecksums", s.verifyInnerChecksums());
         m.put("placement", s.placement().describe());
+        m.put("kernelPriority", s.model().kernelPriority() && s.kernelPriority() > 0
+                ? "SCHED_FIFO " + s.kernelPriority() : "normal");
         m.put("packetBuffers", pool.capacity());
         m.put("packetBufferBytes", pool.bufferSize());
         m.put("wireMaxBurst", wc.maxBurst());

@@ -6,6 +6,7 @@ import dev.dispatchlab.metrics.Counter;
 import dev.dispatchlab.metrics.DropReason;
 import dev.dispatchlab.packet.PacketBuffer;
 import dev.dispatchlab.packet.StageContext;
+import dev.dispatchlab.packet.Wakeable;
 import org.jctools.queues.MpscArrayQueue;
 
 /**
@@ -18,10 +19,13 @@ import org.jctools.queues.MpscArrayQueue;
  * with {@link DropReason#SOCKET_FULL}, as a kernel socket does when its receive buffer is full.
  *
  * <p>Threading: any number of delivering contexts (a bounded MPSC queue); one receiving thread,
- * which waits on a {@link Doorbell} with the run's idle strategy. A delivery that finds the
- * receiver parked unparks it; the receiver counts that {@link Counter#WAKEUP} in its own counters.
+ * which waits on a {@link Doorbell} with the run's idle strategy. A delivery signals the receiver at
+ * once, or, from a context that batches its wakeups (an interrupt or softint context, see
+ * {@link StageContext#batchWakeups}), once at the end of that context's pass, as a kernel's
+ * sorwakeup takes effect when the soft interrupt returns. A signal that finds the receiver parked
+ * unparks it; the receiver counts that {@link Counter#WAKEUP} in its own counters.
  */
-public final class UserSocket {
+public final class UserSocket implements Wakeable {
 
     private final int port;
     private final MpscArrayQueue<PacketBuffer> buffer;
@@ -54,6 +58,12 @@ public final class UserSocket {
             return;
         }
         ctx.count(Counter.HANDOFF);
+        ctx.wakeAtEndOfPass(this);
+    }
+
+    /** Signals the receiver (deliveries do it, at once or at the end of the delivering context's pass). */
+    @Override
+    public void wake() {
         bell.ring();
     }
 

@@ -82,12 +82,12 @@ public final class TrafficSet {
     private final byte[][] patterns;           // payload pattern per size, by size
     private final long bytes;
 
-    private TrafficSet(Workload w) {
+    private TrafficSet(Workload w, int phasePackets) {
         this.workload = w;
         int s = w.sas();
         int frame = frameLength(w.sizes().max());
         long fit = BUDGET_BYTES / (2L * frame);
-        int phase = (int) Math.max(MIN_PHASE, Math.min(MAX_PHASE, fit));
+        int phase = phasePackets > 0 ? phasePackets : (int) Math.max(MIN_PHASE, Math.min(MAX_PHASE, fit));
         int period = w.sizes().period();
         int k = (phase + s - 1) / s;
         k = ((k + period - 1) / period) * period;
@@ -148,7 +148,19 @@ public final class TrafficSet {
 
     /** Builds the packets of {@code w} (encrypts every one; a fraction of a second to a few seconds). */
     public static TrafficSet build(Workload w) {
-        return new TrafficSet(w);
+        return new TrafficSet(w, 0);
+    }
+
+    /**
+     * Builds with {@code phasePackets} packets per SPI phase (over all SAs) instead of the size the
+     * memory budget allows: for short runs (tests) that want a quick build. A phase must stay far
+     * longer than what rings and queues hold in flight (see the class note).
+     */
+    public static TrafficSet build(Workload w, int phasePackets) {
+        if (phasePackets < 1) {
+            throw new IllegalArgumentException("phasePackets must be positive, got " + phasePackets);
+        }
+        return new TrafficSet(w, phasePackets);
     }
 
     private static byte[] key(SplittableRandom r, int n) {

@@ -30,6 +30,15 @@ public interface DispatchModel {
         return runIdle;
     }
 
+    /**
+     * @return true if the model's host contexts may run at kernel priority (above the user thread), as
+     *         interrupt and softint contexts do in a kernel; false for designs that never sleep
+     *         (a spinning real-time thread would starve the user)
+     */
+    default boolean kernelPriority() {
+        return true;
+    }
+
     /** Builds the model's contexts and threads (not started) for one run. */
     ModelRuntime build(ModelEnvironment env);
 }

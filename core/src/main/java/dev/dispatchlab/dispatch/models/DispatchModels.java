@@ -56,6 +56,11 @@ public enum DispatchModels implements DispatchModel {
         public IdleStrategy userIdle(IdleStrategy runIdle) {
             return IdleStrategies.SPIN;
         }
+
+        @Override
+        public boolean kernelPriority() {
+            return false;
+        }
     };
 
     private final String label;

@@ -28,15 +28,21 @@ final class IthreadModel extends ModelRuntime {
         for (int r = 0; r < env.nic().rings(); r++) {
             RxRing ring = env.nic().ring(r);
             InterruptThread t = part(new InterruptThread("nic-ithread/" + r,
-                    (ctx, budget) -> pollRing(ring, ctx, budget), env.budget(), ring,
+                    (ctx, budget) -> {
+                        int n = pollRing(ring, ctx, budget);
+                        ctx.endOfPass();
+                        return n;
+                    }, env.budget(), ring,
                     env.hostThreads().apply(env.cpuOfRing(r)), env.clock(), env.idle()));
             ring.connect(t.line());
             context(t.stage());
         }
         if (env.driver().hasCompletionInterrupt()) {
-            InterruptThread crypto = part(new InterruptThread("crypto-ithread", (ctx, budget) ->
-                    env.driver().drainCompletions(ctx, budget), env.budget(), null, env.hostThreads().apply(0),
-                    env.clock(), env.idle()));
+            InterruptThread crypto = part(new InterruptThread("crypto-ithread", (ctx, budget) -> {
+                int n = env.driver().drainCompletions(ctx, budget);
+                ctx.endOfPass();
+                return n;
+            }, env.budget(), null, env.hostThreads().apply(0), env.clock(), env.idle()));
             env.driver().connectInterrupt(crypto.line());
             context(crypto.stage());
         }

@@ -50,6 +50,7 @@ final class KcontModel extends ModelRuntime {
             ExecutionContext k = cpus.get(c);
             CompletionTarget back = CompletionTargets.continuation(k, env.queueCapacity(), env.budget());
             context(k.stage());
+            flushEachPass(k);
             route(k.stage(), back);
             if (c == 0) {
                 routeByDefault(back);
@@ -83,8 +84,11 @@ final class KcontModel extends ModelRuntime {
             context(nicIntr.stage());
         }
         if (env.driver().hasCompletionInterrupt()) {
-            HardInterrupt cryptoIntr = new HardInterrupt("crypto", (ctx, budget) ->
-                    env.driver().drainCompletions(ctx, budget), env.budget(), env.clock());
+            HardInterrupt cryptoIntr = new HardInterrupt("crypto", (ctx, budget) -> {
+                int n = env.driver().drainCompletions(ctx, budget);
+                ctx.endOfPass();
+                return n;
+            }, env.budget(), env.clock());
             env.driver().connectInterrupt(cryptoIntr);
             context(cryptoIntr.stage());
         }

@@ -47,10 +47,23 @@ public abstract class ModelRuntime {
         return p;
     }
 
-    /** Registers a stage context whose counters belong to this model. */
+    /**
+     * Registers a stage context whose counters belong to this model. Its wakeups of the user batch
+     * until the end of each pass ({@link StageContext#batchWakeups}): every handler the model writes
+     * ends with {@link StageContext#endOfPass()}, and execution contexts get {@link #flushEachPass}.
+     */
     protected final StageContext context(StageContext c) {
         contexts.add(c);
+        c.batchWakeups(true);
         return c;
+    }
+
+    /** Adds a last source to {@code k} that performs the pass's deferred wakeups. Before start. */
+    protected static void flushEachPass(dev.dispatchlab.dispatch.ExecutionContext k) {
+        k.add((ctx, budget) -> {
+            ctx.endOfPass();
+            return 0;
+        }, 1);
     }
 
     /** Routes crypto continuations of requests submitted from {@code submitter} to {@code target}. */

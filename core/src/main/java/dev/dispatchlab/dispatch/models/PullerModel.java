@@ -36,7 +36,9 @@ final class PullerModel extends ModelRuntime {
             String name = (mode == Puller.Mode.BUSY_POLL ? "busypoll/" : "puller/") + r;
             Puller p = part(new Puller(name, ring, (ctx, budget) -> {
                 int n = drainsCrypto ? env.driver().drainCompletions(ctx, budget) : 0;
-                return Math.max(n, pollRing(ring, ctx, budget));
+                n = Math.max(n, pollRing(ring, ctx, budget));
+                ctx.endOfPass();
+                return n;
             }, env.budget(), mode, env.hostThreads().apply(env.cpuOfRing(r)), env.clock(), env.idle()));
             ring.connect(p.line());
             if (drainsCrypto) {

@@ -50,6 +50,7 @@ final class PushModel extends ModelRuntime {
                     env.queueCapacity(), env.budget());
             StageContext softnet = softints.context(SoftintLevel.NET, c).stage();
             context(softnet);
+            flushEachPass(softints.context(SoftintLevel.NET, c));
             route(softnet, completions);
             if (c == 0) {
                 routeByDefault(completions);
@@ -67,6 +68,7 @@ final class PushModel extends ModelRuntime {
                         ctx.drop(p, DropReason.BACKLOG_FULL);
                     }
                 }
+                ctx.endOfPass();
                 return n;
             }, env.budget(), ring, env.hostThreads().apply(env.cpuOfRing(r)), env.clock(), env.idle()));
             ring.connect(t.line());
@@ -74,9 +76,11 @@ final class PushModel extends ModelRuntime {
             context(t.stage());
         }
         if (env.driver().hasCompletionInterrupt()) {
-            cryptoThread = part(new InterruptThread("crypto-ithread", (ctx, budget) ->
-                    env.driver().drainCompletions(ctx, budget), env.budget(), null, env.hostThreads().apply(0),
-                    env.clock(), env.idle()));
+            cryptoThread = part(new InterruptThread("crypto-ithread", (ctx, budget) -> {
+                int n = env.driver().drainCompletions(ctx, budget);
+                ctx.endOfPass();
+                return n;
+            }, env.budget(), null, env.hostThreads().apply(0), env.clock(), env.idle()));
             env.driver().connectInterrupt(cryptoThread.line());
             context(cryptoThread.stage());
         }

@@ -70,7 +70,15 @@ final class VthreadModel extends ModelRuntime {
         if (self.index() < rings) {
             RxRing ring = env.nic().ring(self.index());
             boolean drains = async && self.index() == 0;
+            int sinceYield = 0;
             while (true) {
+                if (++sinceYield > env.budget()) {
+                    // Virtual threads are not preempted: after a budget of packets, let the workers
+                    // this one fed (and the carrier's other virtual threads) run.
+                    sinceYield = 0;
+                    ctx.endOfPass();
+                    Thread.yield();
+                }
                 if (drains) {
                     while (env.driver().drainCompletions(ctx, env.budget()) == env.budget()) {
                         // more completions wait
@@ -78,6 +86,8 @@ final class VthreadModel extends ModelRuntime {
                 }
                 PacketBuffer p = ring.poll();
                 if (p == null) {
+                    sinceYield = 0;
+                    ctx.endOfPass();
                     if (drains && env.driver().completionsPending()) {
                         continue;
                     }
@@ -97,10 +107,12 @@ final class VthreadModel extends ModelRuntime {
                     // hand the last completions to their waiters
                 }
             }
+            ctx.endOfPass();
         } else {
             PacketBuffer p;
             while ((p = inbox.take(self)) != null) {
                 path.ipInput(ctx, p); // esp_input waits here for the crypto completion (see CompletionTarget.afterSubmit)
+                ctx.endOfPass();
             }
         }
     }
