@@ -46,6 +46,13 @@ public final class Main implements Runnable {
             cl.addSubcommand(sub);
         }
         cl.setExecutionExceptionHandler(Main::handle);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("dispatchlab " + c.getCommandName() + ": " + ex.getMessage());
+            c.getErr().println("(see: dispatchlab help " + (c.getParent() == null ? "" : c.getCommandName()) + ")");
+            c.getErr().flush();
+            return EXIT_USAGE;
+        });
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setUsageHelpAutoWidth(true);
         return cl;

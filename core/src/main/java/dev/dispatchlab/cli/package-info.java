@@ -1,0 +1,7 @@
+/**
+ * The {@code dispatchlab} command (picocli). Exit status 0 for a result, 1 for a run that failed its
+ * own checks or a bug, 2 for bad input; bad input is one line that says what and where, never a
+ * stack trace ({@link dev.dispatchlab.cli.Main}). Flags shared by {@code run} and {@code compare}
+ * live in {@link dev.dispatchlab.cli.RunOptions}, which turns them into a {@code RunSpec}.
+ */
+package dev.dispatchlab.cli;

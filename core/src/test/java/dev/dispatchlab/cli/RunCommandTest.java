@@ -1,0 +1,81 @@
+package dev.dispatchlab.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The run command end to end, and its answers to bad flags: one line, exit status 2. */
+class RunCommandTest {
+
+    private record Outcome(int status, String out, String err) {
+    }
+
+    private static Outcome execute(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int status = cl.execute(args);
+        return new Outcome(status, out.toString(), err.toString());
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+            "--rate|fast|--rate",
+            "--rate|-5|--rate",
+            "--model|nagle|--model",
+            "--size|99999|--size",
+            "--suite|rot13|--suite",
+            "--idle|nap|--idle",
+            "--coalesce|8|--coalesce",
+            "--warmup|soon|--warmup",
+            "--flows|0|flows",
+            "--malformed-share|0.9|share",
+            "--host-cpus|77|--host-cpus",
+            "--arrivals|bursty|--arrivals",
+            "--crypto|quantum|--crypto"})
+    void badFlagsAreOneLineAndExitTwo(String flag, String value, String mentions) {
+        Outcome o = flag.equals("--warmup") ? execute("run", flag, value, "--measure", "100ms")
+                : execute("run", flag, value, "--warmup", "0s", "--measure", "100ms");
+        assertThat(o.status()).as(o.err()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(o.err()).contains(mentions).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(o.err().strip().lines().count()).as(o.err()).isLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void unknownFlagIsAUsageError() {
+        Outcome o = execute("run", "--turbo");
+        assertThat(o.status()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(o.err()).contains("--turbo");
+    }
+
+    @Test
+    @Timeout(60)
+    void aShortRunPrintsATableAndWritesEverySetting(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("r.json");
+        Outcome o = execute("run", "--model", "puller", "--rate", "3000", "--warmup", "300ms", "--measure", "500ms",
+                "--json", json.toString());
+        assertThat(o.status()).as(o.err() + o.out()).isZero();
+        JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        JsonNode r = doc.get("runs").get(0);
+        assertThat(r.get("model").asText()).isEqualTo("puller");
+        assertThat(r.get("checks").get("accountingBalanced").asBoolean()).isTrue();
+        assertThat(r.get("settings").get("rate").asDouble()).isEqualTo(3000);
+        assertThat(r.get("settings").has("placement")).isTrue();
+        assertThat(r.get("environment").get("jdk").asText()).startsWith("25");
+        assertThat(r.get("deliveredPps").asDouble()).isGreaterThan(0);
+        assertThat(doc.get("arguments").toString()).contains("--rate");
+    }
+}
