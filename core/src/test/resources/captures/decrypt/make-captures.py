@@ -213,9 +213,9 @@ for i, fr in enumerate(frags):
 expect(f, "inner IPv4 UDP, 3000 bytes, from a reassembled ESP packet", inner_a2)
 
 # 15-16: a transport-mode ESP packet fragmented, fragments in reverse order
-plain_b2 = udp4(V4_A, V4_B, 4000, 4001, bytes((7 * i) & 0xFF for i in range(2000)), ident=0x202)
+# transport mode keeps the original header, identification included: it is the fragments' too
+plain_b2 = udp4(V4_A, V4_B, 4000, 4001, bytes((7 * i) & 0xFF for i in range(2000)), ident=0x7002)
 esp_b2 = encrypt("B", plain_b2, 2)
-esp_b2[IP].id = 0x7002
 frags = fragment(IP(bytes(esp_b2)), fragsize=1400)
 assert len(frags) == 2
 for i, fr in enumerate(reversed(frags)):
