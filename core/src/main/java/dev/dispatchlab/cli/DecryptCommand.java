@@ -86,6 +86,12 @@ public final class DecryptCommand implements Callable<Integer> {
                 throw new UsageException("refusing to overwrite the input capture: " + p);
             }
         }
+        for (Path p : new Path[]{output, json}) {
+            Path parent = p == null ? null : p.toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                throw new UsageException("no such folder for " + p + ": " + parent);
+            }
+        }
         if (output != null && json != null && output.toAbsolutePath().normalize().equals(json.toAbsolutePath().normalize())) {
             throw new UsageException("-o and --json name the same file: " + output);
         }

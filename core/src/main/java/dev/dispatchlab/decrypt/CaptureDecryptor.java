@@ -67,6 +67,8 @@ public final class CaptureDecryptor {
     private IOException writeError;
     /** Capture time of the frame being processed: INLINE completions deliver before the next frame is read. */
     private long frameTime;
+    /** The frame being processed had no time (pcapng simple packet block) and took the previous one's. */
+    private boolean frameTimeMissing;
     private long lastTime;
     private long ipcompDecompressed;
     private long ipcompWritten;
@@ -175,16 +177,13 @@ public final class CaptureDecryptor {
                 writer = PcapWriter.create(tmp, OUTPUT_LINK_TYPE, PcapWriter.Resolution.NANOSECONDS);
             }
             long frameCount = 0;
-            PacketBuffer spareFrame = null;
             while (true) {
                 PacketBuffer p = frames.acquire();
                 boolean exhausted = p == null;
                 if (exhausted) {
                     // Every buffer holds a fragment waiting for the rest of its datagram: read the record
                     // into a buffer of our own so that it can be counted and dropped like any other.
-                    spareFrame = PacketBuffer.unpooled(PacketPool.DEFAULT_HEADROOM + FRAME_BYTES,
-                            PacketPool.DEFAULT_HEADROOM);
-                    p = spareFrame;
+                    p = PacketBuffer.unpooled(PacketPool.DEFAULT_HEADROOM + FRAME_BYTES, PacketPool.DEFAULT_HEADROOM);
                 }
                 int n = reader.read(p);
                 if (n == CaptureReader.END) {
@@ -204,7 +203,8 @@ public final class CaptureDecryptor {
                     continue;
                 }
                 long ts = reader.timestampNanos();
-                frameTime = ts == CaptureReader.NO_TIMESTAMP ? lastTime : ts;
+                frameTimeMissing = ts == CaptureReader.NO_TIMESTAMP;
+                frameTime = frameTimeMissing ? lastTime : ts;
                 lastTime = frameTime;
                 if (frameTime > clock.nanoTime()) {
                     clock.set(frameTime); // capture time drives reassembly timeouts; it never runs backwards
@@ -258,6 +258,8 @@ public final class CaptureDecryptor {
             long ts = frameTime;
             if (ts < 0 || ts / 1_000_000_000L > 0xFFFF_FFFFL) {
                 ts = ts < 0 ? 0 : 0xFFFF_FFFFL * 1_000_000_000L;
+                timestampsAdjusted++;
+            } else if (frameTimeMissing) {
                 timestampsAdjusted++;
             }
             try {

@@ -152,7 +152,8 @@ public record DecryptReport(String input, String format, String output, int outp
         out.add("IKE passed:        " + ikePassed);
         out.add("fragments:         " + fragmentsAbsorbed + " absorbed into " + reassembled + " reassembled datagrams");
         if (timestampsAdjusted > 0) {
-            out.add("timestamps:        " + timestampsAdjusted + " adjusted to fit pcap (see --help)");
+            out.add("timestamps:        " + timestampsAdjusted + " packets written with another time than their"
+                    + " frame's (a record without a time takes the previous one's; pcap holds 1970-2106 only)");
         }
         if (drops.isEmpty()) {
             out.add("dropped:           none");
