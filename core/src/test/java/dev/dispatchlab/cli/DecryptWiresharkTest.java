@@ -56,14 +56,14 @@ class DecryptWiresharkTest {
 
     static Stream<Case> cases() {
         List<Case> out = new ArrayList<>();
+        // One capture per feature (tshark takes seconds to start; the shared captures' plaintexts were
+        // confirmed with Wireshark when they were added, see captures/README.md, and every shared
+        // capture is compared with them in DecryptSharedCapturesTest).
         for (String name : List.of("02-east-west-transport", "02-sunrise-sunset-esp", "08-east-west-esp-ipcomp",
-                "08-sunrise-sunset-aes", "08-sunrise-sunset-aes128", "08-sunrise-sunset-esp-double",
-                "08-sunrise-sunset-esp-noauth", "08-sunrise-sunset-esp-sha1", "08-sunrise-sunset-udpesp-ping",
-                "espfrags1")) {
+                "08-sunrise-sunset-aes", "08-sunrise-sunset-esp-double", "08-sunrise-sunset-esp-noauth",
+                "08-sunrise-sunset-udpesp-ping", "espfrags1")) {
             out.add(new Case("openswan-klips/" + name + ".pcap", "openswan-klips/" + name + ".esp_sa", 0));
         }
-        out.add(new Case("tcpdump/espudp1.pcap", "tcpdump/espudp1.esp_sa", 0));
-        out.add(new Case("pcapng/espfrags1-nsec.pcapng", "openswan-klips/espfrags1.esp_sa", 0));
         out.add(new Case("rfc7634/rfc7634-appendixB.pcap", "rfc7634/rfc7634-appendixB.esp_sa", 1));
         out.add(new Case("decrypt/scapy-esp.pcap", "decrypt/scapy-esp.esp_sa", 1));
         return out.stream();
