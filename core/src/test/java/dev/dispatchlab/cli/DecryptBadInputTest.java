@@ -109,7 +109,7 @@ class DecryptBadInputTest {
     @Test
     void truncatedSnoop() throws IOException {
         byte[] b = Files.readAllBytes(capture("rfc7634/rfc7634-appendixB.snoop"));
-        assertThat(fails("decrypt", "--sa", capture("rfc7634/rfc7634-appendixB.esp_sa").toString(),
+        assertThat(fails("decrypt", "--sa", capture("/decrypt/rfc7634-appendixB.esp_sa").toString(),
                 file("cut.snoop", Arrays.copyOf(b, b.length - 3)).toString()))
                 .startsWith("dispatchlab decrypt: cut.snoop: record 3 at byte offset ");
     }

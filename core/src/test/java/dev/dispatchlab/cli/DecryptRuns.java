@@ -57,12 +57,16 @@ final class DecryptRuns {
         return new Result(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     }
 
-    /** @return the path of a file under the test resources' {@code captures/} folder */
-    static Path capture(String relative) {
+    /**
+     * @param name a test resource: relative to the shared {@code captures/} folder, or from the resource
+     *             root when it starts with {@code /} (this command's own files are in {@code /decrypt/})
+     * @return its path
+     */
+    static Path capture(String name) {
         try {
-            var url = DecryptRuns.class.getResource("/captures/" + relative);
+            var url = DecryptRuns.class.getResource(name.startsWith("/") ? name : "/captures/" + name);
             if (url == null) {
-                throw new IllegalArgumentException("no test capture " + relative);
+                throw new IllegalArgumentException("no test capture " + name);
             }
             return Path.of(url.toURI());
         } catch (URISyntaxException e) {

@@ -22,7 +22,7 @@ import static dev.dispatchlab.cli.DecryptRuns.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code decrypt} on {@code captures/decrypt/scapy-esp.pcap}, which {@code make-captures.py} builds
+ * {@code decrypt} on {@code decrypt/scapy-esp.pcap} (test resources), which {@code make-captures.py} builds
  * with scapy's ESP: AES-GCM, AES-CBC + HMAC-SHA-256 and ChaCha20-Poly1305; tunnel and transport;
  * IPv4 and IPv6 outside and inside; NAT-T; IP-fragmented ESP in and out of order; ESP carrying
  * IPComp; and what a capture also holds (ARP, plain UDP, IKE on 500 and 4500, a keepalive, ICMP, a
@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DecryptScapyCapturesTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path DIR = capture("decrypt/scapy-esp.pcap").getParent();
+    private static final Path DIR = capture("/decrypt/scapy-esp.pcap").getParent();
     private static final Path PCAP = DIR.resolve("scapy-esp.pcap");
 
     private static JsonNode expected() throws IOException {

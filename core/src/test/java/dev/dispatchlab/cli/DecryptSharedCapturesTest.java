@@ -70,8 +70,8 @@ class DecryptSharedCapturesTest {
         // RFC 7634 Appendix B: cleartext ICMP, one ChaCha20-Poly1305 ESP packet (Appendix A's), IKE.
         JsonNode rfc7634 = json("/vectors/rfc7634-chacha20-poly1305-esp.json").get(0);
         List<byte[]> one = List.of(hex(rfc7634.get("plaintext").asText()));
-        out.add(new Shared("rfc7634/rfc7634-appendixB.snoop", "rfc7634/rfc7634-appendixB.esp_sa", one, one));
-        out.add(new Shared("rfc7634/rfc7634-appendixB.pcap", "rfc7634/rfc7634-appendixB.esp_sa", one, one));
+        out.add(new Shared("rfc7634/rfc7634-appendixB.snoop", "/decrypt/rfc7634-appendixB.esp_sa", one, one));
+        out.add(new Shared("rfc7634/rfc7634-appendixB.pcap", "/decrypt/rfc7634-appendixB.esp_sa", one, one));
         return out.stream();
     }
 
@@ -210,7 +210,7 @@ class DecryptSharedCapturesTest {
 
     @Test
     void cleartextFramesAreCountedNotErrors() {
-        Result r = DecryptRuns.run("decrypt", "--sa", capture("rfc7634/rfc7634-appendixB.esp_sa").toString(),
+        Result r = DecryptRuns.run("decrypt", "--sa", capture("/decrypt/rfc7634-appendixB.esp_sa").toString(),
                 capture("rfc7634/rfc7634-appendixB.snoop").toString());
 
         assertThat(r.exit()).isZero();

@@ -64,8 +64,8 @@ class DecryptWiresharkTest {
                 "08-sunrise-sunset-udpesp-ping", "espfrags1")) {
             out.add(new Case("openswan-klips/" + name + ".pcap", "openswan-klips/" + name + ".esp_sa", 0));
         }
-        out.add(new Case("rfc7634/rfc7634-appendixB.pcap", "rfc7634/rfc7634-appendixB.esp_sa", 1));
-        out.add(new Case("decrypt/scapy-esp.pcap", "decrypt/scapy-esp.esp_sa", 1));
+        out.add(new Case("rfc7634/rfc7634-appendixB.pcap", "/decrypt/rfc7634-appendixB.esp_sa", 1));
+        out.add(new Case("/decrypt/scapy-esp.pcap", "/decrypt/scapy-esp.esp_sa", 1));
         return out.stream();
     }
 
