@@ -9,6 +9,6 @@ final class Commands {
     }
 
     static List<Object> all() {
-        return List.of(new RunCommand(), new CompareCommand(), new CalibrateCommand());
+        return List.of(new RunCommand(), new CompareCommand(), new CalibrateCommand(), new DecryptCommand());
     }
 }
