@@ -22,7 +22,7 @@ import dev.dispatchlab.packet.PacketPool;
 import dev.dispatchlab.packet.StageContext;
 import dev.dispatchlab.proto.IpProtocol;
 import dev.dispatchlab.proto.LinkType;
-import dev.dispatchlab.stack.CompletionTargets;
+import dev.dispatchlab.stack.CompletionRouting;
 import dev.dispatchlab.stack.PacketSink;
 import dev.dispatchlab.stack.PathOptions;
 import dev.dispatchlab.stack.ReceivePath;
@@ -86,7 +86,7 @@ public final class CaptureDecryptor {
             ipcompDecompressed++;
             path().decapsulated(ctx, p);
         }, po.maxEspDepth());
-        this.path = new ReceivePath(sas, this::deliver, PacketSink.IKE_COUNTED, po, CompletionTargets.INLINE);
+        this.path = new ReceivePath(sas, this::deliver, PacketSink.IKE_COUNTED, po, CompletionRouting.INLINE);
     }
 
     private ReceivePath path() {
