@@ -9,6 +9,6 @@ final class Commands {
     }
 
     static List<Object> all() {
-        return List.of();
+        return List.of(new BlastCommand());
     }
 }
