@@ -9,6 +9,7 @@ final class Commands {
     }
 
     static List<Object> all() {
-        return List.of(new RunCommand(), new CompareCommand(), new CalibrateCommand(), new DecryptCommand());
+        return List.of(new RunCommand(), new CompareCommand(), new CalibrateCommand(), new DecryptCommand(),
+                new BlastCommand());
     }
 }

@@ -46,16 +46,19 @@ public final class Main implements Runnable {
             cl.addSubcommand(sub);
         }
         cl.setExecutionExceptionHandler(Main::handle);
-        cl.setParameterExceptionHandler((ex, args) -> {
-            CommandLine c = ex.getCommandLine();
-            c.getErr().println("dispatchlab " + c.getCommandName() + ": " + ex.getMessage());
-            c.getErr().println("(see: dispatchlab help " + (c.getParent() == null ? "" : c.getCommandName()) + ")");
-            c.getErr().flush();
-            return EXIT_USAGE;
-        });
+        cl.setParameterExceptionHandler(Main::badParameter);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setUsageHelpAutoWidth(true);
         return cl;
+    }
+
+    /** A flag picocli could not take (unknown, missing value, not a number): one line, exit 2, no usage dump. */
+    private static int badParameter(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        PrintWriter err = cl.getErr();
+        err.println("dispatchlab " + cl.getCommandName() + ": " + e.getMessage() + " (see --help)");
+        err.flush();
+        return EXIT_USAGE;
     }
 
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {

@@ -1,6 +1,7 @@
 /**
  * The devices: a NIC with receive rings, interrupt enable and coalescing, and receive-side scaling,
- * and the synthetic wire that feeds it from a device thread.
+ * and the synthetic wire that feeds it from a device thread; and the real-socket source, UDP sockets
+ * receiving ESP-in-UDP in {@code recvmmsg} batches, with its bare baseline.
  *
  * <h2>Overview</h2>
  * <pre>
@@ -40,6 +41,26 @@
  * behind, and the run's rate was not what was asked for. Accounting: {@code OFFERED = placed +
  * RX_RING_FULL + POOL_EXHAUSTED} at the wire.
  *
+ * <h2>The socket source</h2>
+ * <pre>
+ *   sender ─► kernel UDP ─► SocketIngress[0..n) ─recvmmsg─► ring ─receive(ctx, sink, budget, wait)─► sink
+ *                           SO_REUSEPORT, one socket          per datagram: OFFERED, pooled copy,
+ *                           per ring; SO_RXQ_OVFL,            synthetic outer IPv4/IPv6 + UDP header
+ *                           /proc/net/udp → KERNEL_DROP       (link type IPV4/IPV6, arrival stamp)
+ * </pre>
+ * {@link dev.dispatchlab.device.SocketIngress} is the ring a model drains when the source is a real
+ * socket (configured by {@link dev.dispatchlab.device.SocketConfig}; default 127.0.0.1:4500). The
+ * kernel strips the IP and UDP headers; the ingress writes an equivalent header back into each
+ * buffer's headroom, so that every source enters the same {@code ip_input} and the path has one
+ * demux, one SA lookup by outer addresses, one code path (28 bytes and an IPv4 header checksum per
+ * datagram). Its drops (POOL_EXHAUSTED, TOO_LONG) and the kernel's (KERNEL_DROP, from SO_RXQ_OVFL and
+ * {@code /proc/net/udp}) are all counted as offered, so the accounting identity holds with the
+ * kernel's losses in it. A model blocks in {@code receive(..., wait = true)} where a device would
+ * interrupt, or polls with {@code wait = false}; {@code shutdown()} wakes it at stop.
+ * {@link dev.dispatchlab.device.SocketReceiveBaseline} runs the same sockets and does nothing with
+ * the packets: the baseline twin of every model on this source, batched and one datagram a call.
+ * Traffic comes from {@code dispatchlab blast} (package {@code blast}).
+ *
  * <h2>Costs (measured)</h2>
  * On one CPU of the 2-vCPU guest, with 64-byte frames and the ring drained in the wire's own thread
  * (a hard interrupt every 64 packets), the wire places 28 Mpps (35 ns a packet: pool acquire,
@@ -50,8 +71,11 @@
  * batches, as NIC drivers refill descriptors, is the obvious next step if the wire must go faster.
  *
  * <h2>Not implemented</h2>
- * Transmit rings; capture replay and the real UDP socket source (the other sources of the design);
- * per-packet patching of templates (an ESP source that must not replay sequence numbers has to
- * supply enough templates, or the receiver's replay window must be configured for it).
+ * Transmit rings; capture replay; per-packet patching of templates (an ESP source that must not
+ * replay sequence numbers has to supply enough templates, or the receiver's replay window must be
+ * configured for it; the socket source's generator encrypts each packet instead). Socket source:
+ * no wildcard binds (the destination address would need IP_PKTINFO), no IP identification or TTL
+ * from the kernel, no GRO, no SO_BUSY_POLL, no receive timestamps from the kernel (the stamp is
+ * taken when {@code recvmmsg} returns).
  */
 package dev.dispatchlab.device;
