@@ -25,17 +25,21 @@ final class IthreadModel extends ModelRuntime {
 
     @Override
     protected void wire() {
-        for (int r = 0; r < env.nic().rings(); r++) {
-            RxRing ring = env.nic().ring(r);
-            InterruptThread t = part(new InterruptThread("nic-ithread/" + r,
-                    (ctx, budget) -> {
-                        int n = pollRing(ring, ctx, budget);
-                        ctx.endOfPass();
-                        return n;
-                    }, env.budget(), ring,
-                    env.hostThreads().apply(env.cpuOfRing(r)), env.clock(), env.idle()));
-            ring.connect(t.line());
-            context(t.stage());
+        if (env.socketSource()) {
+            readSockets(r -> (ctx, p) -> path.input(ctx, p), "nic-ithread/", true);
+        } else {
+            for (int r = 0; r < env.nic().rings(); r++) {
+                RxRing ring = env.nic().ring(r);
+                InterruptThread t = part(new InterruptThread("nic-ithread/" + r,
+                        (ctx, budget) -> {
+                            int n = pollRing(ring, ctx, budget);
+                            ctx.endOfPass();
+                            return n;
+                        }, env.budget(), ring,
+                        env.hostThreads().apply(env.cpuOfRing(r)), env.clock(), env.idle()));
+                ring.connect(t.line());
+                context(t.stage());
+            }
         }
         if (env.driver().hasCompletionInterrupt()) {
             InterruptThread crypto = part(new InterruptThread("crypto-ithread", (ctx, budget) -> {

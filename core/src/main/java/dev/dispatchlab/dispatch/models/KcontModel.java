@@ -7,6 +7,7 @@ import dev.dispatchlab.dispatch.Continuation;
 import dev.dispatchlab.dispatch.ExecutionContext;
 import dev.dispatchlab.dispatch.HardInterrupt;
 import dev.dispatchlab.metrics.DropReason;
+import dev.dispatchlab.packet.PacketBuffer;
 import dev.dispatchlab.packet.StageContext;
 
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ final class KcontModel extends ModelRuntime {
 
     private final List<ExecutionContext> cpus = new ArrayList<>();
     private final List<Continuation<RxRing>> rx = new ArrayList<>();
+    private final List<Continuation<PacketBuffer>> packets = new ArrayList<>();
 
     KcontModel(ModelEnvironment env) {
         super(env);
@@ -56,32 +58,26 @@ final class KcontModel extends ModelRuntime {
                 routeByDefault(back);
             }
         }
-        for (int r = 0; r < env.nic().rings(); r++) {
-            RxRing ring = env.nic().ring(r);
-            ExecutionContext k = cpus.get(env.cpuOfRing(r));
-            Continuation<RxRing>[] self = newHolder();
-            self[0] = new Continuation<>("rx/" + r, k, (rg, ctx) -> {
-                int n = pollRing(rg, ctx, env.budget());
-                if (n == env.budget()) {
-                    self[0].schedule(rg, ctx); // more may wait: run again, after what else is queued
-                    return;
-                }
-                rg.enable();
-                if (rg.hasWork()) {
-                    rg.mask();
-                    self[0].schedule(rg, ctx);
-                }
-            }, 4, 1);
-            rx.add(self[0]);
-            HardInterrupt nicIntr = new HardInterrupt("nic/" + r, (ctx, budget) -> {
-                ring.mask();
-                if (!self[0].schedule(ring, ctx)) {
-                    ring.enable(); // the continuation could not be queued (stopping): leave the ring to the shutdown sweep
-                }
-                return 0;
-            }, env.budget(), env.clock());
-            ring.connect(nicIntr);
-            context(nicIntr.stage());
+        if (env.socketSource()) {
+            // The thread the kernel wakes from recvmmsg is the interrupt: it schedules each datagram's
+            // continuation on its CPU's context (a deferred handoff per packet).
+            for (int c = 0; c < cpus.size(); c++) {
+                ExecutionContext k = cpus.get(c);
+                packets.add(new Continuation<>("sockrx@" + k.name(), k, (p, ctx) -> path.input(ctx, p),
+                        env.queueCapacity(), env.budget()));
+            }
+            readSockets(r -> {
+                Continuation<PacketBuffer> k = packets.get(env.cpuOfRing(r));
+                return (ctx, p) -> {
+                    if (!k.schedule(p, ctx)) {
+                        ctx.drop(p, DropReason.BACKLOG_FULL);
+                    }
+                };
+            }, "sock-intr/", true);
+        } else {
+            for (int r = 0; r < env.nic().rings(); r++) {
+                wireRing(env.nic().ring(r), cpus.get(env.cpuOfRing(r)), r);
+            }
         }
         if (env.driver().hasCompletionInterrupt()) {
             HardInterrupt cryptoIntr = new HardInterrupt("crypto", (ctx, budget) -> {
@@ -94,6 +90,32 @@ final class KcontModel extends ModelRuntime {
         }
     }
 
+    private void wireRing(RxRing ring, ExecutionContext k, int r) {
+        Continuation<RxRing>[] self = newHolder();
+        self[0] = new Continuation<>("rx/" + r, k, (rg, ctx) -> {
+            int n = pollRing(rg, ctx, env.budget());
+            if (n == env.budget()) {
+                self[0].schedule(rg, ctx); // more may wait: run again, after what else is queued
+                return;
+            }
+            rg.enable();
+            if (rg.hasWork()) {
+                rg.mask();
+                self[0].schedule(rg, ctx);
+            }
+        }, 4, 1);
+        rx.add(self[0]);
+        HardInterrupt nicIntr = new HardInterrupt("nic/" + r, (ctx, budget) -> {
+            ring.mask();
+            if (!self[0].schedule(ring, ctx)) {
+                ring.enable(); // the continuation could not be queued (stopping): leave the ring to the shutdown sweep
+            }
+            return 0;
+        }, env.budget(), env.clock());
+        ring.connect(nicIntr);
+        context(nicIntr.stage());
+    }
+
     @SuppressWarnings("unchecked")
     private static Continuation<RxRing>[] newHolder() {
         return (Continuation<RxRing>[]) new Continuation<?>[1];
@@ -101,12 +123,19 @@ final class KcontModel extends ModelRuntime {
 
     @Override
     public int queued() {
-        return 0; // rx continuations hold rings, not packets; packets wait in the rings
+        int n = 0;
+        for (Continuation<PacketBuffer> k : packets) {
+            n += k.queued();
+        }
+        return n; // rx continuations hold rings, not packets; packets wait in the rings
     }
 
     @Override
     public int discardLeftovers(StageContext ctx) {
         int n = 0;
+        for (Continuation<PacketBuffer> k : packets) {
+            n += k.discardRemaining((p, c) -> ctx.drop(p, DropReason.SHUTDOWN));
+        }
         for (Continuation<RxRing> k : rx) {
             n += k.discardRemaining((rg, c) -> rg.discard(ctx, DropReason.SHUTDOWN));
         }

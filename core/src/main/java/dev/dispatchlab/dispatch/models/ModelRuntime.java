@@ -167,6 +167,20 @@ public abstract class ModelRuntime {
         return n;
     }
 
+    /**
+     * For a socket source: a receiving thread per socket that hands each datagram to the sink made
+     * by {@code sinkOfRing}. Registers the threads and their contexts. {@code wait} false makes them
+     * spin (busy polling).
+     */
+    protected final void readSockets(java.util.function.IntFunction<dev.dispatchlab.stack.PacketSink> sinkOfRing,
+                                     String prefix, boolean wait) {
+        for (int r = 0; r < env.sockets().size(); r++) {
+            SocketReader reader = part(new SocketReader(prefix + r, env.sockets().get(r), sinkOfRing.apply(r),
+                    env.budget(), wait, env.hostThreads().apply(env.cpuOfRing(r)), env.clock()));
+            context(reader.stage());
+        }
+    }
+
     /** Drops a leftover crypto request's packet (the request completed, but its continuation never ran). */
     protected static void dropRequest(dev.dispatchlab.crypto.CryptoRequest r, StageContext ctx) {
         PacketBuffer p = r.packet();

@@ -1,6 +1,7 @@
 package dev.dispatchlab.dispatch.models;
 
 import dev.dispatchlab.device.RxRing;
+import dev.dispatchlab.dispatch.InterruptThread;
 import dev.dispatchlab.dispatch.Puller;
 import dev.dispatchlab.packet.StageContext;
 
@@ -30,6 +31,22 @@ final class PullerModel extends ModelRuntime {
     @Override
     protected void wire() {
         boolean async = env.driver().hasCompletionInterrupt();
+        if (env.socketSource()) {
+            // The puller blocks in the kernel's receive, where a crypto completion cannot wake it; an
+            // asynchronous driver's completions then get an interrupt thread of their own.
+            readSockets(r -> (ctx, p) -> path.input(ctx, p), mode == Puller.Mode.BUSY_POLL ? "busypoll/" : "puller/",
+                    mode != Puller.Mode.BUSY_POLL);
+            if (async) {
+                InterruptThread crypto = part(new InterruptThread("crypto-ithread", (ctx, budget) -> {
+                    int n = env.driver().drainCompletions(ctx, budget);
+                    ctx.endOfPass();
+                    return n;
+                }, env.budget(), null, env.hostThreads().apply(0), env.clock(), env.idle()));
+                env.driver().connectInterrupt(crypto.line());
+                context(crypto.stage());
+            }
+            return;
+        }
         for (int r = 0; r < env.nic().rings(); r++) {
             RxRing ring = env.nic().ring(r);
             boolean drainsCrypto = async && r == 0;

@@ -56,24 +56,19 @@ final class PushModel extends ModelRuntime {
                 routeByDefault(completions);
             }
         }
-        for (int r = 0; r < env.nic().rings(); r++) {
-            RxRing ring = env.nic().ring(r);
-            SoftintQueue<PacketBuffer> q = ipintrq.get(env.cpuOfRing(r));
-            InterruptThread t = part(new InterruptThread("nic-ithread/" + r, (ctx, budget) -> {
-                int n = 0;
-                PacketBuffer p;
-                while (n < budget && (p = ring.poll()) != null) {
-                    n++;
+        if (env.socketSource()) {
+            readSockets(r -> {
+                SoftintQueue<PacketBuffer> q = ipintrq.get(env.cpuOfRing(r));
+                return (ctx, p) -> {
                     if (path.linkInput(ctx, p) && !q.enqueue(p, ctx)) {
                         ctx.drop(p, DropReason.BACKLOG_FULL);
                     }
-                }
-                ctx.endOfPass();
-                return n;
-            }, env.budget(), ring, env.hostThreads().apply(env.cpuOfRing(r)), env.clock(), env.idle()));
-            ring.connect(t.line());
-            nicThreads.add(t);
-            context(t.stage());
+                };
+            }, "nic-ithread/", true);
+        } else {
+            for (int r = 0; r < env.nic().rings(); r++) {
+                wireRing(env.nic().ring(r), ipintrq.get(env.cpuOfRing(r)), r);
+            }
         }
         if (env.driver().hasCompletionInterrupt()) {
             cryptoThread = part(new InterruptThread("crypto-ithread", (ctx, budget) -> {
@@ -84,6 +79,24 @@ final class PushModel extends ModelRuntime {
             env.driver().connectInterrupt(cryptoThread.line());
             context(cryptoThread.stage());
         }
+    }
+
+    private void wireRing(RxRing ring, SoftintQueue<PacketBuffer> q, int r) {
+        InterruptThread t = part(new InterruptThread("nic-ithread/" + r, (ctx, budget) -> {
+            int n = 0;
+            PacketBuffer p;
+            while (n < budget && (p = ring.poll()) != null) {
+                n++;
+                if (path.linkInput(ctx, p) && !q.enqueue(p, ctx)) {
+                    ctx.drop(p, DropReason.BACKLOG_FULL);
+                }
+            }
+            ctx.endOfPass();
+            return n;
+        }, env.budget(), ring, env.hostThreads().apply(env.cpuOfRing(r)), env.clock(), env.idle()));
+        ring.connect(t.line());
+        nicThreads.add(t);
+        context(t.stage());
     }
 
     @Override

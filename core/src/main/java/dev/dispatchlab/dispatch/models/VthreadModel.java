@@ -32,16 +32,21 @@ final class VthreadModel extends ModelRuntime {
     private final VirtualWorkers workers;
     private final VirtualInbox<PacketBuffer> inbox;
     private final boolean async;
-    private final int rings;
+    private final boolean sockets;
+    /** Workers below this index are ring workers (NIC: poll a ring; sockets: worker 0 drains crypto). */
+    private final int front;
 
     VthreadModel(ModelEnvironment env) {
         super(env);
-        this.rings = env.nic().rings();
         this.async = env.driver().hasCompletionInterrupt();
-        int processing = async ? env.virtualWorkers() * rings : 0;
-        this.workers = part(new VirtualWorkers("vt", rings + processing, Lifecycle.virtualThreads(), env.clock(),
+        this.sockets = env.socketSource();
+        int rings = env.rings();
+        this.front = sockets ? (async ? 1 : 0) : rings;
+        boolean inboxNeeded = async || sockets;
+        int processing = inboxNeeded ? env.virtualWorkers() * rings : 0;
+        this.workers = part(new VirtualWorkers("vt", front + processing, Lifecycle.virtualThreads(), env.clock(),
                 env.idle(), this::body));
-        this.inbox = async ? new VirtualInbox<>(env.queueCapacity(), workers) : null;
+        this.inbox = inboxNeeded ? new VirtualInbox<>(env.queueCapacity(), workers) : null;
     }
 
     @Override
@@ -50,13 +55,23 @@ final class VthreadModel extends ModelRuntime {
             VirtualWorker w = workers.worker(i);
             route(w.stage(), w.completionTarget());
         }
-        for (int r = 0; r < rings; r++) {
-            RxRing ring = env.nic().ring(r);
-            ring.connect(workers.worker(r).line(ring));
+        if (sockets) {
+            // a platform thread blocks in recvmmsg (a virtual thread in a native call would hold its
+            // carrier) and hands each datagram to the virtual workers
+            readSockets(r -> (ctx, p) -> {
+                if (path.linkInput(ctx, p) && !inbox.submit(p, ctx)) {
+                    ctx.drop(p, DropReason.BACKLOG_FULL);
+                }
+            }, "sock-intr/", true);
+        } else {
+            for (int r = 0; r < env.nic().rings(); r++) {
+                RxRing ring = env.nic().ring(r);
+                ring.connect(workers.worker(r).line(ring));
+            }
         }
         if (async) {
-            // The engine's completion interrupt: drained by the ring-0 rx worker, whose draining
-            // delivers each completion to the worker waiting for it.
+            // The engine's completion interrupt rings worker 0, whose draining delivers each
+            // completion to the worker waiting for it.
             env.driver().connectInterrupt(workers.worker(0).line());
         }
         for (StageContext s : workers.stages()) {
@@ -67,53 +82,76 @@ final class VthreadModel extends ModelRuntime {
     private void body(VirtualWorker self) {
         env.pinToHostCpu().accept(self.index() % env.hostCpus());
         StageContext ctx = self.stage();
-        if (self.index() < rings) {
-            RxRing ring = env.nic().ring(self.index());
-            boolean drains = async && self.index() == 0;
-            int sinceYield = 0;
-            while (true) {
-                if (++sinceYield > env.budget()) {
-                    // Virtual threads are not preempted: after a budget of packets, let the workers
-                    // this one fed (and the carrier's other virtual threads) run.
-                    sinceYield = 0;
-                    ctx.endOfPass();
-                    Thread.yield();
-                }
-                if (drains) {
-                    while (env.driver().drainCompletions(ctx, env.budget()) == env.budget()) {
-                        // more completions wait
-                    }
-                }
-                PacketBuffer p = ring.poll();
-                if (p == null) {
-                    sinceYield = 0;
-                    ctx.endOfPass();
-                    if (drains && env.driver().completionsPending()) {
-                        continue;
-                    }
-                    if (!self.awaitWork(ring)) {
-                        break;
-                    }
-                    continue;
-                }
-                if (!async) {
-                    path.input(ctx, p); // to completion, crypto inline
-                } else if (path.linkInput(ctx, p) && !inbox.submit(p, ctx)) {
-                    ctx.drop(p, DropReason.BACKLOG_FULL);
-                }
+        if (self.index() < front) {
+            if (sockets) {
+                drainCrypto(self, ctx);
+            } else {
+                ringWorker(self, ctx, env.nic().ring(self.index()));
             }
-            if (drains) {
-                while (env.driver().drainCompletions(ctx, env.budget()) > 0) {
-                    // hand the last completions to their waiters
-                }
-            }
-            ctx.endOfPass();
         } else {
             PacketBuffer p;
             while ((p = inbox.take(self)) != null) {
                 path.ipInput(ctx, p); // esp_input waits here for the crypto completion (see CompletionTarget.afterSubmit)
                 ctx.endOfPass();
             }
+        }
+    }
+
+    /** Polls a NIC ring in blocking style; with an asynchronous driver, worker 0 also drains completions. */
+    private void ringWorker(VirtualWorker self, StageContext ctx, RxRing ring) {
+        boolean drains = async && self.index() == 0;
+        int sinceYield = 0;
+        while (true) {
+            if (++sinceYield > env.budget()) {
+                // Virtual threads are not preempted: after a budget of packets, let the workers this one
+                // fed (and the carrier's other virtual threads) run.
+                sinceYield = 0;
+                ctx.endOfPass();
+                Thread.yield();
+            }
+            if (drains) {
+                while (env.driver().drainCompletions(ctx, env.budget()) == env.budget()) {
+                    // more completions wait
+                }
+            }
+            PacketBuffer p = ring.poll();
+            if (p == null) {
+                sinceYield = 0;
+                ctx.endOfPass();
+                if (drains && env.driver().completionsPending()) {
+                    continue;
+                }
+                if (!self.awaitWork(ring)) {
+                    break;
+                }
+                continue;
+            }
+            if (!async) {
+                path.input(ctx, p); // to completion, crypto inline
+            } else if (path.linkInput(ctx, p) && !inbox.submit(p, ctx)) {
+                ctx.drop(p, DropReason.BACKLOG_FULL);
+            }
+        }
+        if (drains) {
+            while (env.driver().drainCompletions(ctx, env.budget()) > 0) {
+                // hand the last completions to their waiters
+            }
+        }
+        ctx.endOfPass();
+    }
+
+    /** Socket source with an asynchronous driver: worker 0 only drains completions to their waiters. */
+    private void drainCrypto(VirtualWorker self, StageContext ctx) {
+        while (self.running()) {
+            int n = env.driver().drainCompletions(ctx, env.budget());
+            if (n == 0 && !env.driver().completionsPending()) {
+                self.await();
+            } else if (n == env.budget()) {
+                Thread.yield();
+            }
+        }
+        while (env.driver().drainCompletions(ctx, env.budget()) > 0) {
+            // hand the last completions to their waiters
         }
     }
 
