@@ -27,6 +27,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code dispatchlab blast}: the traffic generator, a process of its own that sends a workload's ESP
@@ -41,6 +43,9 @@ import java.util.concurrent.Callable;
                 "Two commands: start blast with --write-sa FILE, then the receiver with that SA file (sends refused"
                         + " while nothing listens are counted, not fatal)."})
 public final class BlastCommand implements Callable<Integer> {
+
+    /** Encryptions with throwaway keys before the clock starts (a fraction of a second): see {@link Blaster#warmUp}. */
+    static final int WARM_UP_PACKETS = 30_000;
 
     @Spec
     CommandSpec spec;
@@ -146,17 +151,38 @@ public final class BlastCommand implements Callable<Integer> {
             if (config.byCount() && config.packets() == 0) {
                 return 0;
             }
-            blaster.start(Thread.ofPlatform().name("blast-", 0).factory());
-            status(blaster, out);
-            if (!blaster.join(Duration.ofSeconds(30))) {
-                throw new RunFailedException("a sending thread did not end");
+            blaster.warmUp(WARM_UP_PACKETS);
+            // Ctrl-C stops the sending and still gets the final report
+            CountDownLatch reported = new CountDownLatch(1);
+            Thread hook = Thread.ofPlatform().name("blast-stop").unstarted(() -> {
+                blaster.stop();
+                try {
+                    reported.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                blaster.start(Thread.ofPlatform().name("blast-", 0).factory());
+                status(blaster, out);
+                if (!blaster.join(Duration.ofSeconds(30))) {
+                    throw new RunFailedException("a sending thread did not end");
+                }
+                if (blaster.failure() != null) {
+                    throw new RunFailedException("sending failed: " + blaster.failure().getMessage());
+                }
+                BlastReport r = blaster.report();
+                out.println(r.describe());
+                out.flush();
+            } finally {
+                reported.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running: it returns now that the report is out
+                }
             }
-            if (blaster.failure() != null) {
-                throw new RunFailedException("sending failed: " + blaster.failure().getMessage());
-            }
-            BlastReport r = blaster.report();
-            out.println(r.describe());
-            out.flush();
         }
         return 0;
     }

@@ -16,6 +16,7 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,6 +86,29 @@ class BlastToGatewayTest {
                 assertThat(gw.deliveries(i)).as("deliveries of index %d", i).isLessThanOrEqualTo(1);
             }
             assertThat(gw.pool.outstanding()).as("no leaked buffer").isZero();
+        }
+    }
+
+    @Test
+    void overIpv6TheSameHolds() throws Exception {
+        Workload w = Workload.defaults().withSeed(6);
+        try (SocketGateway gw = new SocketGateway(1, TrafficSet.plan(w).templateCount(), InetAddress.ofLiteral("::1"));
+             Blaster blaster = new Blaster(new BlastConfig(gw.address(), w, 0, 0, 500, 64, 2, 1), Clock.SYSTEM)) {
+            assertThat(blaster.sourceAddress()).isEqualTo(InetAddress.ofLiteral("::1"));
+            gw.start(blaster.saConfigs(1024), w.port(), blaster.trafficSet().payloadCheck());
+            blaster.start(Thread.ofPlatform().name("blast-", 0).factory());
+            assertThat(blaster.join(Duration.ofSeconds(60))).isTrue();
+            gw.awaitOffered(500);
+            Accounting a = gw.stop();
+            assertThat(a.balanced()).as("%s", a).isTrue();
+            assertThat(a.delivered()).isEqualTo(500);
+            assertThat(gw.userCounters().get(Counter.CONTENT_MISMATCH)).isZero();
+            TrafficSet.Sender sender = blaster.sender();
+            for (int s = 0; s < w.sas(); s++) {
+                for (long k = 0; k < sender.validSent(s); k++) {
+                    assertThat(gw.deliveries(sender.indexOf(s, k))).isEqualTo(1);
+                }
+            }
         }
     }
 

@@ -52,7 +52,12 @@ final class SocketGateway implements AutoCloseable {
 
     /** Binds {@code sockets} sockets on 127.0.0.1 (a port of the kernel's choosing); receives nothing yet. */
     SocketGateway(int sockets, int maxIndex) {
-        SocketConfig c = SocketConfig.defaults().withLocal(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+        this(sockets, maxIndex, InetAddress.getLoopbackAddress());
+    }
+
+    /** Binds {@code sockets} sockets on {@code address}, a port of the kernel's choosing. */
+    SocketGateway(int sockets, int maxIndex, InetAddress address) {
+        SocketConfig c = SocketConfig.defaults().withLocal(new InetSocketAddress(address, 0))
                 .withSockets(sockets).withReceiveBuffer(SocketConfig.DEFAULT_RECEIVE_BUFFER, true);
         rings = SocketIngress.open(c, pool);
         deliveries = new int[maxIndex];
