@@ -5,7 +5,9 @@ import dev.dispatchlab.dispatch.models.DispatchModels;
 import dev.dispatchlab.os.CurrentThread;
 import dev.dispatchlab.report.ResultFiles;
 import dev.dispatchlab.report.ResultTable;
+import dev.dispatchlab.device.SocketConfig;
 import dev.dispatchlab.run.BareCipher;
+import dev.dispatchlab.run.SocketBaseline;
 import dev.dispatchlab.run.RunResult;
 import dev.dispatchlab.run.RunSpec;
 import dev.dispatchlab.run.Runner;
@@ -63,16 +65,35 @@ public final class CompareCommand implements Callable<Integer> {
         Workload w = options.workload();
         RunSpec base = options.spec(chosen.getFirst(), w);
         Models.prepareVirtualThreads(base.placement());
-        System.err.println("building " + w.describe() + " ...");
-        TrafficSet traffic = TrafficSet.build(w);
+        boolean sockets = options.socketSource();
+        TrafficSet traffic = null;
+        if (!sockets) {
+            System.err.println("building " + w.describe() + " ...");
+            traffic = TrafficSet.build(w);
+        }
         List<RunResult> results = new ArrayList<>();
         for (DispatchModel m : chosen) {
             RunSpec spec = base.withModel(m);
-            System.err.printf("running %-9s (%s crypto) ...%n", m.label(), spec.effectiveCrypto().label());
-            results.add(new Runner().run(spec, traffic));
+            System.err.printf("running %-9s (%s crypto, %s source) ...%n", m.label(), spec.effectiveCrypto().label(),
+                    sockets ? "socket" : "synthetic");
+            results.add(sockets ? new Runner().runSockets(spec) : new Runner().run(spec, traffic));
         }
         List<ResultFiles.Baseline> baselines = new ArrayList<>();
         List<String[]> extra = new ArrayList<>();
+        if (!noBaseline && sockets) {
+            for (int batch : new int[]{SocketConfig.DEFAULT_BATCH, 1}) {
+                System.err.printf("running the bare receive loop, %d datagram%s per call ...%n", batch,
+                        batch == 1 ? "" : "s");
+                SocketBaseline sb = SocketBaseline.measure(base, batch);
+                double gbps = sb.pps() * w.sizes().mean() * 8 / 1e9;
+                String name = batch == 1 ? "bare recv x1" : "bare recvmmsg";
+                baselines.add(new ResultFiles.Baseline(name, "bare receive loop, " + batch + " datagram(s) per "
+                        + "system call, no path (generator achieved " + Math.round(sb.sentPps()) + " pps, "
+                        + sb.calls() + " calls, " + sb.kernelDrops() + " kernel drops)", sb.pps(), gbps));
+                extra.add(new String[]{name, "-", String.format(Locale.ROOT, "%.1f", sb.sentPps() / 1e3),
+                        String.format(Locale.ROOT, "%.1f", sb.pps() / 1e3), String.format(Locale.ROOT, "%.3f", gbps)});
+            }
+        }
         if (!noBaseline) {
             double pps = baseline(base, w);
             double gbps = pps * w.sizes().mean() * 8 / 1e9;

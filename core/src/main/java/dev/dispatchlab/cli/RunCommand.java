@@ -46,11 +46,16 @@ public final class RunCommand implements Callable<Integer> {
         Workload w = options.workload();
         RunSpec spec = options.spec(m, w);
         Models.prepareVirtualThreads(spec.placement());
-        System.err.println("building " + w.describe() + " ...");
-        TrafficSet traffic = TrafficSet.build(w);
-        System.err.println("running " + m.label() + " (" + spec.effectiveCrypto().label() + " crypto) for "
-                + spec.warmup().toMillis() / 1000.0 + " s warm-up + " + spec.measure().toMillis() / 1000.0 + " s ...");
-        RunResult r = new Runner().run(spec, traffic);
+        boolean sockets = options.socketSource();
+        TrafficSet traffic = null;
+        if (!sockets) {
+            System.err.println("building " + w.describe() + " ...");
+            traffic = TrafficSet.build(w);
+        }
+        System.err.println("running " + m.label() + " (" + spec.effectiveCrypto().label() + " crypto, "
+                + (sockets ? "socket" : "synthetic") + " source) for " + spec.warmup().toMillis() / 1000.0
+                + " s warm-up + " + spec.measure().toMillis() / 1000.0 + " s ...");
+        RunResult r = sockets ? new Runner().runSockets(spec) : new Runner().run(spec, traffic);
         ResultTable.print(System.out, List.of(r), null);
         if (json != null) {
             ResultFiles.write(json, new ResultFiles.Document("run", command.commandLine().getParseResult().originalArgs(), List.of(r), List.of()));

@@ -33,6 +33,11 @@ public final class RunOptions {
                     + "software for puller/busypoll), software, offload or auto (default: ${DEFAULT-VALUE})")
     String crypto;
 
+    @Option(names = "--source", defaultValue = "synthetic", paramLabel = "SOURCE",
+            description = "synthetic (the wire into NIC rings) or socket (a generator sends ESP-in-UDP over loopback "
+                    + "to real sockets the models receive from with recvmmsg) (default: ${DEFAULT-VALUE})")
+    String source;
+
     @Option(names = "--rate", defaultValue = "50000", paramLabel = "PPS",
             description = "offered packets per second, or 'max' for saturation (default: ${DEFAULT-VALUE})")
     String rate;
@@ -136,6 +141,15 @@ public final class RunOptions {
 
     @Option(names = "--auto-threshold", defaultValue = "1024", paramLabel = "BYTES", description = "auto driver: payloads from this size go to the engine (default: ${DEFAULT-VALUE})")
     int autoThreshold;
+
+    /** @return true for the socket source, false for the synthetic wire */
+    public boolean socketSource() {
+        return switch (source.toLowerCase(Locale.ROOT)) {
+            case "synthetic", "wire" -> false;
+            case "socket", "sockets" -> true;
+            default -> throw new UsageException("--source: synthetic or socket, got '" + source + "'");
+        };
+    }
 
     /** @return the workload the options describe */
     public Workload workload() {

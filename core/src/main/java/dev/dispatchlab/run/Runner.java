@@ -33,6 +33,7 @@ import dev.dispatchlab.stack.SocketTable;
 import dev.dispatchlab.stack.UdpDelivery;
 import dev.dispatchlab.stack.UserSocket;
 import dev.dispatchlab.workload.TrafficSet;
+import dev.dispatchlab.workload.Workload;
 import org.HdrHistogram.Histogram;
 
 import java.time.Duration;
@@ -67,8 +68,28 @@ public final class Runner {
 
     private final Clock clock = Clock.SYSTEM;
 
-    /** Runs {@code spec} with packets from {@code traffic} (built for {@code spec.workload()}). */
+    /** Runs {@code spec} with packets from {@code traffic} (built for {@code spec.workload()}) on the synthetic wire. */
     public RunResult run(RunSpec spec, TrafficSet traffic) throws InterruptedException {
+        return run(spec, traffic.workload(), (driver, pool, deviceThreads) ->
+                new WireFeed(spec, traffic, driver, pool, clock, deviceThreads), "synthetic");
+    }
+
+    /**
+     * Runs {@code spec} with a traffic generator sending ESP-in-UDP over loopback to real sockets,
+     * one per ring, which the model receives from with {@code recvmmsg}.
+     */
+    public RunResult runSockets(RunSpec spec) throws InterruptedException {
+        return run(spec, spec.workload(), (driver, pool, deviceThreads) ->
+                new SocketFeed(spec, spec.workload(), driver, pool, clock, deviceThreads), "socket");
+    }
+
+    @FunctionalInterface
+    private interface FeedFactory {
+        Feed open(CryptoDriver driver, PacketPool pool, ThreadFactory deviceThreads);
+    }
+
+    private RunResult run(RunSpec spec, Workload workload, FeedFactory feeds, String sourceName)
+            throws InterruptedException {
         ThreadRegistry registry = new ThreadRegistry();
         registry.classifyCarriers();
         Placement place = spec.placement();
@@ -87,22 +108,21 @@ public final class Runner {
         CryptoDrivers cryptoKind = spec.effectiveCrypto();
         CryptoDriver driver = cryptoKind.create(CryptoDriverConfig.defaults().withClock(clock)
                 .withThreadFactory(deviceThreads).withOffload(spec.offload()).withAuto(spec.auto()));
-        TrafficSet.Receiver receiver = traffic.receiver(driver, spec.replayWindow());
-        SocketTable sockets = new SocketTable();
-        UserSocket socket = new UserSocket(traffic.workload().port(), spec.socketCapacity());
-        sockets.bind(socket);
-        Nic nic = new Nic("nic0", spec.rings(), spec.ringCapacity(), spec.coalescing());
-        int frame = traffic.workload().sizes().max() + 200;
+        int frame = workload.sizes().max() + 200;
         int buffers = spec.rings() * spec.ringCapacity() + spec.socketCapacity() + 2 * spec.queueCapacity()
                 + spec.offload().submissionRingSize() + spec.offload().completionRingSize() + 1024;
         PacketPool pool = new PacketPool("rx", buffers, frame + PacketPool.DEFAULT_HEADROOM, PacketPool.DEFAULT_HEADROOM);
+        Feed feed = feeds.open(driver, pool, deviceThreads);
+        SocketTable sockets = new SocketTable();
+        UserSocket socket = new UserSocket(workload.port(), spec.socketCapacity());
+        sockets.bind(socket);
         CpuSet[] hostCpuSets = new CpuSet[place.hostCpus()];
         for (int i = 0; i < hostCpuSets.length; i++) {
             hostCpuSets[i] = place.hostCpu(i);
         }
-        ModelEnvironment env = new ModelEnvironment(nic, driver, clock, spec.idle(), place.hostCpus(),
-                i -> hostFactories.get(i % hostFactories.size()), registry, spec.budget(), spec.queueCapacity(),
-                spec.virtualWorkers(), i -> {
+        ModelEnvironment env = new ModelEnvironment(feed.nic(), feed.sockets(), driver, clock, spec.idle(),
+                place.hostCpus(), i -> hostFactories.get(i % hostFactories.size()), registry, spec.budget(),
+                spec.queueCapacity(), spec.virtualWorkers(), i -> {
                     CpuSet c = hostCpuSets[i % hostCpuSets.length];
                     if (c != null) {
                         CurrentThread.pin(c);
@@ -113,22 +133,15 @@ public final class Runner {
                 });
         ModelRuntime model = spec.model().build(env);
         PathOptions options = PathOptions.DEFAULT.withVerifyInnerChecksums(spec.verifyInnerChecksums());
-        ReceivePath path = new ReceivePath(receiver.sas(), new UdpDelivery(sockets, spec.verifyInnerChecksums()),
+        ReceivePath path = new ReceivePath(feed.sas(), new UdpDelivery(sockets, spec.verifyInnerChecksums()),
                 PacketSink.IKE_COUNTED, options, model.routing());
         model.connect(path);
 
         StageContext userCtx = new StageContext("user", clock);
         LatencyRecorder latency = new LatencyRecorder(clock);
-        Application app = new Application(socket, userCtx, spec.model().userIdle(spec.idle()), latency,
-                traffic.payloadCheck());
+        Application app = new Application(socket, userCtx, spec.model().userIdle(spec.idle()), latency, feed.check());
         Thread user = userThreads.newThread(app);
         user.setName("user");
-        TrafficSet.Source source = receiver.source();
-        long total = spec.warmup().plus(spec.measure()).toNanos() + Duration.ofSeconds(3600).toNanos();
-        WireConfig wc = new WireConfig(spec.ratePps(), spec.arrivals(), 0, total, WireConfig.DEFAULT_MAX_BURST,
-                traffic.workload().seed(), WireConfig.DEFAULT_LAG_TOLERANCE_NANOS,
-                WireConfig.DEFAULT_PARK_THRESHOLD_NANOS);
-        SyntheticWire wire = new SyntheticWire(nic, pool, source, wc, clock, deviceThreads);
 
         List<CounterBlock> blocks = new ArrayList<>();
         ThreadSwitches switches = new ThreadSwitches(registry, clock);
@@ -144,13 +157,15 @@ public final class Runner {
         try {
             model.start();
             user.start();
-            wire.start();
+            feed.start();
             sleep(spec.warmup());
             for (StageContext c : model.contexts()) {
                 blocks.add(c.counters());
             }
             blocks.add(userCtx.counters());
-            blocks.add(wire.stage().counters());
+            for (StageContext c : feed.contexts()) {
+                blocks.add(c.counters());
+            }
             latency.interval();
             sa = switches.snapshot();
             a = sum(blocks);
@@ -161,13 +176,12 @@ public final class Runner {
             sb = switches.snapshot();
             lat = latency.interval();
         } finally {
-            wire.stop();
-            wire.join(JOIN_TIMEOUT);
+            feed.stopGenerating();
         }
         // Let every packet already in the path finish: nothing new arrives now.
         long deadline = System.nanoTime() + QUIESCE_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            if (pool.outstanding() - path.fragmentsHeld() == 0 && model.queued() == 0) {
+            if (feed.arrived() && pool.outstanding() - path.fragmentsHeld() == 0 && model.queued() == 0) {
                 break;
             }
             LockSupport.parkNanos(1_000_000);
@@ -177,7 +191,7 @@ public final class Runner {
         socket.close();
         user.join(JOIN_TIMEOUT.toMillis());
         // Whatever is still anywhere is dropped, counted, as SHUTDOWN (none, in a run that drained).
-        nic.discard(shutdown, DropReason.SHUTDOWN);
+        feed.discard(shutdown);
         model.discardLeftovers(shutdown);
         driver.shutdown(shutdown);
         socket.discard(shutdown, DropReason.SHUTDOWN);
@@ -185,8 +199,8 @@ public final class Runner {
             path.flushReassembly(c);
         }
         Throwable modelFailure = model.failure();
-        if (modelFailure == null && wire.failure() != null) {
-            modelFailure = wire.failure();
+        if (modelFailure == null && feed.failure() != null) {
+            modelFailure = feed.failure();
         }
         if (modelFailure != null) {
             failure = modelFailure.toString();
@@ -206,15 +220,17 @@ public final class Runner {
         if (user.isAlive()) {
             left.add(user.getName());
         }
-        for (Thread t : wire.threads()) {
+        for (Thread t : feed.threads()) {
             if (t.isAlive()) {
                 left.add(t.getName());
             }
         }
-        WireReport wr = wire.report();
+        Map<String, Object> feedReport = feed.report();
+        Map<String, Long> sentBad = feed.sentBad();
+        List<String> notes = new ArrayList<>(feed.notes(spec.saturating()));
         Map<String, Object> cryptoStats = statsOf(driver);
         driver.close();
-        receiver.close();
+        feed.close();
         userCtx.close();
         shutdown.close();
 
@@ -245,31 +261,19 @@ public final class Runner {
             threads.add(new RunResult.ThreadCounts(t.name(), t.role().name().toLowerCase(), t.voluntary(),
                     t.involuntary(), t.cpuNanos(), t.fate().name().toLowerCase()));
         }
-        List<String> notes = new ArrayList<>();
-        if (!spec.saturating() && wr.achievedPps() < 0.99 * wr.offeredPps()) {
-            notes.add(String.format("the wire could not keep up: achieved %.0f of %.0f pps (max lag %.1f ms); the "
-                    + "device CPU is the limit, not the host", wr.achievedPps(), wr.offeredPps(), wr.maxLagNanos() / 1e6));
-        } else if (!spec.saturating() && wr.fellBehind()) {
-            notes.add(String.format("the wire kept its rate but placed some bursts late (max lag %.1f ms: the device "
-                    + "CPU was briefly busy, e.g. with JVM threads)", wr.maxLagNanos() / 1e6));
-        }
-        if (spec.saturating()) {
-            notes.add(String.format("saturation: the wire placed packets as fast as it could (%.0f pps)", wr.achievedPps()));
-        }
         if (place.shared()) {
             notes.add("host and device threads share CPUs: " + place.describe());
         }
         if (prioFailure.get() != null) {
             notes.add("host contexts ran at normal priority: " + prioFailure.get());
         }
-        if (source.rekeys() > 0) {
-            notes.add("anti-replay windows re-armed " + source.rekeys() + " times as the pre-built packets came round");
-        }
         double bytes = d.get(Counter.DELIVERED_BYTES);
+        Map<String, Object> settings = settings(spec, workload, pool);
+        settings.put("source", sourceName);
         return new RunResult(spec.model().label(), spec.model().description(), cryptoKind.label(),
-                traffic.workload().describe(), settings(spec, traffic, pool, wc), Environment.current(), secs,
-                (d.get(Counter.OFFERED)) / secs, delivered / secs, bytes * 8 / secs / 1e9, host, dev, other, pp, l,
-                drops, events, ar, checks, wireMap(wr), cryptoStats, threads, notes, sentBad(source));
+                workload.describe(), settings, Environment.current(), secs, d.get(Counter.OFFERED) / secs,
+                delivered / secs, bytes * 8 / secs / 1e9, host, dev, other, pp, l, drops, events, ar, checks,
+                feedReport, cryptoStats, threads, notes, sentBad);
     }
 
     /** Raises the calling (kernel-side host) thread to SCHED_FIFO {@code prio}; remembers the first refusal. */
@@ -279,17 +283,6 @@ public final class Runner {
         } catch (RuntimeException e) {
             failure.compareAndSet(null, e.getMessage());
         }
-    }
-
-    private static Map<String, Long> sentBad(TrafficSet.Source source) {
-        long[] e = source.expected();
-        Map<String, Long> m = new LinkedHashMap<>();
-        for (int i = 0; i < e.length; i++) {
-            if (e[i] != 0) {
-                m.put(DropReason.of(i).label(), e[i]);
-            }
-        }
-        return m;
     }
 
     private static void sleep(Duration d) throws InterruptedException {
@@ -342,22 +335,7 @@ public final class Runner {
         }
     }
 
-    private static Map<String, Object> wireMap(WireReport w) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("offeredPps", w.offeredPps());
-        m.put("achievedPps", w.achievedPps());
-        m.put("offered", w.offered());
-        m.put("placed", w.placed());
-        m.put("ringFull", w.ringFull());
-        m.put("poolExhausted", w.poolExhausted());
-        m.put("maxLagNanos", w.maxLagNanos());
-        m.put("fellBehind", w.fellBehind());
-        m.put("arrivals", w.arrivals().name().toLowerCase());
-        m.put("seed", w.seed());
-        return m;
-    }
-
-    private static Map<String, Object> settings(RunSpec s, TrafficSet traffic, PacketPool pool, WireConfig wc) {
+    private static Map<String, Object> settings(RunSpec s, Workload w, PacketPool pool) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", s.model().label());
         m.put("crypto", s.effectiveCrypto().label());
@@ -365,17 +343,16 @@ public final class Runner {
         m.put("auto", s.auto().toString());
         m.put("rate", s.saturating() ? "max" : s.ratePps());
         m.put("arrivals", s.arrivals().name().toLowerCase());
-        m.put("suite", traffic.workload().suite().label());
-        m.put("sizes", traffic.workload().sizes().label());
-        m.put("flows", traffic.workload().flows());
-        m.put("sas", traffic.workload().sas());
-        m.put("esn", traffic.workload().esn());
-        m.put("natt", traffic.workload().natt());
-        m.put("malformedShare", traffic.workload().malformedShare());
-        m.put("replayShare", traffic.workload().replayShare());
-        m.put("badIcvShare", traffic.workload().badIcvShare());
-        m.put("seed", traffic.workload().seed());
-        m.put("prebuiltPackets", traffic.templateCount());
+        m.put("suite", w.suite().label());
+        m.put("sizes", w.sizes().label());
+        m.put("flows", w.flows());
+        m.put("sas", w.sas());
+        m.put("esn", w.esn());
+        m.put("natt", w.natt());
+        m.put("malformedShare", w.malformedShare());
+        m.put("replayShare", w.replayShare());
+        m.put("badIcvShare", w.badIcvShare());
+        m.put("seed", w.seed());
         m.put("warmupSeconds", s.warmup().toMillis() / 1000.0);
         m.put("measureSeconds", s.measure().toMillis() / 1000.0);
         m.put("rings", s.rings());
@@ -394,7 +371,6 @@ public final class Runner {
                 ? "SCHED_FIFO " + s.kernelPriority() : "normal");
         m.put("packetBuffers", pool.capacity());
         m.put("packetBufferBytes", pool.bufferSize());
-        m.put("wireMaxBurst", wc.maxBurst());
         return m;
     }
 }

@@ -161,7 +161,7 @@ final class SocketFeed implements Feed {
         if (saturating) {
             notes.add(String.format("saturation: the generator sent as fast as it could encrypt (%.0f pps)",
                     r.achievedPps()));
-        } else if (r.fellBehind()) {
+        } else if (r.achievedPps() < 0.99 * r.targetPps()) {
             notes.add(String.format("the generator could not keep its rate: %.0f of %.0f pps (it encrypts every "
                     + "datagram; the device CPU is the limit)", r.achievedPps(), r.targetPps()));
         }
