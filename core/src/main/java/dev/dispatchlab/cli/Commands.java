@@ -9,6 +9,7 @@ final class Commands {
     }
 
     static List<Object> all() {
-        return List.of(new RunCommand(), new CompareCommand(), new CalibrateCommand());
+        return List.of(new RunCommand(), new CompareCommand(), new CalibrateCommand(),
+                new SweepCommand(), new ReportCommand());
     }
 }
