@@ -9,7 +9,7 @@ final class Commands {
     }
 
     static List<Object> all() {
-        return List.of(new RunCommand(), new CompareCommand(), new CalibrateCommand(), new DecryptCommand(),
-                new BlastCommand());
+        return List.of(new RunCommand(), new CompareCommand(), new SweepCommand(), new ReportCommand(),
+                new CalibrateCommand(), new DecryptCommand(), new BlastCommand());
     }
 }

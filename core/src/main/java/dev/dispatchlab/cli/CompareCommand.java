@@ -1,12 +1,10 @@
 package dev.dispatchlab.cli;
 
 import dev.dispatchlab.dispatch.models.DispatchModel;
-import dev.dispatchlab.dispatch.models.DispatchModels;
-import dev.dispatchlab.os.CurrentThread;
+import dev.dispatchlab.report.HtmlReport;
 import dev.dispatchlab.report.ResultFiles;
 import dev.dispatchlab.report.ResultTable;
 import dev.dispatchlab.device.SocketConfig;
-import dev.dispatchlab.run.BareCipher;
 import dev.dispatchlab.run.SocketBaseline;
 import dev.dispatchlab.run.RunResult;
 import dev.dispatchlab.run.RunSpec;
@@ -43,6 +41,10 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "write every result, with every setting, as JSON")
     Path json;
 
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "write the HTML report (tables and charts in one self-contained file)")
+    Path html;
+
     @Option(names = "--no-baseline", description = "skip the bare-cipher baseline")
     boolean noBaseline;
 
@@ -54,14 +56,7 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<DispatchModel> chosen = new ArrayList<>();
-        for (String s : models) {
-            DispatchModels m = DispatchModels.byLabel(s);
-            if (m == null) {
-                throw new UsageException("--models: unknown model '" + s + "' (one of " + DispatchModels.labels() + ")");
-            }
-            chosen.add(m);
-        }
+        List<DispatchModel> chosen = Models.parse("--models", models);
         Workload w = options.workload();
         RunSpec base = options.spec(chosen.getFirst(), w);
         Models.prepareVirtualThreads(base.placement());
@@ -95,17 +90,22 @@ public final class CompareCommand implements Callable<Integer> {
             }
         }
         if (!noBaseline) {
-            double pps = baseline(base, w);
-            double gbps = pps * w.sizes().mean() * 8 / 1e9;
-            baselines.add(new ResultFiles.Baseline("bare-cipher", "bare JCA decryption of the same payload size "
-                    + "on one host CPU, no ESP, no path (" + w.suite().label() + ")", pps, gbps));
-            extra.add(new String[]{"bare cipher", "jca", "", String.format(Locale.ROOT, "%.1f", pps / 1e3),
-                    String.format(Locale.ROOT, "%.3f", gbps)});
+            ResultFiles.Baseline b = Baselines.bareCipher(base, w, 1000);
+            baselines.add(b);
+            extra.add(new String[]{"bare cipher", "jca", "", String.format(Locale.ROOT, "%.1f", b.pps() / 1e3),
+                    String.format(Locale.ROOT, "%.3f", b.gbps())});
         }
         ResultTable.print(System.out, results, extra);
+        ResultFiles.Document doc = new ResultFiles.Document("compare",
+                command.commandLine().getParseResult().originalArgs(), results, baselines);
         if (json != null) {
-            ResultFiles.write(json, new ResultFiles.Document("compare", command.commandLine().getParseResult().originalArgs(), results, baselines));
+            ResultFiles.write(json, doc);
             System.out.println("wrote " + json);
+        }
+        if (html != null) {
+            HtmlReport.write(html, List.of(new HtmlReport.Source(json != null ? json.getFileName().toString()
+                    : "this compare", doc)));
+            System.out.println("wrote " + html);
         }
         for (RunResult r : results) {
             if (!r.checks().passed()) {
@@ -113,26 +113,5 @@ public final class CompareCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    /** Measures the bare cipher on a host CPU, as the models' host threads run. */
-    private static double baseline(RunSpec spec, Workload w) throws Exception {
-        double[] out = new double[1];
-        Exception[] err = new Exception[1];
-        Thread t = Thread.ofPlatform().name("baseline").start(() -> {
-            try {
-                if (spec.placement().host() != null) {
-                    CurrentThread.pin(spec.placement().hostCpu(0));
-                }
-                out[0] = BareCipher.measure(w.suite(), (int) Math.round(w.sizes().mean()), 1000);
-            } catch (Exception e) {
-                err[0] = e;
-            }
-        });
-        t.join();
-        if (err[0] != null) {
-            throw err[0];
-        }
-        return out[0];
     }
 }

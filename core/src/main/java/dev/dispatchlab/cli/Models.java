@@ -1,11 +1,35 @@
 package dev.dispatchlab.cli;
 
+import dev.dispatchlab.dispatch.models.DispatchModel;
+import dev.dispatchlab.dispatch.models.DispatchModels;
 import dev.dispatchlab.run.Placement;
 
-/** Process-wide settings that must be made before the first virtual thread starts. */
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The models a command runs: the {@code --models} list, and the process-wide settings that must be
+ * made before the first virtual thread starts.
+ */
 final class Models {
 
     private Models() {
+    }
+
+    /** @return the models named in {@code labels}, in order; an unknown one is a usage error */
+    static List<DispatchModel> parse(String flag, List<String> labels) {
+        List<DispatchModel> chosen = new ArrayList<>();
+        for (String s : labels) {
+            DispatchModels m = DispatchModels.byLabel(s);
+            if (m == null) {
+                throw new UsageException(flag + ": unknown model '" + s + "' (one of " + DispatchModels.labels() + ")");
+            }
+            chosen.add(m);
+        }
+        if (chosen.isEmpty()) {
+            throw new UsageException(flag + ": name at least one model (" + DispatchModels.labels() + ")");
+        }
+        return chosen;
     }
 
     /**

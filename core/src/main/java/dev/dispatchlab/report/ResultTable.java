@@ -14,7 +14,32 @@ import java.util.Map;
  */
 public final class ResultTable {
 
+    /** Column heads, shared by the terminal table and the HTML report so that both show the same figures. */
+    public static final List<String> HEAD = List.of("model", "crypto", "offered", "delivered", "Gbit/s", "host sw",
+            "(vol)", "handoffs", "wakeups", "intr", "host CPU", "dev CPU", "dev sw", "p50", "p99", "p99.9", "max",
+            "drops");
+    /** The unit of each column in {@link #HEAD}. */
+    public static final List<String> UNITS = List.of("", "", "kpps", "kpps", "", "/pkt", "/pkt", "/pkt", "/pkt",
+            "/pkt", "ns/pkt", "ns/pkt", "/pkt", "us", "us", "us", "us", "");
+
     private ResultTable() {
+    }
+
+    /** @return one run's cells under {@link #HEAD}; a run that failed its checks says so beside its model */
+    public static String[] row(RunResult r) {
+        return new String[]{r.model() + (r.checks().passed() ? "" : " FAILED"), r.crypto(),
+                fmt(r.offeredPps() / 1e3, 1), fmt(r.deliveredPps() / 1e3, 1), fmt(r.payloadGbps(), 3),
+                fmt(r.perPacket().hostSwitches(), 2), fmt(r.perPacket().hostVoluntary(), 2),
+                fmt(r.perPacket().handoffs(), 2), fmt(r.perPacket().wakeups(), 2),
+                fmt(r.perPacket().interrupts(), 2), fmt(r.perPacket().hostCpuNanos(), 0),
+                fmt(r.perPacket().deviceCpuNanos(), 0), fmt(r.perPacket().deviceSwitches(), 2),
+                us(r.latency().p50()), us(r.latency().p99()), us(r.latency().p999()), us(r.latency().max()),
+                Long.toString(totalDrops(r))};
+    }
+
+    /** @return the run's drops over the measured interval, all reasons */
+    public static long totalDrops(RunResult r) {
+        return r.drops().values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** Prints runs side by side. */
@@ -28,21 +53,11 @@ public final class ResultTable {
                 + "; idle: " + first.settings().get("idle") + "; measured " + fmt(first.seconds(), 1) + " s after "
                 + first.settings().get("warmupSeconds") + " s warm-up");
         out.println();
-        String[] head = {"model", "crypto", "offered", "delivered", "Gbit/s", "host sw", "(vol)", "handoffs",
-                "wakeups", "intr", "host CPU", "dev CPU", "dev sw", "p50", "p99", "p99.9", "max", "drops"};
-        String[] units = {"", "", "kpps", "kpps", "", "/pkt", "/pkt", "/pkt", "/pkt", "/pkt", "ns/pkt", "ns/pkt",
-                "/pkt", "us", "us", "us", "us", ""};
+        String[] head = HEAD.toArray(String[]::new);
+        String[] units = UNITS.toArray(String[]::new);
         List<String[]> rows = new java.util.ArrayList<>();
         for (RunResult r : runs) {
-            long drops = r.drops().values().stream().mapToLong(Long::longValue).sum();
-            rows.add(new String[]{r.model() + (r.checks().passed() ? "" : " FAILED"), r.crypto(),
-                    fmt(r.offeredPps() / 1e3, 1), fmt(r.deliveredPps() / 1e3, 1), fmt(r.payloadGbps(), 3),
-                    fmt(r.perPacket().hostSwitches(), 2), fmt(r.perPacket().hostVoluntary(), 2),
-                    fmt(r.perPacket().handoffs(), 2), fmt(r.perPacket().wakeups(), 2),
-                    fmt(r.perPacket().interrupts(), 2), fmt(r.perPacket().hostCpuNanos(), 0),
-                    fmt(r.perPacket().deviceCpuNanos(), 0), fmt(r.perPacket().deviceSwitches(), 2),
-                    us(r.latency().p50()), us(r.latency().p99()), us(r.latency().p999()), us(r.latency().max()),
-                    Long.toString(drops)});
+            rows.add(row(r));
         }
         if (extraRows != null) {
             rows.addAll(extraRows);

@@ -1,7 +1,34 @@
 /**
  * What the commands print and write: the machine and JDK a result was measured on
- * ({@link dev.dispatchlab.report.Environment}), the side-by-side terminal table
- * ({@link dev.dispatchlab.report.ResultTable}), and JSON documents holding every run with every
- * setting ({@link dev.dispatchlab.report.ResultFiles}), so that any figure can be repeated.
+ * ({@link dev.dispatchlab.report.Environment}), the terminal tables, the JSON result documents and the
+ * HTML report.
+ *
+ * <h2>Overview</h2>
+ * <pre>
+ *   RunResult ──► ResultTable (terminal, one row per run)      SweepTable (terminal, per rate + the curve)
+ *       │
+ *       └────► ResultFiles.Document (JSON: command, arguments, runs, baselines)
+ *                   │  write / load (load checks it is a result document: BadResultFileException)
+ *                   ▼
+ *              HtmlReport ──► ReportFigures (which charts, what each caption says) ──► Charts (JFreeChart → PNG)
+ * </pre>
+ * The JSON document is the result; tables and the report are views of it, so a report can be made
+ * later, from several machines' files, without running anything again. Every view shows the same
+ * figures the same way: {@link dev.dispatchlab.report.ResultTable#row} is used by the terminal table
+ * and the HTML table alike.
+ *
+ * <h2>The report</h2>
+ * One self-contained HTML file: charts are PNGs in base64 data URIs, there is no script and no
+ * outside resource, so it can be mailed or archived and reads the same anywhere. Each caption says
+ * how its figure was measured (DESIGN.md, "How things are measured"); runs that failed their checks
+ * are marked in the tables and left out of every chart. Charts are drawn headless.
+ *
+ * <h2>Costs</h2>
+ * A report of a full sweep (36 runs) holds about 35 charts, 1.5 MB, and takes a few seconds to draw;
+ * nothing here runs while a model is measured.
+ *
+ * <h2>Not implemented</h2>
+ * Comparing runs across documents in one chart (each document is its own section); interactive
+ * charts; error bars (a run is one measurement; repeat runs are separate rows).
  */
 package dev.dispatchlab.report;
