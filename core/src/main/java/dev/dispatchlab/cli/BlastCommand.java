@@ -57,8 +57,8 @@ public final class BlastCommand implements Callable<Integer> {
             description = "datagrams per second, all threads together, or max (default: ${DEFAULT-VALUE})")
     String rate;
 
-    @Option(names = "--duration", paramLabel = "S", description = "seconds to send (default 10 unless --packets)")
-    Double duration;
+    @Option(names = "--duration", paramLabel = "TIME", description = "how long to send, e.g. 10s or 500ms (default 10s unless --packets)")
+    String duration;
 
     @Option(names = "--packets", paramLabel = "N",
             description = "datagrams to send, bad ones included (0: write the SA file and exit)")
@@ -252,7 +252,7 @@ public final class BlastCommand implements Callable<Integer> {
             }
             count = packets;
         } else {
-            double s = duration == null ? 10 : duration;
+            double s = duration == null ? 10 : Durations.parse("--duration", duration).toNanos() / 1e9;
             if (!(s > 0) || s > 1e6) {
                 throw new UsageException("--duration must be a positive number of seconds, got " + s);
             }

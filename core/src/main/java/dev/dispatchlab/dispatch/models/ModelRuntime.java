@@ -32,6 +32,7 @@ public abstract class ModelRuntime {
     protected final ModelEnvironment env;
     protected ReceivePath path;
     private final List<Lifecycle> parts = new ArrayList<>();
+    private final List<Lifecycle> sources = new ArrayList<>();
     private final List<StageContext> contexts = new ArrayList<>();
     /** Completion targets by the slot of the context that submits (see {@link #routing()}). */
     private final CompletionTarget[] targetBySlot = new CompletionTarget[StageContext.MAX_SLOTS];
@@ -97,6 +98,23 @@ public abstract class ModelRuntime {
         for (Lifecycle p : parts) {
             p.start();
         }
+    }
+
+    /**
+     * Stops only the threads that take packets from a socket source (they drain what the sockets
+     * hold, then end), so the caller can let the rest of the path finish before {@link #stop()}.
+     *
+     * @return true if they ended within {@code timeout}
+     */
+    public boolean stopSources(Duration timeout) throws InterruptedException {
+        for (Lifecycle s : sources) {
+            s.stop();
+        }
+        boolean all = true;
+        for (Lifecycle s : sources) {
+            all &= s.join(timeout);
+        }
+        return all;
     }
 
     /** Asks every part to finish: queued work is drained by the parts' threads, then they end. */
@@ -177,6 +195,7 @@ public abstract class ModelRuntime {
         for (int r = 0; r < env.sockets().size(); r++) {
             SocketReader reader = part(new SocketReader(prefix + r, env.sockets().get(r), sinkOfRing.apply(r),
                     env.budget(), wait, env.hostThreads().apply(env.cpuOfRing(r)), env.clock()));
+            sources.add(reader);
             context(reader.stage());
         }
     }
