@@ -67,10 +67,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (tiny reassembly limits with a 1 ms timeout and the drop-fragment overlap policy, nesting limit 2,
  * inner UDP checksums verified, cleartext UDP allowed through).
  *
+ * <h2>What it found</h2>
+ * Reassembly of inner fragments: a datagram reassembled after decryption lost its ESP depth and SA
+ * (so the path took it for cleartext), and a cleartext fragment could join it (fixed in
+ * {@code proto.Ipv4Reassembler}; see {@link #innerFragmentsAreDeliveredAndCleartextFragmentsCannotJoinThem}).
+ *
  * <h2>Budget</h2>
- * Each fuzz property runs until {@value FuzzBudget#DEFAULT_SECONDS} s have passed (see
- * {@link FuzzBudget}: {@code -Ddispatchlab.fuzz.seconds}, {@code -Ddispatchlab.fuzz.tries},
- * {@code -Ddispatchlab.fuzz.seed}); a failure prints the seed that reproduces it.
+ * Each fuzz property runs for {@value FuzzBudget#DEFAULT_SECONDS} s after its first try, which
+ * builds the corpus (see {@link FuzzBudget}: {@code -Ddispatchlab.fuzz.seconds},
+ * {@code -Ddispatchlab.fuzz.tries}, {@code -Ddispatchlab.fuzz.seed}); a failure prints the seed
+ * that reproduces it and jqwik's shrunk case, a list of named mutations. The report of each run
+ * shows what became of the frames (delivered, IKE, held, each drop reason), so a change that
+ * stops mutations from reaching decryption shows there.
  */
 class ReceivePathFuzzProperties {
 
