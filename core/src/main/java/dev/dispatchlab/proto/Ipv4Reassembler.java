@@ -40,7 +40,10 @@ import dev.dispatchlab.packet.StageContext;
  *
  * <h2>Policies</h2>
  * <ul>
- * <li>Key: source, destination, identification and protocol (RFC 791). Lookup is an
+ * <li>Key: source, destination, identification and protocol (RFC 791), and the ESP layers the
+ *     fragment came out of ({@link PacketBuffer#depth} and {@link PacketBuffer#sa}): fragments of a
+ *     datagram decrypted from an SA meet only fragments decrypted from the same SA at the same depth,
+ *     never cleartext ones that claim the same addresses and identification. Lookup is an
  *     open-addressing hash table (linear probing, backward-shift deletion) over preallocated
  *     slots: no allocation, and at most {@code 2 * maxDatagrams} probes even for colliding keys.</li>
  * <li>Malformed alone ({@code FRAGMENT_BAD}): an empty fragment, or a non-final one whose length is
@@ -61,7 +64,7 @@ import dev.dispatchlab.packet.StageContext;
  * <li>The reassembled datagram takes the first fragment's header (options included) with total
  *     length, flags (DF kept, MF and offset cleared) and checksum rewritten, the earliest arrival
  *     time of its fragments (so latency includes the wait for the others), and the carrier's flow
- *     hash, queue, link type and tag.</li>
+ *     hash, queue, link type, tag, ESP depth and SA (the same for every fragment, by the key).</li>
  * </ul>
  *
  * <h2>Threading</h2>
@@ -85,6 +88,8 @@ public final class Ipv4Reassembler {
     // per slot, preallocated
     private final long[] addresses;
     private final int[] idProtocol;
+    private final int[] depths;
+    private final Object[] layers;
     private final int[] hashes;
     private final long[] deadline;
     private final long[] earliestArrival;
@@ -128,6 +133,8 @@ public final class Ipv4Reassembler {
         this.mask = size - 1;
         this.addresses = new long[n];
         this.idProtocol = new int[n];
+        this.depths = new int[n];
+        this.layers = new Object[n];
         this.hashes = new int[n];
         this.deadline = new long[n];
         this.earliestArrival = new long[n];
@@ -184,8 +191,10 @@ public final class Ipv4Reassembler {
         }
         long addrs = (long) Ipv4Descriptor.source(b, ip) << 32 | (Ipv4Descriptor.destination(b, ip) & 0xFFFF_FFFFL);
         int idp = Ipv4Descriptor.identification(b, ip) << 8 | Ipv4Descriptor.protocol(b, ip);
-        int hash = hash(addrs, idp);
-        int pos = find(addrs, idp, hash);
+        int depth = p.depth;
+        Object layer = p.sa;
+        int hash = hash(addrs, idp, depth);
+        int pos = find(addrs, idp, depth, layer, hash);
         int s = pos >= 0 ? table[pos] : EMPTY;
         if (end > maxDatagram - Ipv4Descriptor.MIN_HEADER_LENGTH) {
             return fail(s, p, DropReason.FRAGMENT_TOO_LARGE, ctx);
@@ -196,7 +205,7 @@ public final class Ipv4Reassembler {
                 ctx.drop(p, DropReason.FRAGMENT_TABLE_FULL);
                 return null;
             }
-            s = open(~pos, addrs, idp, hash, ctx.now());
+            s = open(~pos, addrs, idp, depth, layer, hash, ctx.now());
         } else {
             int n = count[s];
             int[] st = starts[s];
@@ -340,6 +349,8 @@ public final class Ipv4Reassembler {
         out.queue(carrier.queue());
         out.linkType(carrier.linkType());
         out.tag = carrier.tag;
+        out.depth = carrier.depth;
+        out.sa = carrier.sa;
         out.networkOffset(at);
         out.transportOffset(at + headerLength);
         out.transportProtocol(Ipv4Descriptor.protocol(ob, at));
@@ -386,11 +397,13 @@ public final class Ipv4Reassembler {
         count[s]++;
     }
 
-    private int open(int at, long addrs, int idp, int hash, long now) {
+    private int open(int at, long addrs, int idp, int depth, Object layer, int hash, long now) {
         int s = freeSlots[--freeCount];
         table[at] = s;
         addresses[s] = addrs;
         idProtocol[s] = idp;
+        depths[s] = depth;
+        layers[s] = layer;
         hashes[s] = hash;
         deadline[s] = now + limits.timeoutNanos();
         earliestArrival[s] = Long.MAX_VALUE;
@@ -410,7 +423,8 @@ public final class Ipv4Reassembler {
     }
 
     private void close(int s) {
-        removeFromTable(find(addresses[s], idProtocol[s], hashes[s]));
+        removeFromTable(find(addresses[s], idProtocol[s], depths[s], layers[s], hashes[s]));
+        layers[s] = null;
         if (older[s] != EMPTY) {
             newer[older[s]] = newer[s];
         } else {
@@ -428,14 +442,15 @@ public final class Ipv4Reassembler {
     }
 
     /** @return the table index holding the key, or {@code ~index} of the empty entry where it would go */
-    private int find(long addrs, int idp, int hash) {
+    private int find(long addrs, int idp, int depth, Object layer, int hash) {
         int i = hash & mask;
         while (true) {
             int s = table[i];
             if (s == EMPTY) {
                 return ~i;
             }
-            if (hashes[s] == hash && addresses[s] == addrs && idProtocol[s] == idp) {
+            if (hashes[s] == hash && addresses[s] == addrs && idProtocol[s] == idp && depths[s] == depth
+                    && layers[s] == layer) {
                 return i;
             }
             i = (i + 1) & mask;
@@ -461,8 +476,8 @@ public final class Ipv4Reassembler {
         table[hole] = EMPTY;
     }
 
-    private static int hash(long addrs, int idp) {
-        long x = addrs * 0x9E37_79B9_7F4A_7C15L + idp;
+    private static int hash(long addrs, int idp, int depth) {
+        long x = addrs * 0x9E37_79B9_7F4A_7C15L + idp + ((long) depth << 40);
         x ^= x >>> 32;
         x *= 0xD6E8_FEB8_6659_FD93L;
         x ^= x >>> 32;

@@ -456,4 +456,45 @@ class Ipv4ReassemblerTest {
         assertThat(out.tag).isEqualTo(-1);
         assertEndsClean();
     }
+
+    /**
+     * Found by the receive-path fuzzer: a datagram reassembled from decrypted inner fragments came out
+     * with depth 0 and no SA, so the path took it for an outer cleartext packet (dropped as
+     * UNPROTECTED, or delivered as cleartext), and a cleartext fragment claiming the inner addresses
+     * and identification could join an authenticated datagram. Fragments now meet only fragments
+     * from the same ESP layer (depth and SA), and the datagram keeps both.
+     */
+    @Test
+    void fragmentsMeetOnlyFragmentsOfTheSameEspLayer() {
+        List<byte[]> f = Cases.wireFragments(CASES.get(0));
+        Object sa = "the SA that decrypted them";
+        Object otherSa = "another SA";
+        assertThat(offer(f.get(0), 1, sa)).isNull();
+        assertThat(offer(f.get(1), 0, null)).as("a cleartext fragment does not complete it").isNull();
+        assertThat(offer(f.get(1), 1, otherSa)).as("nor one decrypted from another SA").isNull();
+        assertThat(offer(f.get(1), 2, sa)).as("nor one from another depth").isNull();
+        assertThat(reassembler.inProgress()).isEqualTo(4);
+        PacketBuffer out = offer(f.get(1), 1, sa);
+        assertThat(out).isNotNull();
+        assertIsCase(out, CASES.get(0), f.get(0));
+        assertThat(out.depth).isEqualTo(1);
+        assertThat(out.sa).isSameAs(sa);
+        assertThat(reassembler.fragmentsHeld()).isEqualTo(3);
+        assertEndsClean();
+    }
+
+    private PacketBuffer offer(byte[] ip, int depth, Object sa) {
+        PacketBuffer p = Packets.buffer(rx, ip, LinkType.RAW);
+        assertThat(LinkInput.demux(p)).isNull();
+        assertThat(IpInput.validate(p)).isNull();
+        p.depth = depth;
+        p.sa = sa;
+        offered++;
+        PacketBuffer out = reassembler.offer(p, ctx);
+        if (out != null && out != p) {
+            outputs.add(out);
+            completions++;
+        }
+        return out;
+    }
 }
