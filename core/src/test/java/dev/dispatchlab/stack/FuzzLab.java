@@ -80,7 +80,7 @@ final class FuzzLab {
             sockets.add(s);
         }
         this.path = new ReceivePath(sas, new UdpDelivery(table, options.verifyInnerChecksums()),
-                PacketSink.IKE_COUNTED, options, CompletionTargets.INLINE);
+                PacketSink.IKE_COUNTED, options, CompletionRouting.INLINE);
     }
 
     /** @return a lab over the same world and options with fresh state (after a try that threw) */
