@@ -42,13 +42,7 @@ final class IthreadModel extends ModelRuntime {
             }
         }
         if (env.driver().hasCompletionInterrupt()) {
-            InterruptThread crypto = part(new InterruptThread("crypto-ithread", (ctx, budget) -> {
-                int n = env.driver().drainCompletions(ctx, budget);
-                ctx.endOfPass();
-                return n;
-            }, env.budget(), null, env.hostThreads().apply(0), env.clock(), env.idle()));
-            env.driver().connectInterrupt(crypto.line());
-            context(crypto.stage());
+            cryptoInterruptThread();
         }
         // continuations run INLINE: in the crypto interrupt thread that completes them
     }

@@ -2,6 +2,7 @@ package dev.dispatchlab.dispatch.models;
 
 import dev.dispatchlab.crypto.CompletionTarget;
 import dev.dispatchlab.device.RxRing;
+import dev.dispatchlab.dispatch.InterruptThread;
 import dev.dispatchlab.dispatch.Lifecycle;
 import dev.dispatchlab.metrics.DropReason;
 import dev.dispatchlab.packet.PacketBuffer;
@@ -198,6 +199,22 @@ public abstract class ModelRuntime {
             sources.add(reader);
             context(reader.stage());
         }
+    }
+
+    /**
+     * The crypto card's completion interrupt as an interrupt thread (push, ithread, and puller on a
+     * socket source): drains completions and runs or queues their continuations, then performs the
+     * pass's deferred wakeups. Connects the driver's line to it and registers it.
+     */
+    protected final void cryptoInterruptThread() {
+        InterruptThread t = part(new InterruptThread("crypto-ithread",
+                (ctx, budget) -> {
+                    int n = env.driver().drainCompletions(ctx, budget);
+                    ctx.endOfPass();
+                    return n;
+                }, env.budget(), null, env.hostThreads().apply(0), env.clock(), env.idle()));
+        env.driver().connectInterrupt(t.line());
+        context(t.stage());
     }
 
     /** Drops a leftover crypto request's packet (the request completed, but its continuation never ran). */

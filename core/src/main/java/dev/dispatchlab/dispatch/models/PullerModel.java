@@ -1,7 +1,6 @@
 package dev.dispatchlab.dispatch.models;
 
 import dev.dispatchlab.device.RxRing;
-import dev.dispatchlab.dispatch.InterruptThread;
 import dev.dispatchlab.dispatch.Puller;
 import dev.dispatchlab.packet.StageContext;
 
@@ -37,13 +36,7 @@ final class PullerModel extends ModelRuntime {
             readSockets(r -> (ctx, p) -> path.input(ctx, p), mode == Puller.Mode.BUSY_POLL ? "busypoll/" : "puller/",
                     mode != Puller.Mode.BUSY_POLL);
             if (async) {
-                InterruptThread crypto = part(new InterruptThread("crypto-ithread", (ctx, budget) -> {
-                    int n = env.driver().drainCompletions(ctx, budget);
-                    ctx.endOfPass();
-                    return n;
-                }, env.budget(), null, env.hostThreads().apply(0), env.clock(), env.idle()));
-                env.driver().connectInterrupt(crypto.line());
-                context(crypto.stage());
+                cryptoInterruptThread();
             }
             return;
         }

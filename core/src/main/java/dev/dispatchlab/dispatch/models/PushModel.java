@@ -34,7 +34,6 @@ final class PushModel extends ModelRuntime {
     private final Softints softints;
     private final List<SoftintQueue<PacketBuffer>> ipintrq = new ArrayList<>();
     private final List<InterruptThread> nicThreads = new ArrayList<>();
-    private InterruptThread cryptoThread;
 
     PushModel(ModelEnvironment env) {
         super(env);
@@ -71,13 +70,7 @@ final class PushModel extends ModelRuntime {
             }
         }
         if (env.driver().hasCompletionInterrupt()) {
-            cryptoThread = part(new InterruptThread("crypto-ithread", (ctx, budget) -> {
-                int n = env.driver().drainCompletions(ctx, budget);
-                ctx.endOfPass();
-                return n;
-            }, env.budget(), null, env.hostThreads().apply(0), env.clock(), env.idle()));
-            env.driver().connectInterrupt(cryptoThread.line());
-            context(cryptoThread.stage());
+            cryptoInterruptThread();
         }
     }
 
