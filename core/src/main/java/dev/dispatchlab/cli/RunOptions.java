@@ -8,7 +8,6 @@ import dev.dispatchlab.device.Coalescing;
 import dev.dispatchlab.dispatch.IdleStrategies;
 import dev.dispatchlab.dispatch.IdleStrategy;
 import dev.dispatchlab.dispatch.models.DispatchModel;
-import dev.dispatchlab.dispatch.models.DispatchModels;
 import dev.dispatchlab.esp.ReplayWindow;
 import dev.dispatchlab.os.Cpus;
 import dev.dispatchlab.os.CpuSet;
@@ -19,7 +18,6 @@ import dev.dispatchlab.workload.SizeMix;
 import dev.dispatchlab.workload.Workload;
 import picocli.CommandLine.Option;
 
-import java.time.Duration;
 import java.util.Locale;
 
 /**
