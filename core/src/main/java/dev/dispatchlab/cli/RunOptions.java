@@ -117,9 +117,11 @@ public final class RunOptions {
     @Option(names = "--device-cpus", paramLabel = "LIST", description = "CPUs for device threads (default: CPU 0)")
     String deviceCpus;
 
-    @Option(names = "--kernel-priority", defaultValue = "10", paramLabel = "PRIO",
-            description = "SCHED_FIFO priority of the model's kernel-side host threads, above the user thread "
-                    + "as in a kernel; 0 for normal priority (default: ${DEFAULT-VALUE}; busypoll always runs normal)")
+    @Option(names = "--kernel-priority", defaultValue = "0", paramLabel = "PRIO",
+            description = "SCHED_FIFO priority for the model's kernel-side host threads, above the user thread as "
+                    + "interrupt context is; under overload they then starve the user (receive livelock, as "
+                    + "without ksoftirqd). 0: normal priority, like ksoftirqd (default: ${DEFAULT-VALUE}; busypoll "
+                    + "always runs normal)")
     int kernelPriority;
 
     @Option(names = "--engines", defaultValue = "1", description = "offload engine threads (default: ${DEFAULT-VALUE})")
