@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
  * through each layer of the path in turn, so that each difference is one layer's cost.
  *
  * <pre>
+ *   index      the ring index alone (subtracted from bare)
  *   bare       BareEspCipher.open: the JCA calls alone
  *   transform  + the session's Transform.process (region checks, AAD and nonce copies, status, swap)
  *   driver     + CryptoSession.submit on the software driver with a no-op INLINE continuation
@@ -43,16 +44,18 @@ import java.util.concurrent.TimeUnit;
  *   restore    the index and buffer restore the three layered variants do besides their work
  * </pre>
  * {@code transform} and {@code driver} restore the swapped arrays as {@code esp} does, so
- * {@code transform - restore} is the transform's cost. Run with:
+ * {@code transform - restore} is the transform's cost. Timing as in {@link EspInboundBench}
+ * (SampleTime medians of batches of {@value EspInboundBench#BATCH}). Run with:
  *
  * <pre>
- *   java -jar bench/target/benchmarks.jar EspInboundLayersBench -f 1 -prof gc -rf json -rff layers.json
+ *   java -jar bench/target/benchmarks.jar EspInboundLayersBench -f 1 -rf json -rff layers.json
+ *   java -cp bench/target/benchmarks.jar dev.dispatchlab.bench.JmhTables layers.json
  * </pre>
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 4, time = 1, batchSize = EspInboundBench.BATCH)
-@Measurement(iterations = 8, time = 1, batchSize = EspInboundBench.BATCH)
+@Warmup(iterations = 3, time = 1, batchSize = EspInboundBench.BATCH)
+@Measurement(iterations = 5, time = 1, batchSize = EspInboundBench.BATCH)
 @OperationsPerInvocation(EspInboundBench.BATCH)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx1g"})
 @State(Scope.Thread)
