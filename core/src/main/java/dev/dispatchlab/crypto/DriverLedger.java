@@ -58,6 +58,8 @@ final class DriverLedger {
         final long[] events = new long[CryptoCounter.count()];
         final long[] completed = new long[CryptoStatus.count()];
         final SingleWriterRecorder latency;
+        /** The context slot this row counts for. */
+        final int slot;
         Histogram recycle; // snapshot only, guarded by the ledger
         private int sampleCountdown; // writer only
 
@@ -70,7 +72,8 @@ final class DriverLedger {
             return true;
         }
 
-        Row(boolean recordLatency) {
+        Row(boolean recordLatency, int slot) {
+            this.slot = slot;
             latency = recordLatency ? new SingleWriterRecorder(1, LATENCY_MAX_NANOS, LATENCY_DIGITS) : null;
         }
     }
@@ -107,7 +110,7 @@ final class DriverLedger {
         int slot = ctx.slot();
         Row r = rows[slot]; // plain: only this slot's owner writes it, and slots move between threads with a happens-before edge
         if (r == null) {
-            r = new Row(recordLatency);
+            r = new Row(recordLatency, slot);
             ROWS.setRelease(rows, slot, r); // release: a snapshot reader sees a fully built row
         }
         return r;
@@ -170,7 +173,7 @@ final class DriverLedger {
         inc(row, CryptoCounter.SUBMITTED);
         int i = s.ordinal();
         LONGS.setOpaque(row.completed, i, (long) LONGS.getOpaque(row.completed, i) + 1);
-        r.session().counters().submittedAndCompleted(s);
+        r.session().counters().submittedAndCompleted(s, row.slot);
         r.completeNanos(now);
         if (timed && row.latency != null) {
             long t = now - r.submitNanos();

@@ -44,6 +44,9 @@ public enum EncryptionAlgorithm {
         this.aead = aead;
         this.aeadIcvLength = aeadIcvLength;
         this.keyLengths = keyLengths;
+        if (Integer.bitCount(blockSize) != 1) {
+            throw new ExceptionInInitializerError(label + ": block size must be a power of two, got " + blockSize);
+        }
     }
 
     /** @return the stable name used in configuration, tables and JSON */
@@ -56,7 +59,10 @@ public enum EncryptionAlgorithm {
         return ivLength;
     }
 
-    /** @return the alignment of payload + padding + trailer (cipher block size, at least 4) */
+    /**
+     * @return the alignment of payload + padding + trailer (cipher block size, at least 4): always a
+     *         power of two, so that the packet path checks it with a mask
+     */
     public int blockSize() {
         return blockSize;
     }

@@ -1,5 +1,7 @@
 package dev.dispatchlab.crypto;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +16,29 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class SessionCounters {
 
+    private static final int NO_OWNER = -1;
+    /** Index of the owner's first cell in {@code ownerInline}: the cells sit on a cache line of their own. */
+    private static final int PAD = 8;
+    private static final VarHandle OWNER;
+    private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(long[].class);
+
+    static {
+        try {
+            OWNER = MethodHandles.lookup().findVarHandle(SessionCounters.class, "owner", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final LongAdder submitted = new LongAdder();
     private final LongAdder[] completed = new LongAdder[CryptoStatus.count()];
     /** Requests submitted and completed in one call (the software path): one add instead of two. */
     private final LongAdder[] completedInline = new LongAdder[CryptoStatus.count()];
+    /** The context slot that owns {@code ownerInline}, or {@code NO_OWNER}. */
+    @SuppressWarnings("unused") // accessed through OWNER
+    private int owner = NO_OWNER;
+    /** The owner's inline completions by status, at {@code PAD + ordinal}: written by the owner alone (opaque). */
+    private final long[] ownerInline = new long[CryptoStatus.count() + 2 * PAD];
 
     SessionCounters() {
         for (int i = 0; i < completed.length; i++) {
@@ -26,9 +47,26 @@ final class SessionCounters {
         }
     }
 
-    /** A request submitted and completed within the same call: counts as both. */
-    void submittedAndCompleted(CryptoStatus s) {
-        completedInline[s.ordinal()].increment();
+    /**
+     * A request submitted and completed within the same call by context {@code slot}: counts as both.
+     * A session is usually served inline by one context, so the first context to count becomes the
+     * owner and adds to cells of its own with a plain store; any other adds to the striped adders.
+     * That keeps a locked read-modify-write off the software driver's per-request path. Single writer
+     * per cell: a slot belongs to one live context at a time ({@code StageContext}).
+     */
+    void submittedAndCompleted(CryptoStatus s, int slot) {
+        int o = (int) OWNER.getOpaque(this);
+        if (o == slot || (o == NO_OWNER && OWNER.compareAndSet(this, NO_OWNER, slot))) {
+            int i = PAD + s.ordinal();
+            CELLS.setOpaque(ownerInline, i, (long) CELLS.getOpaque(ownerInline, i) + 1);
+        } else {
+            completedInline[s.ordinal()].increment();
+        }
+    }
+
+    /** @return requests with status ordinal {@code ordinal} submitted and completed in one call; any thread */
+    private long inline(int ordinal) {
+        return completedInline[ordinal].sum() + (long) CELLS.getOpaque(ownerInline, PAD + ordinal);
     }
 
     void submitted() {
@@ -40,7 +78,7 @@ final class SessionCounters {
     }
 
     long completedCount(CryptoStatus s) {
-        return completed[s.ordinal()].sum() + completedInline[s.ordinal()].sum();
+        return completed[s.ordinal()].sum() + inline(s.ordinal());
     }
 
     /** @return a snapshot named {@code owner}; allocates */
@@ -50,7 +88,7 @@ final class SessionCounters {
         Map<String, Long> byStatus = new LinkedHashMap<>();
         for (CryptoStatus st : CryptoStatus.values()) {
             if (st != CryptoStatus.PENDING) {
-                long inline = completedInline[st.ordinal()].sum();
+                long inline = inline(st.ordinal());
                 long v = completed[st.ordinal()].sum() + inline;
                 sub += inline;
                 byStatus.put(st.label(), v);

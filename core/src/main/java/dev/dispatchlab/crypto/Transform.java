@@ -86,7 +86,7 @@ public abstract class Transform {
                 || icv + icvLength > cap || icv + icvLength > p.end() || aad < p.offset()) {
             return false;
         }
-        return len % blockSize == 0;
+        return (len & (blockSize - 1)) == 0; // block sizes are powers of two: a mask, not a division
     }
 
     /** Writes the AEAD additional data for ESP into {@code aad}: SPI || [seq high] || seq low. @return its length */

@@ -134,7 +134,7 @@ public final class EspInput implements CryptoCallback {
             ctx.drop(p, DropReason.ESP_TRUNCATED);
             return;
         }
-        if (payLen % sa.blockSize() != 0) {
+        if ((payLen & (sa.blockSize() - 1)) != 0) { // block sizes are powers of two: a mask, not a division
             ctx.drop(p, DropReason.ESP_BAD_LENGTH);
             return;
         }
@@ -209,8 +209,7 @@ public final class EspInput implements CryptoCallback {
             return;
         }
         p.depth++;
-        sa.increment(SaCounter.INBOUND_PACKETS);
-        sa.add(SaCounter.INBOUND_BYTES, plainLen);
+        sa.countInbound(ctx.slot(), plainLen);
         sink.decapsulated(ctx, p);
     }
 

@@ -28,11 +28,11 @@ import java.lang.invoke.VarHandle;
  * Any number of threads may call both methods concurrently; the check may run on the submitting
  * context and the update on whichever context completes the crypto request.
  * <ul>
- *   <li>{@code check} takes no lock: one volatile read of the right edge and one opaque read of a
+ *   <li>{@code check} takes no lock: one acquire load of the right edge and one opaque read of a
  *       word. A check racing an update may see the old edge with newer words; the only effect is a
  *       false "may be new" for a number the update then rejects (one wasted decryption), never a
  *       false rejection of a number that is new and inside the window: {@code update} clears words
- *       before it publishes the new edge with a volatile write.</li>
+ *       before it publishes the new edge with a release store.</li>
  *   <li>{@code update} holds the window's monitor for a handful of stores. Uncontended that is one
  *       CAS to enter (tens of nanoseconds); when several contexts complete packets of the same SA at
  *       once they serialise here, and the window's cache lines move between their CPUs. Spreading a
@@ -50,7 +50,16 @@ public final class ReplayWindow {
     public static final int MAX_SIZE = 1 << 17;
 
     private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle TOP;
     private static final long LOW_MASK = 0xFFFF_FFFFL;
+
+    static {
+        try {
+            TOP = MethodHandles.lookup().findVarHandle(ReplayWindow.class, "top", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final int size;
     private final int guessSize;
@@ -58,8 +67,13 @@ public final class ReplayWindow {
     private final long[] bitmap;
     private final int wordMask;
     private final Object lock = new Object();
-    /** Highest authenticated sequence number (unsigned); 0 until the first packet. */
-    private volatile long top;
+    /**
+     * Highest authenticated sequence number (unsigned); 0 until the first packet. Written under the
+     * lock with release stores and read by {@link #check} with acquire loads (through {@code TOP}):
+     * that orders the word clears before the new edge, which is all a checker needs, without the
+     * full fence a volatile store costs on every packet.
+     */
+    private long top;
 
     /**
      * @param size       window size in packets; 0 disables replay protection
@@ -102,7 +116,7 @@ public final class ReplayWindow {
 
     /** @return the highest authenticated sequence number so far (unsigned 64-bit) */
     public long top() {
-        return top;
+        return (long) TOP.getAcquire(this);
     }
 
     /**
@@ -118,7 +132,7 @@ public final class ReplayWindow {
      *         the invalid sequence number 0
      */
     public long check(long wireSeq) {
-        long t = top;
+        long t = (long) TOP.getAcquire(this);
         long seq = esn ? reconstruct(t, wireSeq & LOW_MASK, guessSize) : wireSeq & LOW_MASK;
         if (seq == 0) {
             return 0;
@@ -138,7 +152,7 @@ public final class ReplayWindow {
             return false;
         }
         synchronized (lock) {
-            long t = top;
+            long t = top; // plain: only updaters write it, and they hold the lock
             if (!fresh(seq, t)) {
                 return false;
             }
@@ -156,7 +170,7 @@ public final class ReplayWindow {
                     }
                 }
                 mark(seq);
-                top = seq; // volatile store after the clears: a checker that sees this edge sees them
+                TOP.setRelease(this, seq); // after the clears: a checker that sees this edge sees them
             } else {
                 mark(seq);
             }
@@ -175,7 +189,7 @@ public final class ReplayWindow {
             for (int i = 0; i < bitmap.length; i++) {
                 WORDS.setOpaque(bitmap, i, 0L);
             }
-            top = 0;
+            TOP.setRelease(this, 0L);
         }
     }
 
@@ -224,6 +238,6 @@ public final class ReplayWindow {
 
     @Override
     public String toString() {
-        return "ReplayWindow{size=" + size + (esn ? ", esn" : "") + ", top=" + Long.toUnsignedString(top) + '}';
+        return "ReplayWindow{size=" + size + (esn ? ", esn" : "") + ", top=" + Long.toUnsignedString(top()) + '}';
     }
 }
