@@ -8,7 +8,7 @@ import dev.dispatchlab.metrics.DropReason;
 import dev.dispatchlab.packet.PacketBuffer;
 import dev.dispatchlab.packet.StageContext;
 import dev.dispatchlab.proto.UdpInput;
-import dev.dispatchlab.stack.CompletionTargets;
+import dev.dispatchlab.stack.CompletionRouting;
 import dev.dispatchlab.stack.PacketSink;
 import dev.dispatchlab.stack.PathOptions;
 import dev.dispatchlab.stack.ReceivePath;
@@ -142,7 +142,7 @@ public class EspInboundBench {
         bare = BareEspCipher.of(ring.params);
         ctx = new StageContext("esp-bench", Clock.SYSTEM);
         espInput = new EspInput(ring.sas, decapsulated);
-        path = new ReceivePath(ring.sas, udp, PacketSink.IKE_COUNTED, PathOptions.DEFAULT, CompletionTargets.INLINE);
+        path = new ReceivePath(ring.sas, udp, PacketSink.IKE_COUNTED, PathOptions.DEFAULT, CompletionRouting.INLINE);
         selfCheck();
     }
 
