@@ -17,7 +17,7 @@ final class Baselines {
 
     /**
      * Measures the bare cipher on the first host CPU, as the models' host threads run, for about
-     * {@code millis} after a warm-up of the same length.
+     * {@code millis} after a warm-up that lasts until its rate is stable.
      */
     static ResultFiles.Baseline bareCipher(RunSpec spec, Workload w, long millis) throws Exception {
         double[] out = new double[1];

@@ -150,6 +150,12 @@ public final class Runner {
         SwitchSnapshot sa;
         SwitchSnapshot sb;
         Histogram lat;
+        // Everything long-lived is built now (the pool, the feed's frames, the path). One full
+        // collection moves it to the old generation: otherwise the first young collections of the
+        // run copy tens of megabytes of live buffers, pausing every thread (the wire included) for
+        // 30-100 ms on this kind of machine, and the wire's catch-up burst overflows the rings.
+        // After it, young pauses only meet the JCA's per-packet garbage and last a millisecond or two.
+        System.gc();
         try {
             model.start();
             user.start();
