@@ -9,6 +9,7 @@ import dev.dispatchlab.dispatch.IdleStrategies;
 import dev.dispatchlab.dispatch.IdleStrategy;
 import dev.dispatchlab.dispatch.models.DispatchModel;
 import dev.dispatchlab.esp.ReplayWindow;
+import dev.dispatchlab.packet.StageContext;
 import dev.dispatchlab.os.Cpus;
 import dev.dispatchlab.os.CpuSet;
 import dev.dispatchlab.run.Placement;
@@ -102,7 +103,7 @@ public final class RunOptions {
     @Option(names = "--socket-buffer", defaultValue = "4096", paramLabel = "PACKETS", description = "user socket receive buffer (default: ${DEFAULT-VALUE})")
     int socketBuffer;
 
-    @Option(names = "--vworkers", defaultValue = "16", description = "virtual workers per ring, vthread model (default: ${DEFAULT-VALUE})")
+    @Option(names = "--vworkers", defaultValue = "256", description = "virtual workers per ring, vthread model: how many packets can wait for the crypto card at once (default: ${DEFAULT-VALUE})")
     int vworkers;
 
     @Option(names = "--replay-window", defaultValue = "1024", description = "anti-replay window, packets (default: ${DEFAULT-VALUE})")
@@ -217,6 +218,13 @@ public final class RunOptions {
             auto = new AutoConfig(autoThreshold, Math.max(1, cryptoRing * 3 / 4));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
+        }
+        // Every virtual worker owns a stage context (its counters), and a process has at most
+        // StageContext.MAX_SLOTS open at once; keep a quarter of them for everything else.
+        int maxWorkers = StageContext.MAX_SLOTS * 3 / 4;
+        if ((long) vworkers * rings > maxWorkers) {
+            throw new UsageException("--vworkers: at most " + maxWorkers + " virtual workers in all (--vworkers x --rings), got "
+                    + vworkers + " x " + rings);
         }
         if (replayWindow > ReplayWindow.MAX_SIZE) {
             throw new UsageException("--replay-window: at most " + ReplayWindow.MAX_SIZE + ", got " + replayWindow);

@@ -85,6 +85,18 @@ public final class Nic {
      *
      * @return true if the packet was placed (it now belongs to the ring's consumer)
      */
+    /**
+     * Whether the ring that {@code flowHash} steers to has a free descriptor now. A real NIC that
+     * has none drops the frame without a DMA; the synthetic wire asks this first so that, at
+     * saturation, a frame bound to be dropped costs neither a pool buffer nor its copy (otherwise the
+     * device CPU spends most of its time taking buffers from the pool and giving them back, on the
+     * cache lines the host's releases use). Device thread only; a true answer can only stay true
+     * until this thread offers, as the ring's consumer only frees descriptors.
+     */
+    public boolean hasRoom(int flowHash) {
+        return rings[indirection[flowHash & (INDIRECTION_ENTRIES - 1)]].hasRoom();
+    }
+
     public boolean receive(PacketBuffer p, StageContext producer) {
         int r = indirection[p.flowHash() & (INDIRECTION_ENTRIES - 1)];
         p.queue(r);

@@ -100,6 +100,11 @@ public final class RxRing implements InterruptSource {
 
     // ---- producer side (device thread) ---------------------------------------------------------
 
+    /** @return true if an offer would succeed now; the device thread only (see {@link Nic#hasRoom}) */
+    boolean hasRoom() {
+        return ring.size() < capacity;
+    }
+
     /** Places {@code p}; the device thread only. @return false if the ring is full */
     boolean offer(PacketBuffer p, long arrivalNanos) {
         if (!ring.offer(p)) {

@@ -20,6 +20,7 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  *   loop:  now = clock                                      one reading per burst
  *          every packet due by now (≤ maxBurst):            OFFERED
+ *             its ring has no free descriptor ────────────► RX_RING_FULL (no buffer, no copy)
  *             buffer = pool.acquire ─ none ─► POOL_EXHAUSTED
  *             copy template bytes into it                   stands for the NIC's DMA into a posted buffer
  *             stamp arrival = now, flow hash, tag
@@ -165,6 +166,10 @@ public final class SyntheticWire implements AutoCloseable {
         long n = generated++;
         stage.count(Counter.OFFERED);
         FrameTemplate t = source.template(source.select(n));
+        if (!nic.hasRoom(t.flowHash())) {
+            stage.counters().drop(DropReason.RX_RING_FULL); // no descriptor: dropped before any DMA
+            return;
+        }
         PacketBuffer p = pool.acquire();
         if (p == null) {
             stage.counters().drop(DropReason.POOL_EXHAUSTED);

@@ -62,6 +62,14 @@ class RunCommandTest {
     }
 
     @Test
+    void tooManyVirtualWorkersIsAUsageErrorNotACrash() {
+        Outcome o = execute("run", "--model", "vthread", "--vworkers", "1024");
+        assertThat(o.status()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(o.err()).contains("--vworkers: at most 768 virtual workers in all").contains("1024 x 1")
+                .doesNotContain("Exception");
+    }
+
+    @Test
     @Timeout(60)
     void aShortRunPrintsATableAndWritesEverySetting(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("r.json");
