@@ -105,7 +105,6 @@ public class EspInboundBench {
     private ReceivePath path;
     private final DecapsulatedSink decapsulated = new DecapsulatedSink();
     private final UdpCountingSink udp = new UdpCountingSink();
-    private int next;
 
     /** Counts the plain inner packets ESP input hands up; the benchmark keeps owning the buffer. */
     static final class DecapsulatedSink implements EspInput.Sink {
@@ -172,7 +171,7 @@ public class EspInboundBench {
             ring.restoreFrame(i); // bare reads data() and writes spare(): put every ciphertext back in data()
         }
         ring.rearm();
-        next = RING - 1; // the first measured call takes frame 0, so the window is armed for it
+        ring.rewind(); // the first measured call takes frame 0, so the window is armed for it
         if (decapsulated.packets != 2 * RING || udp.packets != 2 * RING
                 || udp.bytes != 2L * RING * payload) {
             throw new IllegalStateException("self-check: esp delivered " + decapsulated.packets + ", stack delivered "
@@ -203,36 +202,23 @@ public class EspInboundBench {
         ring.sas.closeAll();
     }
 
-    private int nextIndex() {
-        int i = (next + 1) & (RING - 1);
-        next = i;
-        return i;
-    }
 
-    /** The next frame, with the window re-armed when the ring starts a new pass. */
-    private int nextArmed() {
-        int i = nextIndex();
-        if (i == 0) {
-            ring.rearm();
-        }
-        return i;
-    }
 
     @Benchmark
     public int index() {
-        return nextIndex();
+        return ring.nextIndex();
     }
 
     @Benchmark
     public int bare() throws GeneralSecurityException {
-        int i = nextIndex();
+        int i = ring.nextIndex();
         PacketBuffer p = ring.frame(i);
         return bare.open(p.data(), ring.espAt, ring.payloadAt, ring.payloadLength, p.spare());
     }
 
     @Benchmark
     public long esp() {
-        int i = nextArmed();
+        int i = ring.nextArmed();
         ring.restoreEsp(i);
         espInput.input(ctx, ring.frame(i), CompletionTarget.INLINE);
         return decapsulated.packets;
@@ -240,14 +226,14 @@ public class EspInboundBench {
 
     @Benchmark
     public int restore() {
-        int i = nextArmed();
+        int i = ring.nextArmed();
         ring.restoreEsp(i);
         return ring.frame(i).offset();
     }
 
     @Benchmark
     public long stack() {
-        int i = nextArmed();
+        int i = ring.nextArmed();
         ring.restoreFrame(i);
         path.input(ctx, ring.frame(i));
         return udp.packets;

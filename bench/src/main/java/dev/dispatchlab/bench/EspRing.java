@@ -169,6 +169,30 @@ final class EspRing {
         inbound.replayWindow().reset();
     }
 
+    /** The frame the benchmark thread took last; the ring's length is a power of two. */
+    private int next = -1;
+
+    /** Starts the next pass at frame 0 (with {@link #nextArmed}, on a re-armed window). Trial setup. */
+    void rewind() {
+        next = frames.length - 1;
+    }
+
+    /** @return the next frame's index, round the ring */
+    int nextIndex() {
+        int i = (next + 1) & (frames.length - 1);
+        next = i;
+        return i;
+    }
+
+    /** @return the next frame's index, with the window re-armed when the ring starts a new pass */
+    int nextArmed() {
+        int i = nextIndex();
+        if (i == 0) {
+            rearm();
+        }
+        return i;
+    }
+
     /** Frame {@code i} as ip_input hands it to ESP input: offset at the SPI, network offset at the outer header. */
     void restoreEsp(int i) {
         PacketBuffer p = frames[i];
