@@ -1,0 +1,77 @@
+package dev.dispatchlab.device;
+
+import dev.dispatchlab.metrics.ManualClock;
+import dev.dispatchlab.os.BatchUdpSocket;
+import dev.dispatchlab.packet.Bytes;
+import dev.dispatchlab.packet.PacketPool;
+import dev.dispatchlab.packet.StageContext;
+import dev.dispatchlab.stack.PacketSink;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The socket source's receive loop allocates nothing once warm. An allocation test, so it runs in
+ * a JVM of its own (see the surefire executions in core/pom.xml).
+ */
+class SocketIngressAllocationTest {
+
+    private static final InetAddress LO = InetAddress.getLoopbackAddress();
+
+    private final StageContext ctx = new StageContext("rx", new ManualClock(1_000));
+
+    @Test
+    void aWarmReceiveLoopAllocatesNothing() throws Exception {
+        PacketPool pool = new PacketPool("rx", 64, 2048, 128);
+        SocketIngress in = SocketIngress.open(SocketConfig.defaults().withLocal(new InetSocketAddress(LO, 0))
+                .withBatch(8), pool).get(0);
+        try (in; BatchUdpSocket tx = BatchUdpSocket.bind(new InetSocketAddress(LO, 0)).receiveBatch(0).sendBatch(8)
+                .messageBytes(4096).open(); ctx) {
+            tx.connect(in.localAddress());
+            for (int i = 0; i < 8; i++) {
+                byte[] b = new byte[100];
+                Bytes.put32(b, 0, 0x0100_0000);
+                Bytes.put32(b, 4, i + 1);
+                tx.fill(i, b, 0, b.length);
+            }
+            long[] sink = new long[1];
+            PacketSink release = (c, p) -> {
+                sink[0] += p.length();
+                p.release();
+            };
+            rounds(in, tx, release, 20_000); // let C2 compile the loop
+            // Best of five windows: a compilation finishing inside one window may allocate there (the
+            // compiler threads are slow to get a CPU on a loaded machine); an allocation per batch or per
+            // datagram (at least 16 bytes: 80 KB or 640 KB here) shows in every window.
+            long fewest = Long.MAX_VALUE;
+            for (int window = 0; window < 5; window++) {
+                long overhead = -allocated() + allocated();
+                long before = allocated();
+                rounds(in, tx, release, 5_000);
+                fewest = Math.min(fewest, allocated() - before - overhead);
+            }
+            assertThat(sink[0]).isPositive();
+            assertThat(fewest).as("bytes allocated by 5000 batches (40000 datagrams) received, headers written, released")
+                    .isLessThan(5_000);
+        }
+    }
+
+    private void rounds(SocketIngress in, BatchUdpSocket tx, PacketSink sink, int n) {
+        for (int r = 0; r < n; r++) {
+            int sent = tx.send(8);
+            int got = 0;
+            while (got < sent) {
+                got += in.receive(ctx, sink, 8, true);
+            }
+        }
+    }
+
+    private static long allocated() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
+                .getThreadAllocatedBytes(Thread.currentThread().threadId());
+    }
+}
