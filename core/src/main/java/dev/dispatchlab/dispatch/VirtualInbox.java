@@ -92,6 +92,11 @@ public final class VirtualInbox<T> {
         }
     }
 
+    /** @return the next item, or null if none is queued now; never parks. Own worker's thread only. */
+    public T poll() {
+        return queue.poll();
+    }
+
     /** @return items queued now; a snapshot */
     public int queued() {
         return queue.size();
