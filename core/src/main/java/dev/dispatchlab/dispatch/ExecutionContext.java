@@ -17,7 +17,8 @@ import java.util.concurrent.ThreadFactory;
  *   loop:  work = Σ source[i].doWork(ctx, budget[i])      one pass, every source gets a turn
  *          work > 0            → pass again                (a source used its budget: more may remain)
  *          work = 0, stopping  → end                       (drained)
- *          work = 0            → idle.await(doorbell)      counts WAKEUP if it slept and was rung
+ *          work = 0            → ctx.endOfPass()            deferred wakeups (StageContext) go out
+ *                                idle.await(doorbell)      counts WAKEUP if it slept and was rung
  * </pre>
  *
  * <p>Calling context: {@link #add} before {@link #start}; {@link #wake()} and {@link #inContext()}
@@ -92,6 +93,7 @@ public final class ExecutionContext extends DedicatedThread {
             if (stopping()) {
                 return; // a whole pass found nothing after stop was asked: drained
             }
+            ctx.endOfPass(); // about to sleep: the wakeups this context deferred go out now
             if (bell.await(idle)) {
                 ctx.count(Counter.WAKEUP);
             }

@@ -60,10 +60,27 @@ public abstract class ModelRuntime {
         return c;
     }
 
-    /** Adds a last source to {@code k} that performs the pass's deferred wakeups. Before start. */
+    /**
+     * Passes an execution context may run back to back before its deferred wakeups go out: the
+     * restarts Linux's {@code __do_softirq} allows before it returns ({@code MAX_SOFTIRQ_RESTART}).
+     */
+    static final int PASSES_PER_FLUSH = 10;
+
+    /**
+     * Adds a last source to {@code k} that performs the deferred wakeups every {@value
+     * #PASSES_PER_FLUSH} passes; the context also performs them whenever it is about to sleep (see
+     * {@link dev.dispatchlab.dispatch.ExecutionContext}). A softint's socket wakeup takes effect when
+     * the soft interrupt returns, and under load it returns only after several passes: flushing after
+     * every pass woke the user every few packets at saturation, each wakeup preempting the context.
+     * Before start.
+     */
     protected static void flushEachPass(dev.dispatchlab.dispatch.ExecutionContext k) {
+        int[] passes = new int[1]; // the context's own thread only
         k.add((ctx, budget) -> {
-            ctx.endOfPass();
+            if (++passes[0] >= PASSES_PER_FLUSH) {
+                passes[0] = 0;
+                ctx.endOfPass();
+            }
             return 0;
         }, 1);
     }
