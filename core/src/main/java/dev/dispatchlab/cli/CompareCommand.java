@@ -48,6 +48,10 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--no-baseline", description = "skip the bare-cipher baseline")
     boolean noBaseline;
 
+    @Option(names = "--fork", description = "run each model in a JVM of its own, so that no model runs code the JIT "
+            + "compiled with the other models' types (see the README); the baselines stay in this process")
+    boolean fork;
+
     @Mixin
     RunOptions options;
 
@@ -62,13 +66,18 @@ public final class CompareCommand implements Callable<Integer> {
         Models.prepareVirtualThreads(base.placement());
         boolean sockets = options.socketSource();
         TrafficSet traffic = null;
-        if (!sockets) {
+        if (!sockets && !fork) {
             System.err.println("building " + w.describe() + " ...");
             traffic = TrafficSet.build(w);
         }
         List<RunResult> results = new ArrayList<>();
         for (DispatchModel m : chosen) {
             RunSpec spec = base.withModel(m);
+            if (fork) {
+                System.err.printf("running %-9s in a JVM of its own ...%n", m.label());
+                results.add(ForkedRun.run(command.commandLine().getParseResult().originalArgs(), m.label()));
+                continue;
+            }
             System.err.printf("running %-9s (%s crypto, %s source) ...%n", m.label(), spec.effectiveCrypto().label(),
                     sockets ? "socket" : "synthetic");
             results.add(sockets ? new Runner().runSockets(spec) : new Runner().run(spec, traffic));
