@@ -22,8 +22,9 @@ import java.util.Set;
  * with every model's types in its profiles. Call sites that one model alone keeps monomorphic
  * (its completion targets, its sinks) become megamorphic after the others ran, so a model measured
  * late in a {@code compare} runs slower code than it would alone (measured: puller at saturation
- * with 64-byte payloads, 0.75 million packets/s after five other models, 1.2 million alone).
- * Forking gives every model a fresh JIT, as JMH forks per benchmark.
+ * with 64-byte payloads, 0.75 million packets/s after five other models, 0.84-1.2 million in runs
+ * of its own). Forking gives every model a fresh JIT, as JMH forks per benchmark; the price is that
+ * each starts cold, so its warm-up must cover the JIT's compilations.
  */
 final class ForkedRun {
 
