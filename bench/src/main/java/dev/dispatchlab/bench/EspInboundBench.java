@@ -202,8 +202,6 @@ public class EspInboundBench {
         ring.sas.closeAll();
     }
 
-
-
     @Benchmark
     public int index() {
         return ring.nextIndex();

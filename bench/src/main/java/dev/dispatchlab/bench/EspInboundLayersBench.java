@@ -112,8 +112,6 @@ public class EspInboundLayersBench {
         ring.sas.closeAll();
     }
 
-
-
     private CryptoRequest describe(PacketBuffer p) {
         return request.describe(session, CryptoOp.OPEN, p, ring.espAt, ring.espAt + 8, ring.payloadAt,
                 ring.payloadLength, ring.icvAt, 0);

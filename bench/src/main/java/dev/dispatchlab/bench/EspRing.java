@@ -18,9 +18,9 @@ import dev.dispatchlab.proto.LinkType;
 import dev.dispatchlab.proto.UdpDescriptor;
 import dev.dispatchlab.workload.CipherSuite;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Random;
+
+import static dev.dispatchlab.proto.Ipv4Descriptor.inetAddress;
 
 /**
  * A ring of real ESP frames for the inbound benchmarks, sealed once in setup by the {@code esp}
@@ -94,7 +94,7 @@ final class EspRing {
         }
         CryptoDriver driver = new SoftwareDriver();
         this.inbound = SecurityAssociation.builder(SPI, driver.newSession(params))
-                .source(inet(OUTER_SRC)).destination(inet(OUTER_DST)).mode(Mode.TUNNEL)
+                .source(inetAddress(OUTER_SRC)).destination(inetAddress(OUTER_DST)).mode(Mode.TUNNEL)
                 .replayWindow(ReplayWindow.DEFAULT_SIZE).random(new Random(1)).build();
         sas.add(inbound);
     }
@@ -112,7 +112,7 @@ final class EspRing {
         int capacity = HEADROOM + inner + TAILROOM;
         try (StageContext ctx = new StageContext("esp-ring-builder", Clock.SYSTEM);
              SecurityAssociation tx = SecurityAssociation.builder(SPI, new SoftwareDriver().newSession(params))
-                     .source(inet(OUTER_SRC)).destination(inet(OUTER_DST)).mode(Mode.TUNNEL)
+                     .source(inetAddress(OUTER_SRC)).destination(inetAddress(OUTER_DST)).mode(Mode.TUNNEL)
                      .random(new Random(seed)).build()) {
             for (int i = 0; i < count; i++) {
                 PacketBuffer b = PacketBuffer.unpooled(capacity, HEADROOM);
@@ -214,12 +214,4 @@ final class EspRing {
         p.depth = 0;
     }
 
-    private static InetAddress inet(int v4) {
-        try {
-            return InetAddress.getByAddress(new byte[]{(byte) (v4 >>> 24), (byte) (v4 >>> 16), (byte) (v4 >>> 8),
-                    (byte) v4});
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -37,10 +37,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+
+import static dev.dispatchlab.proto.Ipv4Descriptor.inetAddress;
 
 /**
  * Allocation evidence for the packet path without the JCA: each stage the receive path runs besides
@@ -171,7 +171,8 @@ public class PacketPathAllocationBench {
             spis[i] = 0x0200_0000 + i * 7919;
             int src = SRC + i;
             sas.add(SecurityAssociation.builder(spis[i], driver.newSession(EspRing.params(CipherSuite.AES128_GCM, i)))
-                    .source(inet(src)).destination(inet(DST)).mode(dev.dispatchlab.esp.Mode.TUNNEL).random(new Random(i)).build());
+                    .source(inetAddress(src)).destination(inetAddress(DST)).mode(dev.dispatchlab.esp.Mode.TUNNEL)
+                    .random(new Random(i)).build());
             int at = i * 28;
             Ipv4Descriptor.write(espHeaders, at, 0, 28, 0, 0, Ipv4Descriptor.DEFAULT_TTL, IpProtocol.ESP, src, DST);
             Bytes.put32(espHeaders, at + 20, spis[i]);
@@ -179,14 +180,6 @@ public class PacketPathAllocationBench {
         }
     }
 
-    private static InetAddress inet(int v4) {
-        try {
-            return InetAddress.getByAddress(new byte[]{(byte) (v4 >>> 24), (byte) (v4 >>> 16), (byte) (v4 >>> 8),
-                    (byte) v4});
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Benchmark
     public int poolAcquireRelease() {

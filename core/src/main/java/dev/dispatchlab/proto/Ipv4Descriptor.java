@@ -187,6 +187,16 @@ public final class Ipv4Descriptor {
         return (a & 0xFF) << 24 | (b & 0xFF) << 16 | (c & 0xFF) << 8 | (d & 0xFF);
     }
 
+    /** @return {@code v4} as an {@link java.net.InetAddress}; allocates (tests, configuration) */
+    public static java.net.InetAddress inetAddress(int v4) {
+        try {
+            return java.net.InetAddress.getByAddress(new byte[]{(byte) (v4 >>> 24), (byte) (v4 >>> 16),
+                    (byte) (v4 >>> 8), (byte) v4});
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("four bytes are always an IPv4 address", e);
+        }
+    }
+
     /** @return the address of a dotted quad; allocates (tests, configuration) */
     public static int parse(String dotted) {
         String[] parts = dotted.strip().split("\\.");

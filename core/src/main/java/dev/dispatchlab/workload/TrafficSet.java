@@ -24,12 +24,13 @@ import dev.dispatchlab.proto.UdpDescriptor;
 import dev.dispatchlab.stack.PayloadCheck;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
+
+import static dev.dispatchlab.proto.Ipv4Descriptor.inetAddress;
 
 /**
  * The real ESP packets a workload offers, encrypted once with the {@code esp} package's outbound
@@ -220,7 +221,7 @@ public final class TrafficSet {
 
     private SecurityAssociation outbound(int x, int sa, CryptoDriver driver) {
         SecurityAssociation.Builder b = SecurityAssociation.builder(spis[x], new CryptoSession(params[x], driver))
-                .source(inet(outerSources[sa])).destination(inet(OUTER_DST)).mode(Mode.TUNNEL)
+                .source(inetAddress(outerSources[sa])).destination(inetAddress(OUTER_DST)).mode(Mode.TUNNEL)
                 .random(new Random(workload.seed() * 31 + x));
         if (workload.natt()) {
             b.natTraversal(4500, 4500);
@@ -228,14 +229,6 @@ public final class TrafficSet {
         return b.build();
     }
 
-    private static InetAddress inet(int v4) {
-        try {
-            return InetAddress.getByAddress(new byte[]{(byte) (v4 >>> 24), (byte) (v4 >>> 16), (byte) (v4 >>> 8),
-                    (byte) v4});
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** Builds one frame: inner IPv4/UDP with the checkable payload, ESP tunnel, Ethernet. */
     private FrameTemplate build(StageContext ctx, EspOutput esp, SecurityAssociation sa, PacketPool pool,
@@ -432,7 +425,7 @@ public final class TrafficSet {
             bySpiIndex = new SecurityAssociation[spis.length];
             for (int x = 0; x < spis.length; x++) {
                 bySpiIndex[x] = SecurityAssociation.builder(spis[x], new CryptoSession(params[x], driver))
-                        .source(inet(outerSources[x / 2])).destination(inet(OUTER_DST)).mode(Mode.TUNNEL)
+                        .source(inetAddress(outerSources[x / 2])).destination(inetAddress(OUTER_DST)).mode(Mode.TUNNEL)
                         .replayWindow(replayWindow).build();
                 sas.add(bySpiIndex[x]);
             }
