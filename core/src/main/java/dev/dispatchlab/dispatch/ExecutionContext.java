@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadFactory;
  *
  * <pre>
  *   loop:  work = Σ source[i].doWork(ctx, budget[i])      one pass, every source gets a turn
+ *          every flushEveryPasses passes: ctx.endOfPass()   deferred wakeups (StageContext) go out
  *          work > 0            → pass again                (a source used its budget: more may remain)
  *          work = 0, stopping  → end                       (drained)
  *          work = 0            → ctx.endOfPass()            deferred wakeups (StageContext) go out
@@ -63,6 +64,23 @@ public final class ExecutionContext extends DedicatedThread {
         budgets[budgets.length - 1] = budget;
     }
 
+    /** Passes after which deferred wakeups go out even if the context keeps running; 0: only before it sleeps. */
+    private int flushPasses;
+
+    /**
+     * Makes the context perform its stage context's deferred wakeups ({@link StageContext#endOfPass})
+     * after every {@code passes} passes, besides before each sleep. Before {@link #start} only.
+     */
+    public synchronized void flushEveryPasses(int passes) {
+        if (hasStarted()) {
+            throw new IllegalStateException("context " + name() + " already started");
+        }
+        if (passes < 0) {
+            throw new IllegalArgumentException("passes must not be negative: passes=" + passes);
+        }
+        this.flushPasses = passes;
+    }
+
     /**
      * Tells the context there is work (after publishing it). Any thread; cheap when the context is
      * awake.
@@ -77,15 +95,22 @@ public final class ExecutionContext extends DedicatedThread {
     protected void loop() {
         final Work[] src;
         final int[] bud;
+        final int flushAfter;
         synchronized (this) {
             src = sources;
             bud = budgets;
+            flushAfter = flushPasses;
         }
         final StageContext ctx = stage;
+        int passes = 0;
         for (;;) {
             int work = 0;
             for (int i = 0; i < src.length; i++) {
                 work += src[i].doWork(ctx, bud[i]);
+            }
+            if (flushAfter > 0 && ++passes >= flushAfter) {
+                passes = 0;
+                ctx.endOfPass();
             }
             if (work > 0) {
                 continue;

@@ -457,11 +457,8 @@ public final class TrafficSet {
         private final FrameTemplate[] all;
         private final int malformedBase;
         private final int badBase;
-        private final long malformedCut;
-        private final long replayCut;
-        private final long badCut;
+        private final PacketMix mix;
         private final long[] expected = new long[DropReason.count()];
-        private long seed;
         private long valid;
         private int lastValid = -1;
         private int malformedNext;
@@ -477,11 +474,7 @@ public final class TrafficSet {
             System.arraycopy(badIcv, 0, all, badBase, badIcv.length);
             malformedBase = badBase + badIcv.length;
             System.arraycopy(malformed, 0, all, malformedBase, malformed.length);
-            Workload w = workload;
-            malformedCut = (long) (w.malformedShare() * (1L << 53));
-            replayCut = malformedCut + (long) (w.replayShare() * (1L << 53));
-            badCut = replayCut + (long) (w.badIcvShare() * (1L << 53));
-            seed = w.seed() ^ 0x9E37_79B9_7F4A_7C15L;
+            mix = new PacketMix(workload, workload.seed() ^ 0x9E37_79B9_7F4A_7C15L);
         }
 
         @Override
@@ -496,25 +489,27 @@ public final class TrafficSet {
 
         @Override
         public int select(long n) {
-            long r = nextRandom() >>> 11; // 53 random bits
-            if (r < badCut) {
-                if (r < malformedCut) {
+            switch (mix.next()) {
+                case MALFORMED -> {
                     int m = malformedNext;
                     malformedNext = (m + 1) % malformed.length;
                     expected[malformedReason[m].ordinal()]++;
                     return malformedBase + m;
                 }
-                if (r < replayCut) {
+                case REPLAY -> {
                     if (lastValid >= 0) {
                         repeats++;
                         expected[DropReason.REPLAY.ordinal()]++;
                         return lastValid;
                     }
-                } else {
+                }
+                case BAD_ICV -> {
                     int b = badNext;
                     badNext = (b + 1) % badIcv.length;
                     expected[DropReason.INTEGRITY.ordinal()]++;
                     return badBase + b;
+                }
+                case VALID -> {
                 }
             }
             return nextValid();
@@ -536,14 +531,6 @@ public final class TrafficSet {
             int index = x * perSpi + j;
             lastValid = index;
             return index;
-        }
-
-        private long nextRandom() {
-            // SplitMix64 step: no allocation, reproducible from the workload's seed
-            long z = (seed += 0x9E37_79B9_7F4A_7C15L);
-            z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
-            z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
-            return z ^ (z >>> 31);
         }
 
         /** @return how many packets of each drop reason the source sent on purpose; read after the wire stopped */
@@ -702,11 +689,8 @@ public final class TrafficSet {
             private final PacketPool pool;
             private final EspOutput esp;
             private final PacketBuffer[] sealed = new PacketBuffer[1];
-            private final long malformedCut;
-            private final long replayCut;
-            private final long badCut;
+            private final PacketMix mix;
             private final long[] expected = new long[DropReason.count()];
-            private long seed;
             private long turn;
             private PacketBuffer lastValid;
             private PacketBuffer handed;
@@ -727,11 +711,7 @@ public final class TrafficSet {
                 // the last valid datagram, the one handed out, and the one being made
                 this.pool = new PacketPool("sender-lane-" + index, 4, frameLength(workload.sizes().max()) + 256, 128);
                 this.esp = new EspOutput((c, p) -> sealed[0] = p);
-                Workload w = workload;
-                malformedCut = (long) (w.malformedShare() * (1L << 53));
-                replayCut = malformedCut + (long) (w.replayShare() * (1L << 53));
-                badCut = replayCut + (long) (w.badIcvShare() * (1L << 53));
-                seed = w.seed() ^ 0x5851_F42D_4C95_7F2DL ^ ((long) index << 32);
+                this.mix = new PacketMix(workload, workload.seed() ^ 0x5851_F42D_4C95_7F2DL ^ ((long) index << 32));
             }
 
             public int index() {
@@ -756,25 +736,26 @@ public final class TrafficSet {
                     handed.release();
                 }
                 handed = null;
-                long r = nextRandom() >>> 11; // 53 random bits
-                if (r < badCut) {
-                    if (r < malformedCut) {
+                switch (mix.next()) {
+                    case MALFORMED -> {
                         return handOut(malformed());
                     }
-                    if (r < replayCut) {
+                    case REPLAY -> {
                         if (lastValid != null) {
                             repeats++;
                             expected[DropReason.REPLAY.ordinal()]++;
                             return handOut(lastValid);
                         }
-                    } else {
+                    }
+                    case BAD_ICV -> {
                         int sa = sas[(int) (turn % sas.length)];
-                        long k = validBySa[sa];
-                        PacketBuffer p = seal(ctx, sa, k);
+                        PacketBuffer p = seal(ctx, sa, validBySa[sa]);
                         p.data()[p.end() - 1] ^= 0x01;
                         corrupted++;
                         expected[DropReason.INTEGRITY.ordinal()]++;
                         return handOut(p);
+                    }
+                    case VALID -> {
                     }
                 }
                 int sa = sas[(int) (turn++ % sas.length)];
@@ -856,13 +837,6 @@ public final class TrafficSet {
                 malformedMade++;
                 expected[why.ordinal()]++;
                 return p;
-            }
-
-            private long nextRandom() {
-                long z = (seed += 0x9E37_79B9_7F4A_7C15L);
-                z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
-                z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
-                return z ^ (z >>> 31);
             }
 
             /** @return how many datagrams of each drop reason the lane made on purpose; read after it stopped */

@@ -52,7 +52,7 @@ final class KcontModel extends ModelRuntime {
             ExecutionContext k = cpus.get(c);
             CompletionTarget back = CompletionTargets.continuation(k, env.queueCapacity(), env.budget());
             context(k.stage());
-            flushEachPass(k);
+            flushEveryFewPasses(k);
             route(k.stage(), back);
             if (c == 0) {
                 routeByDefault(back);

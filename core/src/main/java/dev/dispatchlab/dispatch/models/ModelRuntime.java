@@ -52,7 +52,7 @@ public abstract class ModelRuntime {
     /**
      * Registers a stage context whose counters belong to this model. Its wakeups of the user batch
      * until the end of each pass ({@link StageContext#batchWakeups}): every handler the model writes
-     * ends with {@link StageContext#endOfPass()}, and execution contexts get {@link #flushEachPass}.
+     * ends with {@link StageContext#endOfPass()}, and execution contexts get {@link #flushEveryFewPasses}.
      */
     protected final StageContext context(StageContext c) {
         contexts.add(c);
@@ -67,22 +67,14 @@ public abstract class ModelRuntime {
     static final int PASSES_PER_FLUSH = 10;
 
     /**
-     * Adds a last source to {@code k} that performs the deferred wakeups every {@value
-     * #PASSES_PER_FLUSH} passes; the context also performs them whenever it is about to sleep (see
-     * {@link dev.dispatchlab.dispatch.ExecutionContext}). A softint's socket wakeup takes effect when
-     * the soft interrupt returns, and under load it returns only after several passes: flushing after
-     * every pass woke the user every few packets at saturation, each wakeup preempting the context.
-     * Before start.
+     * Makes {@code k} perform its deferred wakeups every {@value #PASSES_PER_FLUSH} passes, besides
+     * whenever it is about to sleep (see {@link dev.dispatchlab.dispatch.ExecutionContext}). A
+     * softint's socket wakeup takes effect when the soft interrupt returns, and under load it returns
+     * only after several passes: flushing after every pass woke the user every few packets at
+     * saturation, each wakeup preempting the context. Before start.
      */
-    protected static void flushEachPass(dev.dispatchlab.dispatch.ExecutionContext k) {
-        int[] passes = new int[1]; // the context's own thread only
-        k.add((ctx, budget) -> {
-            if (++passes[0] >= PASSES_PER_FLUSH) {
-                passes[0] = 0;
-                ctx.endOfPass();
-            }
-            return 0;
-        }, 1);
+    protected static void flushEveryFewPasses(dev.dispatchlab.dispatch.ExecutionContext k) {
+        k.flushEveryPasses(PASSES_PER_FLUSH);
     }
 
     /** Routes crypto continuations of requests submitted from {@code submitter} to {@code target}. */

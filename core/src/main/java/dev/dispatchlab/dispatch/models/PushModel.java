@@ -49,7 +49,7 @@ final class PushModel extends ModelRuntime {
                     env.queueCapacity(), env.budget());
             StageContext softnet = softints.context(SoftintLevel.NET, c).stage();
             context(softnet);
-            flushEachPass(softints.context(SoftintLevel.NET, c));
+            flushEveryFewPasses(softints.context(SoftintLevel.NET, c));
             route(softnet, completions);
             if (c == 0) {
                 routeByDefault(completions);
