@@ -1,7 +1,6 @@
 package dev.dispatchlab.crypto;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import dev.dispatchlab.metrics.OwnerFirstCounters;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,57 +15,28 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class SessionCounters {
 
-    private static final int NO_OWNER = -1;
-    /** Index of the owner's first cell in {@code ownerInline}: the cells sit on a cache line of their own. */
-    private static final int PAD = 8;
-    private static final VarHandle OWNER;
-    private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(long[].class);
-
-    static {
-        try {
-            OWNER = MethodHandles.lookup().findVarHandle(SessionCounters.class, "owner", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private final LongAdder submitted = new LongAdder();
     private final LongAdder[] completed = new LongAdder[CryptoStatus.count()];
-    /** Requests submitted and completed in one call (the software path): one add instead of two. */
-    private final LongAdder[] completedInline = new LongAdder[CryptoStatus.count()];
-    /** The context slot that owns {@code ownerInline}, or {@code NO_OWNER}. */
-    @SuppressWarnings("unused") // accessed through OWNER
-    private int owner = NO_OWNER;
-    /** The owner's inline completions by status, at {@code PAD + ordinal}: written by the owner alone (opaque). */
-    private final long[] ownerInline = new long[CryptoStatus.count() + 2 * PAD];
+    /**
+     * Requests submitted and completed in one call (the software path), by status: one add instead of
+     * two, and, as a session is usually served inline by one context, without a locked instruction.
+     */
+    private final OwnerFirstCounters completedInline = new OwnerFirstCounters(CryptoStatus.count());
 
     SessionCounters() {
         for (int i = 0; i < completed.length; i++) {
             completed[i] = new LongAdder();
-            completedInline[i] = new LongAdder();
         }
     }
 
-    /**
-     * A request submitted and completed within the same call by context {@code slot}: counts as both.
-     * A session is usually served inline by one context, so the first context to count becomes the
-     * owner and adds to cells of its own with a plain store; any other adds to the striped adders.
-     * That keeps a locked read-modify-write off the software driver's per-request path. Single writer
-     * per cell: a slot belongs to one live context at a time ({@code StageContext}).
-     */
+    /** A request submitted and completed within the same call by context {@code slot}: counts as both. */
     void submittedAndCompleted(CryptoStatus s, int slot) {
-        int o = (int) OWNER.getOpaque(this);
-        if (o == slot || (o == NO_OWNER && OWNER.compareAndSet(this, NO_OWNER, slot))) {
-            int i = PAD + s.ordinal();
-            CELLS.setOpaque(ownerInline, i, (long) CELLS.getOpaque(ownerInline, i) + 1);
-        } else {
-            completedInline[s.ordinal()].increment();
-        }
+        completedInline.add(slot, s.ordinal(), 1);
     }
 
     /** @return requests with status ordinal {@code ordinal} submitted and completed in one call; any thread */
     private long inline(int ordinal) {
-        return completedInline[ordinal].sum() + (long) CELLS.getOpaque(ownerInline, PAD + ordinal);
+        return completedInline.sum(ordinal);
     }
 
     void submitted() {

@@ -3,10 +3,9 @@ package dev.dispatchlab.esp;
 import dev.dispatchlab.crypto.CryptoSession;
 import dev.dispatchlab.crypto.EncryptionAlgorithm;
 import dev.dispatchlab.crypto.SessionParams;
+import dev.dispatchlab.metrics.OwnerFirstCounters;
 import dev.dispatchlab.packet.Bytes;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
@@ -48,19 +47,6 @@ import java.util.concurrent.atomic.LongAdder;
 public final class SecurityAssociation implements AutoCloseable {
 
     private static final long MAX_SEQ_32 = 0xFFFF_FFFFL;
-    private static final int NO_OWNER = -1;
-    private static final int OWNED_PACKETS = 8;
-    private static final int OWNED_BYTES = 9;
-    private static final VarHandle INBOUND_OWNER;
-    private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(long[].class);
-
-    static {
-        try {
-            INBOUND_OWNER = MethodHandles.lookup().findVarHandle(SecurityAssociation.class, "inboundOwner", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final int spi;
     private final byte[] source;
@@ -79,15 +65,8 @@ public final class SecurityAssociation implements AutoCloseable {
     private final AtomicLong nextOutbound;
     private final AtomicInteger ipId;
     private final LongAdder[] counters = new LongAdder[SaCounter.values().length];
-    /** The context slot that owns {@code ownerCells}, or {@code NO_OWNER}; see {@code countInbound}. */
-    @SuppressWarnings("unused") // accessed through INBOUND_OWNER
-    private int inboundOwner = NO_OWNER;
-    /**
-     * INBOUND_PACKETS and INBOUND_BYTES added by the owning context, at {@code OWNED_PACKETS} and
-     * {@code OWNED_BYTES}: written by it alone (opaque), in the middle of a padded array so that they
-     * have a cache line to themselves.
-     */
-    private final long[] ownerCells = new long[24];
+    /** INBOUND_PACKETS (0) and INBOUND_BYTES (1), without a locked instruction for the owning context; see {@code countInbound}. */
+    private final OwnerFirstCounters inbound = new OwnerFirstCounters(2);
 
     private SecurityAssociation(Builder b) {
         this.spi = b.spi;
@@ -187,8 +166,8 @@ public final class SecurityAssociation implements AutoCloseable {
 
     public long count(SaCounter c) {
         long owned = switch (c) {
-            case INBOUND_PACKETS -> (long) CELLS.getOpaque(ownerCells, OWNED_PACKETS);
-            case INBOUND_BYTES -> (long) CELLS.getOpaque(ownerCells, OWNED_BYTES);
+            case INBOUND_PACKETS -> inbound.sum(0);
+            case INBOUND_BYTES -> inbound.sum(1);
             default -> 0;
         };
         return counters[c.ordinal()].sum() + owned;
@@ -197,21 +176,11 @@ public final class SecurityAssociation implements AutoCloseable {
     /**
      * Counts one decapsulated packet of {@code bytes} plaintext bytes (INBOUND_PACKETS, INBOUND_BYTES)
      * for the completing context {@code slot}. An SA's packets are usually completed by one context
-     * (the NIC steers a flow to one queue), so the first context to count becomes the owner and adds
-     * to two cells of its own with plain stores; any other context adds to the striped adders. That
-     * takes the two locked read-modify-writes of the adders off the per-packet path. Single writer
-     * per cell: a slot belongs to one live context at a time, and is handed on with a happens-before
-     * edge ({@code StageContext}).
+     * (the NIC steers a flow to one queue), which then counts without a locked instruction
+     * ({@link OwnerFirstCounters}).
      */
     void countInbound(int slot, long bytes) {
-        int owner = (int) INBOUND_OWNER.getOpaque(this);
-        if (owner == slot || (owner == NO_OWNER && INBOUND_OWNER.compareAndSet(this, NO_OWNER, slot))) {
-            CELLS.setOpaque(ownerCells, OWNED_PACKETS, (long) CELLS.getOpaque(ownerCells, OWNED_PACKETS) + 1);
-            CELLS.setOpaque(ownerCells, OWNED_BYTES, (long) CELLS.getOpaque(ownerCells, OWNED_BYTES) + bytes);
-        } else {
-            counters[SaCounter.INBOUND_PACKETS.ordinal()].increment();
-            counters[SaCounter.INBOUND_BYTES.ordinal()].add(bytes);
-        }
+        inbound.add(slot, 0, 1, 1, bytes);
     }
 
     void add(SaCounter c, long n) {
