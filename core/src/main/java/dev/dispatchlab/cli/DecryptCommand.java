@@ -41,6 +41,12 @@ import java.util.concurrent.Callable;
                 "  Anti-replay: each SA keeps the window its file gives (Wireshark esp_sa: 1024). A capture with a"
                         + " frame twice (two interfaces, a retransmission) then shows 'replay' drops;"
                         + " --replay-window 0 decrypts every copy.",
+                "  Checksums: a capture taken on the sending host holds the partial UDP checksums transmit offload"
+                        + " leaves for the device to finish, so IPv4 header and UDP checksums that do not verify are"
+                        + " not a reason to drop a frame: such frames are decrypted and counted ('checksum not"
+                        + " verified'); ESP's integrity check still covers every byte it protects."
+                        + " --verify-checksums drops them, as a receiving kernel would. TCP checksums are never"
+                        + " verified (nothing on the path consumes TCP).",
                 "  Timestamps that pcap cannot hold (before 1970, after 2106) are clamped and counted.",
                 "", "Example:",
                 "  dispatchlab decrypt --sa espfrags1.esp_sa espfrags1.pcap -o plain.pcap --json report.json"})
@@ -72,6 +78,12 @@ public final class DecryptCommand implements Callable<Integer> {
                     + " file says)")
     private Integer replayWindow;
 
+    @Option(names = "--verify-checksums",
+            description = "drop frames whose IPv4 header or UDP checksum does not verify (default: decrypt them and"
+                    + " count them as 'checksum not verified', as captures taken on the sender hold partial"
+                    + " checksums left for transmit offload)")
+    private boolean verifyChecksums;
+
     @Override
     public Integer call() throws Exception {
         if (replayWindow != null && (replayWindow < 0 || replayWindow > ReplayWindow.MAX_SIZE)) {
@@ -96,7 +108,7 @@ public final class DecryptCommand implements Callable<Integer> {
             throw new UsageException("-o and --json name the same file: " + output);
         }
         DecryptOptions options = new DecryptOptions(saFiles, input, output, decompress,
-                replayWindow == null ? DecryptOptions.WINDOW_FROM_SA_FILE : replayWindow);
+                replayWindow == null ? DecryptOptions.WINDOW_FROM_SA_FILE : replayWindow, verifyChecksums);
         DecryptReport report = CaptureDecryptor.run(options);
         PrintWriter out = spec.commandLine().getOut();
         for (String line : report.summary()) {

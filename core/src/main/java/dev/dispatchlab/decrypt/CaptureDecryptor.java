@@ -80,7 +80,7 @@ public final class CaptureDecryptor {
         this.options = options;
         this.configs = configs;
         this.installed = installed;
-        PathOptions po = PathOptions.DEFAULT;
+        PathOptions po = PathOptions.DEFAULT.withVerifyChecksums(options.verifyChecksums());
         // The sink and the IPComp stage hand packets back to the path, which is built last.
         this.ipcomp = new IpcompInput((ctx, p) -> {
             ipcompDecompressed++;
@@ -294,6 +294,7 @@ public final class CaptureDecryptor {
         settings.put("replayWindow", options.replayWindow() == DecryptOptions.WINDOW_FROM_SA_FILE ? "from SA files"
                 : options.replayWindow());
         settings.put("decompress", options.decompress());
+        settings.put("verifyChecksums", options.verifyChecksums());
         settings.put("frameBuffers", FRAME_BUFFERS);
         settings.put("maxEspDepth", path.options().maxEspDepth());
         settings.put("crypto", "software driver, completions inline, one stage context");
@@ -302,7 +303,8 @@ public final class CaptureDecryptor {
                 options.output() == null ? null : options.output().toString(), OUTPUT_LINK_TYPE, frameCount,
                 linkTypes, sas, counters.get(Counter.DELIVERED), writtenBytes, counters.get(Counter.IKE_PASSED),
                 counters.get(Counter.FRAGMENT_ABSORBED), counters.get(Counter.REASSEMBLED),
-                counters.get(Counter.ESP_DECRYPTED), ipcompDecompressed, ipcompWritten, timestampsAdjusted, cleartext, drops,
+                counters.get(Counter.ESP_DECRYPTED), ipcompDecompressed, ipcompWritten, timestampsAdjusted,
+                options.verifyChecksums() ? null : counters.get(Counter.CHECKSUM_NOT_VERIFIED), cleartext, drops,
                 descriptions, DecryptReport.AccountingReport.of(acc), settings);
     }
 

@@ -15,8 +15,12 @@ import java.util.List;
  * @param decompress   inflate IPComp payloads (RFC 3173/2394) instead of writing them compressed
  * @param replayWindow the anti-replay window of every SA in packets, 0 to turn anti-replay off, or
  *                     {@link #WINDOW_FROM_SA_FILE} to keep what each SA file says
+ * @param verifyChecksums drop frames whose IPv4 header or UDP checksum does not verify; when false (what
+ *                     Wireshark does with captured traffic) they are decrypted and counted, because a capture
+ *                     taken on the sending host holds the partial checksums transmit offload leaves
  */
-public record DecryptOptions(List<Path> saFiles, Path input, Path output, boolean decompress, int replayWindow) {
+public record DecryptOptions(List<Path> saFiles, Path input, Path output, boolean decompress, int replayWindow,
+                             boolean verifyChecksums) {
 
     /** {@link #replayWindow()}: each SA keeps the window its file gives (Wireshark files: the default, 1024). */
     public static final int WINDOW_FROM_SA_FILE = -1;

@@ -35,6 +35,9 @@ import java.util.Map;
  * @param ipcompWritten       IPComp payloads written compressed (without {@code --decompress})
  * @param timestampsAdjusted  written packets whose time did not fit pcap (before 1970, after 2106, or a
  *                            record without a time) and got the nearest that does or the previous frame's
+ * @param checksumNotVerified packets whose IPv4 header or UDP checksum did not verify and that went on all the
+ *                            same (a capture taken on the sender holds the partial checksums transmit offload
+ *                            leaves); null under {@code --verify-checksums}, which drops them instead
  * @param cleartext           frames that were not ESP at all (ARP and other non-IP frames, plain UDP,
  *                            other IP protocols, NAT-T keepalives): counted among the drops, not errors
  *                            (see {@link #CLEARTEXT})
@@ -48,7 +51,7 @@ public record DecryptReport(String input, String format, String output, int outp
                             Map<String, Long> linkTypes, List<SaReport> sas, long written, long writtenBytes,
                             long ikePassed, long fragmentsAbsorbed, long reassembled, long espDecrypted,
                             long ipcompDecompressed, long ipcompWritten, long timestampsAdjusted,
-                            long cleartext, Map<String, Long> drops, Map<String, String> dropDescriptions,
+                            Long checksumNotVerified, long cleartext, Map<String, Long> drops, Map<String, String> dropDescriptions,
                             AccountingReport accounting, Map<String, Object> settings) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -155,6 +158,10 @@ public record DecryptReport(String input, String format, String output, int outp
             out.add("timestamps:        " + timestampsAdjusted + " packets written with another time than their"
                     + " frame's (a record without a time takes the previous one's; pcap holds 1970-2106 only)");
         }
+        out.add(checksumNotVerified == null ? "checksums:         verified (--verify-checksums): a bad one is a drop"
+                : "checksum not verified: " + checksumNotVerified + (checksumNotVerified == 0 ? ""
+                : " (IPv4 or UDP checksums that do not verify, as transmit offload leaves them; decrypted all the"
+                + " same, --verify-checksums drops them)"));
         if (drops.isEmpty()) {
             out.add("dropped:           none");
         } else {

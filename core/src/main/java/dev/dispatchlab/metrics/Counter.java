@@ -61,7 +61,15 @@ public enum Counter {
      */
     REARM_RACE("rearm races"),
     /** A device raised a hard interrupt line that was masked; the raise was ignored (edge-triggered). */
-    INTERRUPT_MASKED("interrupts masked");
+    INTERRUPT_MASKED("interrupts masked"),
+
+    // ---- path events, appended to keep the stable ids above ------------------------------------
+    /**
+     * A packet whose IPv4 header or UDP checksum did not verify was passed on, because the path was
+     * told not to verify checksums (captured traffic: transmit offload leaves partial checksums in
+     * captures taken on the sender). Counted once per packet; the packet's outcome is counted as usual.
+     */
+    CHECKSUM_NOT_VERIFIED("checksum not verified");
 
     private static final Counter[] VALUES = values();
 

@@ -38,11 +38,19 @@ public final class IpInput {
 
     /** Validates an IPv4 or IPv6 packet, chosen by its version nibble; see the class note. */
     public static DropReason validate(PacketBuffer p) {
+        return validate(p, true);
+    }
+
+    /**
+     * {@link #validate(PacketBuffer)}, optionally without the IPv4 header checksum (a capture taken
+     * where the header was left for the device to finish); every other check stays.
+     */
+    public static DropReason validate(PacketBuffer p, boolean verifyChecksum) {
         if (p.length() < 1) {
             return DropReason.IP_TRUNCATED;
         }
         return switch ((p.data()[p.offset()] & 0xFF) >>> 4) {
-            case 4 -> validateIpv4(p);
+            case 4 -> validateIpv4(p, verifyChecksum);
             case 6 -> validateIpv6(p);
             default -> DropReason.IP_BAD_VERSION;
         };
@@ -68,6 +76,11 @@ public final class IpInput {
      * the header; their meaning (source routes, timestamps) is not interpreted.
      */
     public static DropReason validateIpv4(PacketBuffer p) {
+        return validateIpv4(p, true);
+    }
+
+    /** {@link #validateIpv4(PacketBuffer)}, the header checksum verified only when {@code verifyChecksum}. */
+    public static DropReason validateIpv4(PacketBuffer p, boolean verifyChecksum) {
         byte[] b = p.data();
         int ip = p.offset();
         int available = p.length();
@@ -91,7 +104,7 @@ public final class IpInput {
         if (total > available) {
             return DropReason.IP_TRUNCATED;
         }
-        if (!InternetChecksum.verifies(0, b, ip, headerLength)) {
+        if (verifyChecksum && !InternetChecksum.verifies(0, b, ip, headerLength)) {
             return DropReason.IP_BAD_CHECKSUM;
         }
         if (headerLength > Ipv4Descriptor.MIN_HEADER_LENGTH

@@ -2,6 +2,7 @@ package dev.dispatchlab.stack;
 
 import dev.dispatchlab.esp.EspInput;
 import dev.dispatchlab.esp.SaDatabase;
+import dev.dispatchlab.metrics.Counter;
 import dev.dispatchlab.metrics.DropReason;
 import dev.dispatchlab.packet.PacketBuffer;
 import dev.dispatchlab.packet.PacketPool;
@@ -106,9 +107,17 @@ public final class ReceivePath implements EspInput.Sink {
      */
     public void ipInput(StageContext ctx, PacketBuffer p) {
         DropReason r = IpInput.validate(p);
+        boolean unverified = false;
+        if (r == DropReason.IP_BAD_CHECKSUM && !options.verifyChecksums()) {
+            r = IpInput.validate(p, false);
+            unverified = r == null;
+        }
         if (r != null) {
             ctx.drop(p, r);
             return;
+        }
+        if (unverified) {
+            ctx.count(Counter.CHECKSUM_NOT_VERIFIED);
         }
         if (IpInput.isFragment(p)) {
             p = reassembler(ctx).offer(p, ctx);
@@ -122,7 +131,7 @@ public final class ReceivePath implements EspInput.Sink {
             esp.input(ctx, p, targets.forContext(ctx));
         } else if (p.depth == 0) {
             if (proto == IpProtocol.UDP) {
-                outerUdp(ctx, p);
+                outerUdp(ctx, p, unverified);
             } else {
                 ctx.drop(p, DropReason.IP_UNSUPPORTED_PROTOCOL);
             }
@@ -132,8 +141,14 @@ public final class ReceivePath implements EspInput.Sink {
     }
 
     /** udp_input for datagrams that arrived in clear: RFC 3948 demux of ESP-in-UDP, IKE and keepalives. */
-    private void outerUdp(StageContext ctx, PacketBuffer p) {
+    private void outerUdp(StageContext ctx, PacketBuffer p, boolean counted) {
         DropReason r = UdpInput.validate(p, true);
+        if (r == DropReason.UDP_BAD_CHECKSUM && !options.verifyChecksums()) {
+            r = UdpInput.validate(p, false);
+            if (r == null && !counted) {
+                ctx.count(Counter.CHECKSUM_NOT_VERIFIED);
+            }
+        }
         if (r != null) {
             ctx.drop(p, r);
             return;
