@@ -24,6 +24,8 @@ public record BlastConfig(InetSocketAddress target, Workload workload, double ra
 
     public static final int DEFAULT_BATCH = 64;
     public static final int MAX_SOCKETS = 64;
+    /** Rates at or above this are refused (as {@code run}'s): no sender reaches it, and pacing arithmetic stops meaning anything. */
+    public static final double MAX_RATE = 1e9;
 
     public BlastConfig {
         if (target == null || target.isUnresolved() || target.getPort() == 0) {
@@ -36,7 +38,7 @@ public record BlastConfig(InetSocketAddress target, Workload workload, double ra
         if (workload == null) {
             throw new IllegalArgumentException("blast needs a workload");
         }
-        if (!(ratePps >= 0) || Double.isInfinite(ratePps)) {
+        if (!(ratePps >= 0) || ratePps >= MAX_RATE) {
             throw new IllegalArgumentException("rate must be a positive number of packets per second or max, got " + ratePps);
         }
         if ((durationNanos > 0) == (packets >= 0)) {

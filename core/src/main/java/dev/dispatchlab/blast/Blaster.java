@@ -52,7 +52,8 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Pacing</h2>
  * Batch-level and open-loop: batch {@code b} of a thread is due at {@code start + b × batch / rate},
  * whatever happened to earlier ones; a thread that falls behind sends back to back until it has
- * caught up, and reports its largest lag. It parks when the next batch is more than
+ * caught up, and reports its largest lag; it never sends past the end of the run's duration, so
+ * a rate the machine cannot reach sends less, not longer. It parks when the next batch is more than
  * {@value #PARK_THRESHOLD_NANOS} ns away and spins the rest. Datagrams within a batch leave as fast as
  * the kernel takes them, as from a NIC's transmit ring.
  *
@@ -408,8 +409,8 @@ public final class Blaster implements AutoCloseable {
                         break;
                     }
                     now = waitUntil(due, now);
-                    if (stopping) {
-                        break;
+                    if (stopping || now >= end) {
+                        break; // a sender that fell behind does not catch up past the end: the duration bounds the run
                     }
                     long lag = now - due;
                     if (lag > maxLag) {

@@ -237,8 +237,9 @@ public final class BlastCommand implements Callable<Integer> {
             } catch (NumberFormatException e) {
                 throw new UsageException("--rate must be packets per second or max, got '" + rate + "'");
             }
-            if (!(pps > 0) || Double.isInfinite(pps)) {
-                throw new UsageException("--rate must be a positive number of packets per second or max, got '" + rate + "'");
+            if (!(pps > 0) || pps >= BlastConfig.MAX_RATE) {
+                throw new UsageException("--rate must be a positive number of packets per second below 1e9, or max;"
+                        + " got '" + rate + "'");
             }
         }
         if (duration != null && packets != null) {

@@ -48,6 +48,7 @@ class BlastCommandTest {
             "--to 127.0.0.1:99999                           | port must be 0..65535",
             "--to 127.0.0.1:4500 --rate fast                | --rate must be packets per second or max",
             "--to 127.0.0.1:4500 --rate -3                  | --rate must be a positive number",
+            "--to 127.0.0.1:4500 --rate 1e12                | --rate must be a positive number of packets per second below 1e9",
             "--to 127.0.0.1:4500 --duration 1 --packets 9   | give --duration or --packets, not both",
             "--to 127.0.0.1:4500 --duration 0               | --duration must be a positive number",
             "--to 127.0.0.1:4500 --packets -1               | --packets must be >= 0",
