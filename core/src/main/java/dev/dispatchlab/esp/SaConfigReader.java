@@ -68,6 +68,9 @@ public final class SaConfigReader {
      * @return the SAs in file order; never empty
      */
     public static List<SaConfig> read(String name, String text) throws SaConfigException {
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // a UTF-8 byte order mark, as editors on Windows write one
+        }
         String[] lines = text.split("\r?\n", -1);
         Format f = detect(name, lines);
         List<SaConfig> out = switch (f) {
@@ -83,6 +86,9 @@ public final class SaConfigReader {
 
     /** @return the format of {@code text} (see the class note) */
     public static Format detect(String name, String text) throws SaConfigException {
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
         return detect(name, text.split("\r?\n", -1));
     }
 
@@ -160,7 +166,9 @@ public final class SaConfigReader {
         if (s.startsWith("0x") || s.startsWith("0X")) {
             String hex = s.substring(2);
             if (hex.length() % 2 == 1) {
-                hex = "0" + hex;
+                // no tool agrees on where the missing digit goes; a guess would install a wrong key
+                throw new Problem(what + " has an odd number of hex digits (" + hex.length()
+                        + "): each byte is two digits, '" + abbreviate(s) + "'");
             }
             try {
                 return HexFormat.of().parseHex(hex);

@@ -288,6 +288,39 @@ class SaConfigReaderTest {
                 .isEqualTo("state.txt:1: missing 'enc' or 'aead'");
     }
 
+    /** A key with an odd number of hex digits was once padded with a leading zero and installed wrong. */
+    @Test
+    void aKeyWithAnOddNumberOfHexDigitsIsAnErrorInEveryFormatAndField() {
+        String odd16 = K16.substring(0, K16.length() - 1);
+        String odd20 = K20.substring(0, K20.length() - 1);
+        assertThat(error("sa.conf", "# keys\n\"IPv4\",\"*\",\"*\",\"0x1\",\"AES-CBC [RFC3602]\",\"" + odd16
+                + "\",\"HMAC-SHA-1-96 [RFC2404]\",\"" + K20 + "\""))
+                .startsWith("sa.conf:2: encryption key has an odd number of hex digits (31)");
+        assertThat(error("sa.conf", "\"IPv4\",\"*\",\"*\",\"0x1\",\"AES-CBC [RFC3602]\",\"" + K16
+                + "\",\"HMAC-SHA-1-96 [RFC2404]\",\"" + odd20 + "\""))
+                .startsWith("sa.conf:1: authentication key has an odd number of hex digits (39)");
+        String base = "ip xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x10 ";
+        assertThat(error("sa.sh", base + "enc 'cbc(aes)' " + odd16 + " auth-trunc 'hmac(sha1)' " + K20 + " 96"))
+                .startsWith("sa.sh:1: enc key has an odd number of hex digits (31)");
+        assertThat(error("sa.sh", base + "enc 'cbc(aes)' " + K16 + " auth-trunc 'hmac(sha1)' " + odd20 + " 96"))
+                .startsWith("sa.sh:1: auth key has an odd number of hex digits (39)");
+        assertThat(error("sa.sh", base + "aead 'rfc4106(gcm(aes))' " + odd20 + " 128"))
+                .startsWith("sa.sh:1: aead key has an odd number of hex digits (39)");
+        assertThat(error("state.txt", "src 10.0.0.1 dst 10.0.0.2\n\tproto esp spi 0x1 reqid 1 mode tunnel\n"
+                + "\tauth-trunc hmac(sha1) " + K20 + " 96\n\tenc cbc(aes) " + odd16 + "\n"))
+                .startsWith("state.txt:4: enc key has an odd number of hex digits (31)");
+    }
+
+    @Test
+    void aByteOrderMarkBeforeTheFirstLineIsAccepted() throws SaConfigException {
+        String line = "\"IPv4\",\"10.0.0.1\",\"10.0.0.2\",\"0x1\",\"AES-CBC [RFC3602]\",\"" + K16
+                + "\",\"HMAC-SHA-1-96 [RFC2404]\",\"" + K20 + "\"\n";
+        assertThat(SaConfigReader.read("bom.conf", "\uFEFF" + line)).singleElement()
+                .satisfies(c -> assertThat(c.spi()).isEqualTo(1));
+        assertThat(SaConfigReader.read("bom.sh", "\uFEFFip xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x10"
+                + " aead 'rfc4106(gcm(aes))' " + K20 + " 128\n")).hasSize(1);
+    }
+
     @Test
     void emptyAndUnreadableFiles() {
         assertThat(error("empty.conf", "# nothing\n\n")).isEqualTo("empty.conf: no security association in the file");
