@@ -9,6 +9,9 @@ final class Durations {
 
     private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m)?");
 
+    /** The longest duration accepted, in seconds (about 11.6 days): longer ones are typing mistakes, and overflow. */
+    static final double MAX_SECONDS = 1e6;
+
     private Durations() {
     }
 
@@ -26,6 +29,10 @@ final class Durations {
             case "m" -> v * 60e9;
             default -> v * 1e9;
         };
+        if (nanos > MAX_SECONDS * 1e9) {
+            throw new UsageException(flag + ": '" + text + "' is too long (at most " + (long) MAX_SECONDS
+                    + " s, about 11 days)");
+        }
         return Duration.ofNanos((long) nanos);
     }
 }

@@ -172,6 +172,14 @@ public final class RunOptions {
         }
     }
 
+    /** Refuses a flag's value outside {@code [min, max]}, naming the flag. */
+    private static void range(String flag, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new UsageException(flag + ": must be " + (max == Integer.MAX_VALUE ? "at least " + min
+                    : "between " + min + " and " + max) + ", got " + value);
+        }
+    }
+
     /** @return the run spec for {@code model} */
     public RunSpec spec(DispatchModel model, Workload workload) {
         CryptoDrivers driver = null;
@@ -219,6 +227,14 @@ public final class RunOptions {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        range("--rings", rings, 1, 64);
+        range("--kernel-priority", kernelPriority, 0, 99);
+        range("--ring-size", ringSize, 2, Integer.MAX_VALUE);
+        range("--budget", budget, 1, Integer.MAX_VALUE);
+        range("--queue", queue, 2, Integer.MAX_VALUE);
+        range("--socket-buffer", socketBuffer, 2, Integer.MAX_VALUE);
+        range("--vworkers", vworkers, 1, Integer.MAX_VALUE);
+        range("--replay-window", replayWindow, 0, ReplayWindow.MAX_SIZE);
         // Every virtual worker owns a stage context (its counters), and a process has at most
         // StageContext.MAX_SLOTS open at once; keep a quarter of them for everything else.
         int maxWorkers = StageContext.MAX_SLOTS * 3 / 4;

@@ -809,6 +809,9 @@ public final class OffloadDriver implements CryptoDriver {
         private void waitUntil(long due) {
             long left;
             while (running && (left = due - clock.nanoTime()) > 0) {
+                // the card signals completions (watchdog timeouts above all) while a core is busy: a
+                // starved engine must not hold back the interrupt for requests it will never start
+                serviceInterrupt();
                 if (left > SHORT_WAIT_NANOS) {
                     LockSupport.parkNanos(this, left - SHORT_WAIT_NANOS / 2);
                 } else if (left > SPIN_WAIT_NANOS) {

@@ -60,6 +60,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class Runner {
 
     private static final Duration QUIESCE_TIMEOUT = Duration.ofSeconds(10);
+    /** The drain gives up when no packet has left the path for this long (see {@link #drain}). */
+    private static final Duration QUIESCE_STALL = Duration.ofSeconds(1);
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
 
     private final Clock clock = Clock.SYSTEM;
@@ -180,19 +182,19 @@ public final class Runner {
         } finally {
             feed.stopGenerating();
         }
-        // Let every packet already in the path finish: nothing new arrives now.
-        long deadline = System.nanoTime() + QUIESCE_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (feed.arrived() && pool.outstanding() - path.fragmentsHeld() == 0 && model.queued() == 0) {
-                break;
-            }
-            LockSupport.parkNanos(1_000_000);
+        if (!drain(feed, pool, path, model)) {
+            // A starved crypto card (or a stuck context) still holds packets. Shut the driver down while
+            // the model still runs: requests it never started fail (ENGINE_FAILURE, counted as drops),
+            // the one in service completes, and their continuations go through the model's own queues
+            // like any completion, so nothing is left in a queue of a stopped model. Then drain again.
+            driver.shutdown(shutdown);
+            drain(feed, pool, path, model);
         }
         model.stop();
         boolean joined = model.join(JOIN_TIMEOUT);
         socket.close();
         user.join(JOIN_TIMEOUT.toMillis());
-        // Whatever is still anywhere is dropped, counted, as SHUTDOWN (none, in a run that drained).
+        // Whatever is still anywhere is dropped, counted as SHUTDOWN (none, in a run that drained).
         feed.discard(shutdown);
         model.discardLeftovers(shutdown);
         driver.shutdown(shutdown);
@@ -276,6 +278,35 @@ public final class Runner {
                 workload.describe(), settings, Environment.current(), secs, d.get(Counter.OFFERED) / secs,
                 delivered / secs, bytes * 8 / secs / 1e9, host, dev, other, pp, l, drops, events, ar, checks,
                 feedReport, cryptoStats, threads, notes, sentBad);
+    }
+
+    /**
+     * Waits until every packet already in the path has left it (nothing new arrives now), for at most
+     * {@link #QUIESCE_TIMEOUT}, and gives up sooner when nothing has left it for {@link #QUIESCE_STALL}:
+     * a starved crypto card (a tiny {@code --engine-rate}) would otherwise hold the run for the whole
+     * timeout. What is left is counted by the caller under a drop reason.
+     *
+     * @return true when the path drained
+     */
+    private static boolean drain(Feed feed, PacketPool pool, ReceivePath path, ModelRuntime model) {
+        long start = System.nanoTime();
+        long lastChange = start;
+        long last = -1;
+        while (true) {
+            long now = System.nanoTime();
+            long held = pool.outstanding() - path.fragmentsHeld();
+            if (feed.arrived() && held == 0 && model.queued() == 0) {
+                return true;
+            }
+            if (held != last) {
+                last = held;
+                lastChange = now;
+            }
+            if (now - start >= QUIESCE_TIMEOUT.toNanos() || now - lastChange >= QUIESCE_STALL.toNanos()) {
+                return false;
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
     }
 
     /** Raises the calling (kernel-side host) thread to SCHED_FIFO {@code prio}; remembers the first refusal. */

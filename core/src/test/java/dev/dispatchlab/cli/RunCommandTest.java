@@ -54,6 +54,40 @@ class RunCommandTest {
         assertThat(o.err().strip().lines().count()).as(o.err()).isLessThanOrEqualTo(3);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "--kernel-priority 100                       | --kernel-priority: must be between 0 and 99, got 100",
+            "--model puller --rings 1000                 | --rings: must be between 1 and 64, got 1000",
+            "--model vthread --rings 1000                | --rings: must be between 1 and 64, got 1000",
+            "--ring-size 1                               | --ring-size: must be at least 2, got 1",
+            "--measure 99999999999s                      | --measure: '99999999999s' is too long (at most 1000000 s",
+            "--warmup 99999999999s --measure 1s          | --warmup: '99999999999s' is too long"})
+    void eachRangeErrorNamesItsFlag(String args, String message) {
+        Outcome o = execute(("run " + args.strip()).split("\\s+"));
+        assertThat(o.status()).as(o.err()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(o.err().strip()).startsWith("dispatchlab run: ").contains(message).doesNotContain("\n").doesNotContain("bad sizes").doesNotContain("--vworkers");
+        assertThat(o.out()).isEmpty();
+    }
+
+    /**
+     * An offload card so slow (1 byte/s) that it never finishes a request: everything submitted must
+     * still be counted, by the watchdog (crypto timeout) or at shutdown, and the run end balanced.
+     */
+    @Test
+    @Timeout(60)
+    void aStarvedCryptoCardStillEndsInABalancedRun(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("r.json");
+        Outcome o = execute("run", "--model", "push", "--rate", "2000", "--warmup", "0s", "--measure", "500ms",
+                "--engine-rate", "1", "--json", json.toString());
+        assertThat(o.status()).as(o.err() + o.out()).isZero();
+        JsonNode r = new ObjectMapper().readTree(json.toFile()).get("runs").get(0);
+        JsonNode acc = r.get("accounting");
+        assertThat(acc.get("balanced").asBoolean()).as(acc.toString()).isTrue();
+        assertThat(acc.get("inFlight").asLong()).isZero();
+        assertThat(acc.get("delivered").asLong()).isZero();
+        assertThat(acc.get("drops").get("crypto timeout").asLong()).as(acc.toString()).isPositive();
+    }
+
     @Test
     void unknownFlagIsAUsageError() {
         Outcome o = execute("run", "--turbo");
