@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -71,7 +72,24 @@ public final class CompareCommand implements Callable<Integer> {
             traffic = TrafficSet.build(w);
         }
         List<RunResult> results = new ArrayList<>();
+        AtomicReference<Runner> current = new AtomicReference<>();
+        try (StopOnSignal ctrlC = StopOnSignal.install("compare", () -> {
+            Runner r = current.get();
+            if (r != null) {
+                r.stop();
+            }
+        })) {
+            compare(chosen, base, w, sockets, traffic, results, current, ctrlC);
+        }
+        return 0;
+    }
+
+    private void compare(List<DispatchModel> chosen, RunSpec base, Workload w, boolean sockets, TrafficSet traffic,
+                         List<RunResult> results, AtomicReference<Runner> current, StopOnSignal ctrlC) throws Exception {
         for (DispatchModel m : chosen) {
+            if (ctrlC.signalled()) {
+                break; // Ctrl-C: the models not yet run are left out
+            }
             RunSpec spec = base.withModel(m);
             if (fork) {
                 System.err.printf("running %-9s in a JVM of its own ...%n", m.label());
@@ -80,11 +98,17 @@ public final class CompareCommand implements Callable<Integer> {
             }
             System.err.printf("running %-9s (%s crypto, %s source) ...%n", m.label(), spec.effectiveCrypto().label(),
                     sockets ? "socket" : "synthetic");
-            results.add(sockets ? new Runner().runSockets(spec) : new Runner().run(spec, traffic));
+            Runner runner = new Runner();
+            current.set(runner);
+            if (ctrlC.signalled()) {
+                runner.stop(); // the signal came between two models
+            }
+            results.add(sockets ? runner.runSockets(spec) : runner.run(spec, traffic));
         }
         List<ResultFiles.Baseline> baselines = new ArrayList<>();
         List<String[]> extra = new ArrayList<>();
-        if (!noBaseline && sockets) {
+        boolean withBaselines = !noBaseline && !ctrlC.signalled();
+        if (withBaselines && sockets) {
             for (int batch : new int[]{SocketConfig.DEFAULT_BATCH, 1}) {
                 System.err.printf("running the bare receive loop, %d datagram%s per call ...%n", batch,
                         batch == 1 ? "" : "s");
@@ -98,13 +122,19 @@ public final class CompareCommand implements Callable<Integer> {
                         String.format(Locale.ROOT, "%.1f", sb.pps() / 1e3), String.format(Locale.ROOT, "%.3f", gbps)});
             }
         }
-        if (!noBaseline) {
+        if (withBaselines) {
             ResultFiles.Baseline b = Baselines.bareCipher(base, w, 1000);
             baselines.add(b);
             extra.add(new String[]{"bare cipher", "jca", "", String.format(Locale.ROOT, "%.1f", b.pps() / 1e3),
                     String.format(Locale.ROOT, "%.3f", b.gbps())});
         }
         ResultTable.print(System.out, results, extra);
+        if (ctrlC.signalled()) {
+            for (RunResult r : results) {
+                System.out.println(RunCommand.accountingLine(r));
+            }
+            System.out.println("compare: stopped by Ctrl-C after " + results.size() + " of " + chosen.size() + " models");
+        }
         ResultFiles.Document doc = new ResultFiles.Document("compare",
                 command.commandLine().getParseResult().originalArgs(), results, baselines);
         if (json != null) {
@@ -121,6 +151,6 @@ public final class CompareCommand implements Callable<Integer> {
                 throw new RunFailedException(r.model() + " failed its checks (see above); its figures are not a result");
             }
         }
-        return 0;
+        System.out.flush();
     }
 }

@@ -62,6 +62,10 @@ final class ForkedRun {
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
             int status = p.waitFor();
+            if (Files.size(json) == 0 && status == Main.EXIT_USAGE) {
+                // the child refused a flag (its one-line message is above): bad input, as in this process
+                throw new UsageException("the forked run of " + model + " refused its flags (see the message above)");
+            }
             if (Files.size(json) == 0) {
                 throw new RunFailedException("the forked run of " + model + " ended with status " + status
                         + " and no result (see above)");

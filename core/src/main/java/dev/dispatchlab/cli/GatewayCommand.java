@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code gateway}: receive ESP-in-UDP, decrypt, deliver each inner UDP payload to a local port (or
@@ -104,23 +103,15 @@ public final class GatewayCommand implements Callable<Integer> {
         if (sas.isEmpty()) {
             throw new UsageException("--sa: no SAs in " + saFiles);
         }
+        SaConfigReader.requireDistinct(sas);
         Duration every = Durations.parse("--status", status);
         Duration total = duration == null ? null : Durations.parse("--duration", duration);
         Models.prepareVirtualThreads(new dev.dispatchlab.run.Placement(null, null));
         Gateway.Settings settings = new Gateway.Settings(local, sas, ports, pcap, m, driver, IdleStrategies.PARK, rings,
                 64, 4096, receiveBuffer);
-        CountDownLatch finished = new CountDownLatch(1);
         Thread main = Thread.currentThread();
-        Thread hook = new Thread(() -> {
-            main.interrupt();
-            try {
-                finished.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "gateway-shutdown");
-        try (Gateway gw = new Gateway(settings)) {
-            Runtime.getRuntime().addShutdownHook(hook);
+        try (StopOnSignal ctrlC = StopOnSignal.install("gateway", main::interrupt);
+             Gateway gw = new Gateway(settings)) {
             gw.start();
             System.out.println("gateway: " + m.label() + " model, listening on " + gw.localAddress() + ", " + sas.size()
                     + " SAs, " + (pcap != null ? "writing " + pcap : "forwarding " + ports) + " (Ctrl-C stops)");
@@ -147,14 +138,9 @@ public final class GatewayCommand implements Callable<Integer> {
             if (!acc.balanced()) {
                 throw new RunFailedException("the accounting did not balance: " + acc);
             }
+            System.out.flush();
+            ctrlC.exitStatus(0); // Ctrl-C is how a gateway ends: a clean stop exits 0
             return 0;
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // the JVM is already shutting down (Ctrl-C): the hook is running and waits for us
-            }
         }
     }
 }

@@ -7,6 +7,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +47,7 @@ public final class ReportCommand implements Callable<Integer> {
         List<HtmlReport.Source> sources = new ArrayList<>();
         int runs = 0;
         for (Path f : files) {
+            requireUtf8(f);
             ResultFiles.Document doc;
             try {
                 doc = ResultFiles.load(f);
@@ -54,5 +61,22 @@ public final class ReportCommand implements Callable<Integer> {
         System.out.println("wrote " + html + " (" + runs + " runs from " + files.size() + " file"
                 + (files.size() == 1 ? "" : "s") + ")");
         return 0;
+    }
+
+    /** Refuses a file that is not UTF-8 text, naming it (result files are UTF-8 JSON); a missing file is load's to report. */
+    private static void requireUtf8(Path f) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(f);
+        } catch (IOException e) {
+            return;
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+        } catch (CharacterCodingException e) {
+            throw new UsageException(f + ": not UTF-8 JSON, so not a result file (run, compare and sweep write UTF-8"
+                    + " JSON with --json)");
+        }
     }
 }

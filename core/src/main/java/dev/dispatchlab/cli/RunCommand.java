@@ -52,18 +52,33 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("building " + w.describe() + " ...");
             traffic = TrafficSet.build(w);
         }
-        System.err.println("running " + m.label() + " (" + spec.effectiveCrypto().label() + " crypto, "
-                + (sockets ? "socket" : "synthetic") + " source) for " + spec.warmup().toMillis() / 1000.0
-                + " s warm-up + " + spec.measure().toMillis() / 1000.0 + " s ...");
-        RunResult r = sockets ? new Runner().runSockets(spec) : new Runner().run(spec, traffic);
-        ResultTable.print(System.out, List.of(r), null);
-        if (json != null) {
-            ResultFiles.write(json, new ResultFiles.Document("run", command.commandLine().getParseResult().originalArgs(), List.of(r), List.of()));
-            System.out.println("wrote " + json);
-        }
-        if (!r.checks().passed()) {
-            throw new RunFailedException("the run failed its checks (see above); its figures are not a result");
+        Runner runner = new Runner();
+        try (StopOnSignal ctrlC = StopOnSignal.install("run", runner::stop)) {
+            System.err.println("running " + m.label() + " (" + spec.effectiveCrypto().label() + " crypto, "
+                    + (sockets ? "socket" : "synthetic") + " source) for " + spec.warmup().toMillis() / 1000.0
+                    + " s warm-up + " + spec.measure().toMillis() / 1000.0 + " s (Ctrl-C stops it early) ...");
+            RunResult r = sockets ? runner.runSockets(spec) : runner.run(spec, traffic);
+            ResultTable.print(System.out, List.of(r), null);
+            if (ctrlC.signalled()) {
+                System.out.println(accountingLine(r));
+            }
+            if (json != null) {
+                ResultFiles.write(json, new ResultFiles.Document("run", command.commandLine().getParseResult().originalArgs(), List.of(r), List.of()));
+                System.out.println("wrote " + json);
+            }
+            System.out.flush();
+            if (!r.checks().passed()) {
+                throw new RunFailedException("the run failed its checks (see above); its figures are not a result");
+            }
         }
         return 0;
+    }
+
+    /** @return the run's accounting identity on one line, as printed after a run stopped by Ctrl-C */
+    static String accountingLine(RunResult r) {
+        RunResult.AccountingResult a = r.accounting();
+        return r.model() + ": accounting offered " + a.offered() + " = delivered " + a.delivered() + " + ike "
+                + a.ikePassed() + " + fragments absorbed " + a.fragmentsAbsorbed() + " + dropped " + a.dropped()
+                + ", in flight " + a.inFlight() + (a.balanced() ? ": balanced" : ": NOT BALANCED");
     }
 }

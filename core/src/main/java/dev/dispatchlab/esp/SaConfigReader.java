@@ -114,6 +114,38 @@ public final class SaConfigReader {
         throw new SaConfigException(name, 0, "no security association in the file");
     }
 
+    /**
+     * Refuses two configs for the same SA (SPI, source and destination), as read from one or several
+     * files, naming the second's {@code file:line} and the first's.
+     */
+    public static void requireDistinct(List<SaConfig> configs) throws SaConfigException {
+        for (int j = 1; j < configs.size(); j++) {
+            SaConfig c = configs.get(j);
+            for (int i = 0; i < j; i++) {
+                SaConfig o = configs.get(i);
+                if (o.spi() == c.spi() && java.util.Objects.equals(o.source(), c.source())
+                        && java.util.Objects.equals(o.destination(), c.destination())) {
+                    int colon = c.origin().lastIndexOf(':');
+                    int line = 0;
+                    if (colon >= 0) {
+                        try {
+                            line = Integer.parseInt(c.origin().substring(colon + 1));
+                        } catch (NumberFormatException e) {
+                            colon = -1;
+                        }
+                    }
+                    throw new SaConfigException(colon < 0 ? c.origin() : c.origin().substring(0, colon), line,
+                            "SA " + String.format("0x%08x", c.spi()) + " " + name(c.source()) + " -> "
+                                    + name(c.destination()) + " is given twice (first at " + o.origin() + ")");
+                }
+            }
+        }
+    }
+
+    private static String name(InetAddress a) {
+        return a == null ? "*" : a.getHostAddress();
+    }
+
     // ---- shared by the formats ----------------------------------------------------------------------
 
     /** A problem on a line; the format parsers add the location. */

@@ -13,6 +13,8 @@ import dev.dispatchlab.dispatch.models.ModelEnvironment;
 import dev.dispatchlab.dispatch.models.ModelRuntime;
 import dev.dispatchlab.esp.SaConfig;
 import dev.dispatchlab.esp.SaDatabase;
+import dev.dispatchlab.os.BatchUdpSocket;
+import dev.dispatchlab.os.SystemCallException;
 import dev.dispatchlab.metrics.Accounting;
 import dev.dispatchlab.metrics.Clock;
 import dev.dispatchlab.metrics.Counter;
@@ -60,6 +62,8 @@ public final class Gateway implements AutoCloseable {
                            int receiveBufferBytes) {
     }
 
+    private static final int EADDRINUSE = 98;
+
     private final Settings settings;
     private final Clock clock = Clock.SYSTEM;
     private final CryptoDriver driver;
@@ -75,6 +79,7 @@ public final class Gateway implements AutoCloseable {
 
     public Gateway(Settings s) throws IOException {
         this.settings = s;
+        refuseSharedPort(s.listen());
         ThreadRegistry registry = new ThreadRegistry();
         ThreadFactory host = registry.threadFactory(ThreadRole.HOST, "gw");
         CryptoDrivers kind = s.crypto() != null ? s.crypto() : s.model().defaultCrypto();
@@ -97,6 +102,29 @@ public final class Gateway implements AutoCloseable {
         model.connect(new ReceivePath(sas, delivery, PacketSink.IKE_COUNTED, PathOptions.DEFAULT, model.routing()));
         this.shutdown = new StageContext("gateway-shutdown", clock);
         this.startNanos = clock.nanoTime();
+    }
+
+    /**
+     * Refuses a port some socket already holds. The gateway's own sockets join one SO_REUSEPORT group,
+     * and Linux lets any socket of the same user with SO_REUSEPORT join an existing group: a second
+     * gateway on the port would start and silently receive part of the first one's traffic. A plain
+     * socket (without SO_REUSEPORT) bound to the address first finds any holder, in a group or not;
+     * it is closed at once and the group bound after it.
+     */
+    static void refuseSharedPort(InetSocketAddress listen) {
+        if (listen.getPort() == 0) {
+            return; // the kernel picks a free port
+        }
+        try (BatchUdpSocket probe = BatchUdpSocket.bind(listen).open()) {
+            assert probe.localAddress().getPort() == listen.getPort();
+        } catch (SystemCallException e) {
+            if (e.errno() == EADDRINUSE) {
+                throw new IllegalArgumentException("--listen " + listen.getAddress().getHostAddress() + ":"
+                        + listen.getPort() + ": the port is in use by another socket (another gateway, or an IKE"
+                        + " daemon on 4500?); refusing to join its SO_REUSEPORT group and split its traffic");
+            }
+            // anything else (address not local, privileged port): the real bind reports it
+        }
     }
 
     public void start() {

@@ -37,7 +37,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -65,6 +67,22 @@ public final class Runner {
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
 
     private final Clock clock = Clock.SYSTEM;
+    /** Counted down by {@link #stop()}: the warm-up and the measured interval end at once. */
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+
+    /**
+     * Ends the run early (Ctrl-C): the warm-up or the measured interval ends now, and the run goes on
+     * to drain, stop and check its accounting as at a normal end; its result says it was stopped.
+     * Any thread, any time, idempotent.
+     */
+    public void stop() {
+        stopRequested.countDown();
+    }
+
+    /** @return true once {@link #stop()} was called */
+    public boolean stopped() {
+        return stopRequested.getCount() == 0;
+    }
 
     /** Runs {@code spec} with packets from {@code traffic} (built for {@code spec.workload()}) on the synthetic wire. */
     public RunResult run(RunSpec spec, TrafficSet traffic) throws InterruptedException {
@@ -265,6 +283,10 @@ public final class Runner {
             threads.add(new RunResult.ThreadCounts(t.name(), t.role().name().toLowerCase(), t.voluntary(),
                     t.involuntary(), t.cpuNanos(), t.fate().name().toLowerCase()));
         }
+        if (stopped()) {
+            notes.add(String.format(java.util.Locale.ROOT, "stopped early (Ctrl-C) after %.2f s of the %.2f s"
+                    + " measured interval: a partial result", secs, spec.measure().toNanos() / 1e9));
+        }
         if (place.shared()) {
             notes.add("host and device threads share CPUs: " + place.describe());
         }
@@ -318,8 +340,9 @@ public final class Runner {
         }
     }
 
-    private static void sleep(Duration d) throws InterruptedException {
-        Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
+    /** Sleeps for {@code d}, or until {@link #stop()}. */
+    private void sleep(Duration d) throws InterruptedException {
+        stopRequested.await(d.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private static CounterBlock sum(List<CounterBlock> blocks) {

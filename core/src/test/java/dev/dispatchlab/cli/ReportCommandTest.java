@@ -41,6 +41,13 @@ class ReportCommandTest {
     }
 
     @Test
+    void aFileThatIsNotUtf8SaysSoAndNamesIt() throws Exception {
+        Path f = Files.write(dir.resolve("latin1.json"), new byte[]{'{', '"', 'a', '"', ':', '"', (byte) 0xE9, '"', '}'});
+        assertUsage(new String[]{"report", f.toString(), "--html", dir.resolve("r.html").toString()},
+                "dispatchlab report: " + f + ": not UTF-8 JSON");
+    }
+
+    @Test
     void jsonThatIsNotAResultDocumentIsOneLineAndStatus2() throws Exception {
         Path f = Files.writeString(dir.resolve("calibration.json"), "{\"environment\": {}, \"costs\": {\"wakeup\": 1}}");
         assertUsage(new String[]{"report", f.toString(), "--html", dir.resolve("r.html").toString()},
