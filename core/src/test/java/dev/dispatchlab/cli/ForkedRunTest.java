@@ -22,6 +22,14 @@ class ForkedRunTest {
         assertThat(ForkedRun.runArguments(List.of("--rate", "max"))).containsExactly("--rate", "max");
     }
 
+    /** A flag only the child refuses is bad input here too: exit status 2, not a failed run. */
+    @Test
+    @Timeout(60)
+    void aChildThatRefusesItsFlagsIsAUsageError() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ForkedRun.run(List.of("compare", "--rate", "fast"), "push"))
+                .isInstanceOf(UsageException.class).hasMessageContaining("the forked run of push refused its flags");
+    }
+
     @Test
     @Timeout(120)
     void eachModelRunsInItsOwnJvmAndComesBackIntoOneTable(@TempDir Path dir) throws Exception {
