@@ -129,6 +129,7 @@ public final class BlastCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        Outputs.check("--write-sa", writeSa, List.of());
         BlastConfig config = config();
         boolean xfrm = saFormat();
         if (replayWindow < 0 || replayWindow > ReplayWindow.MAX_SIZE) {
@@ -285,8 +286,13 @@ public final class BlastCommand implements Callable<Integer> {
         String text = xfrm ? SaConfigWriter.xfrm(sas, comment) : SaConfigWriter.wireshark(sas, comment);
         Path abs = writeSa.toAbsolutePath();
         Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp); // the keys never stay behind in a stray file
+            throw new UsageException("--write-sa: cannot write " + writeSa + ": " + e, e);
+        }
     }
 
     private static String hostPort(InetSocketAddress a) {

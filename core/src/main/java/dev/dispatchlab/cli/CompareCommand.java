@@ -61,6 +61,9 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Outputs.check("--json", json, List.of());
+        Outputs.check("--html", html, List.of());
+        Outputs.distinct("--json", json, "--html", html);
         List<DispatchModel> chosen = Models.parse("--models", models);
         Workload w = options.workload();
         RunSpec base = options.spec(chosen.getFirst(), w);

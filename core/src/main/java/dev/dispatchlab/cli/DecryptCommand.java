@@ -93,19 +93,16 @@ public final class DecryptCommand implements Callable<Integer> {
         if (!Files.isRegularFile(input)) {
             throw new UsageException(Files.exists(input) ? "input is not a file: " + input : "no such file: " + input);
         }
-        for (Path p : new Path[]{output, json}) {
-            if (p != null && Files.exists(p) && Files.isSameFile(p, input)) {
-                throw new UsageException("refusing to overwrite the input capture: " + p);
-            }
-        }
+        List<Path> inputs = new java.util.ArrayList<>(saFiles);
+        inputs.add(input);
+        Outputs.check("-o", output, inputs);
+        Outputs.check("--json", json, inputs);
+        Outputs.distinct("-o", output, "--json", json);
         for (Path p : new Path[]{output, json}) {
             Path parent = p == null ? null : p.toAbsolutePath().getParent();
             if (parent != null && !Files.isDirectory(parent)) {
                 throw new UsageException("no such folder for " + p + ": " + parent);
             }
-        }
-        if (output != null && json != null && output.toAbsolutePath().normalize().equals(json.toAbsolutePath().normalize())) {
-            throw new UsageException("-o and --json name the same file: " + output);
         }
         DecryptOptions options = new DecryptOptions(saFiles, input, output, decompress,
                 replayWindow == null ? DecryptOptions.WINDOW_FROM_SA_FILE : replayWindow, verifyChecksums);

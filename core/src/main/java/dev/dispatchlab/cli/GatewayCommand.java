@@ -78,6 +78,7 @@ public final class GatewayCommand implements Callable<Integer> {
                 throw new UsageException("--crypto: unknown driver '" + crypto + "'");
             }
         }
+        Outputs.check("--pcap", pcap, saFiles);
         if (pcap == null && map.isEmpty()) {
             throw new UsageException("give --map PORT=HOST:PORT (where payloads go) or --pcap FILE");
         }

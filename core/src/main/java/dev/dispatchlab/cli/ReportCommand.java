@@ -44,6 +44,7 @@ public final class ReportCommand implements Callable<Integer> {
         if (html == null) {
             throw new UsageException("--html: say where to write the report, e.g. --html results/report.html");
         }
+        Outputs.check("--html", html, files);
         List<HtmlReport.Source> sources = new ArrayList<>();
         int runs = 0;
         for (Path f : files) {

@@ -43,6 +43,7 @@ public final class RunCommand implements Callable<Integer> {
         if (m == null) {
             throw new UsageException("--model: unknown model '" + model + "' (one of " + DispatchModels.labels() + ")");
         }
+        Outputs.check("--json", json, List.of());
         Workload w = options.workload();
         RunSpec spec = options.spec(m, w);
         Models.prepareVirtualThreads(spec.placement());

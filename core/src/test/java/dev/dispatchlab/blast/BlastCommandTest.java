@@ -71,6 +71,19 @@ class BlastCommandTest {
         assertThat(r.out()).isEmpty();
     }
 
+    @Test
+    void writeSaOntoADirectoryIsRefusedAndLeavesNoStrayFile(@TempDir Path dir) throws Exception {
+        Path folder = java.nio.file.Files.createDirectories(dir.resolve("keys"));
+        Run r = run("blast", "--to", "127.0.0.1:4500", "--packets", "0", "--write-sa", folder.toString());
+        assertThat(r.status()).as(r.err()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("dispatchlab blast: --write-sa: " + folder
+                + " is a directory; give the name of a file to write");
+        try (var listing = java.nio.file.Files.list(dir)) {
+            assertThat(listing.map(p -> p.getFileName().toString()).toList()).containsExactly("keys");
+        }
+        assertThat(java.nio.file.Files.isDirectory(folder)).isTrue();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"esp_sa", "xfrm"})
     void theSaFileReadsBackAsTheSasTheGeneratorSendsWith(String format, @TempDir Path dir) throws Exception {

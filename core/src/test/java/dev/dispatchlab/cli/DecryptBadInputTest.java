@@ -164,9 +164,33 @@ class DecryptBadInputTest {
         Path copy = file("copy.pcap", Files.readAllBytes(PCAP));
         Result r = DecryptRuns.run("decrypt", "--sa", SA.toString(), copy.toString(), "-o", copy.toString());
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).isEqualTo("dispatchlab decrypt: refusing to overwrite the input capture: " + copy
-                + System.lineSeparator());
+        assertThat(r.err()).isEqualTo("dispatchlab decrypt: -o: " + copy + " is an input of this command (" + copy
+                + "); refusing to overwrite it" + System.lineSeparator());
         assertThat(Files.readAllBytes(copy)).isEqualTo(Files.readAllBytes(PCAP));
+    }
+
+    @Test
+    void outputOverAnSaFileOrThroughALinkToItIsRefused() throws IOException {
+        Path sa = file("keys.esp_sa", Files.readAllBytes(SA));
+        Path link = Files.createSymbolicLink(dir.resolve("link.pcap"), sa);
+        for (String[] args : List.of(new String[]{"-o", sa.toString()}, new String[]{"-o", link.toString()},
+                new String[]{"--json", sa.toString()})) {
+            Result r = DecryptRuns.run("decrypt", "--sa", sa.toString(), PCAP.toString(), args[0], args[1]);
+            assertThat(r.exit()).as(r.err()).isEqualTo(2);
+            assertThat(r.errLines()).hasSize(1);
+            assertThat(r.err()).startsWith("dispatchlab decrypt: " + args[0] + ": " + args[1] + " is an input of this command");
+            assertThat(Files.readAllBytes(sa)).isEqualTo(Files.readAllBytes(SA));
+        }
+    }
+
+    @Test
+    void outputOntoADirectoryIsRefusedAndTheDirectoryKept() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("empty-folder"));
+        Result r = DecryptRuns.run("decrypt", "--sa", SA.toString(), PCAP.toString(), "-o", folder.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).startsWith("dispatchlab decrypt: -o: " + folder + " is a directory");
+        assertThat(Files.isDirectory(folder)).isTrue();
     }
 
     @Test

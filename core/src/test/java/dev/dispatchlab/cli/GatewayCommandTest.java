@@ -46,6 +46,18 @@ class GatewayCommandTest {
     }
 
     @Test
+    void aPcapOutputOverTheSaFileIsRefused() throws Exception {
+        Path sa = saFile();
+        byte[] keys = Files.readAllBytes(sa);
+        Cli c = Cli.run("gateway", "--listen", "127.0.0.1:0", "--sa", sa.toString(), "--pcap", sa.toString(),
+                "--duration", "100ms", "--status", "0");
+        assertThat(c.status()).as(c.err()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(c.err().strip()).isEqualTo("dispatchlab gateway: --pcap: " + sa + " is an input of this command ("
+                + sa + "); refusing to overwrite it");
+        assertThat(Files.readAllBytes(sa)).isEqualTo(keys);
+    }
+
+    @Test
     void aDuplicateSaIsRefusedWithFileAndLine() throws Exception {
         Path sa = saFile();
         List<String> lines = Files.readAllLines(sa).stream().filter(l -> l.startsWith("\"")).toList();

@@ -41,6 +41,15 @@ class ReportCommandTest {
     }
 
     @Test
+    void theReportOverOneOfItsInputsIsRefused() throws Exception {
+        Path in = Files.copy(ReportPages.fixture("compare-small.json"), dir.resolve("in.json"));
+        assertUsage(new String[]{"report", in.toString(), "--html", in.toString()},
+                "dispatchlab report: --html: " + in + " is an input of this command");
+        assertUsage(new String[]{"report", in.toString(), "--html", dir.toString()},
+                "dispatchlab report: --html: " + dir + " is a directory");
+    }
+
+    @Test
     void aFileThatIsNotUtf8SaysSoAndNamesIt() throws Exception {
         Path f = Files.write(dir.resolve("latin1.json"), new byte[]{'{', '"', 'a', '"', ':', '"', (byte) 0xE9, '"', '}'});
         assertUsage(new String[]{"report", f.toString(), "--html", dir.resolve("r.html").toString()},
