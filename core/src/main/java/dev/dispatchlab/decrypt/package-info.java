@@ -43,6 +43,14 @@
  *       keepalives are counted as drops and marked as cleartext in the summary; IKE is passed and
  *       counted apart. A frame the path cannot use at all (an unknown link type, a truncated packet) is
  *       a counted drop too. Only a file that breaks its format (bad magic, a cut record) stops the run.</li>
+ *   <li><b>Checksums</b> of captured traffic are not a reason to drop a frame (what Wireshark does
+ *       too): a capture taken on the sending host holds the partial UDP checksums transmit offload leaves
+ *       for the device to finish (the pseudo-header sum only), so every NAT-T frame of it would fail.
+ *       An IPv4 header or UDP checksum that does not verify is counted ({@code checksum not verified})
+ *       and the frame goes on; ESP's integrity check still covers every byte it protects. TCP checksums
+ *       are never verified (nothing on the path consumes TCP). {@code --verify-checksums} drops such
+ *       frames as a receiving kernel does ({@code ip bad checksum}, {@code udp bad checksum}); the live
+ *       paths (gateway, socket source, synthetic runs) always verify.</li>
  *   <li><b>Anti-replay</b>: each SA keeps the window its file gives (a Wireshark file gives none, so the
  *       default of 1024; {@code ip xfrm} files their {@code replay-window}). A frame captured twice then
  *       decrypts once and counts one {@code replay}, which is what a receiver would do and tells the user
