@@ -325,9 +325,10 @@ public final class BenchCommand implements Callable<Integer> {
             BenchTable.Gateway o = gateway(gateways, p.label());
             for (int i = 0; i < sizes.size(); i++) {
                 double required = i == 0 ? 2.0 : 1.0;
-                double ratio = best.deliveredPps().get(i) / o.deliveredPps().get(i);
+                double peer = o.deliveredPps().get(i);
+                double ratio = peer > 0 ? best.deliveredPps().get(i) / peer : Double.NaN;
                 out.add(new BenchTable.Target(best.name() + " / " + p.label() + " delivered at " + sizes.get(i) + " B",
-                        ratio, required, false, ratio >= required));
+                        ratio, required, false, !Double.isNaN(ratio) && ratio >= required));
             }
             if (best.halfLoadP99Nanos() > 0 && o.halfLoadP99Nanos() > 0) {
                 double ratio = (double) best.halfLoadP99Nanos() / o.halfLoadP99Nanos();

@@ -20,6 +20,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.socket.DatagramPacket;
 
 import java.net.InetSocketAddress;
@@ -31,7 +32,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Netty peer: one native-epoll event loop per socket reads datagrams with {@code recvmmsg}
- * ({@link EpollChannelOption#MAX_DATAGRAM_PAYLOAD_SIZE} and a receive buffer of a batch of them) and
+ * ({@link EpollChannelOption#MAX_DATAGRAM_PAYLOAD_SIZE} and a receive buffer of a batch of them,
+ * level-triggered) and
  * runs the whole receive path in the loop, as a Netty gateway decrypts in its handler:
  *
  * <pre>
@@ -130,6 +132,10 @@ final class NettyPeer extends ModelRuntime {
             channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, room);
             channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(room * batch));
             channel.config().setOption(ChannelOption.MAX_MESSAGES_PER_READ, batch);
+            // Level-triggered: a read loop that ends at MAX_MESSAGES_PER_READ with the socket buffer
+            // full was seen to stall edge-triggered (a full buffer drops new datagrams, so no new edge
+            // comes); level-triggered epoll reports the socket again while anything is queued.
+            channel.config().setEpollMode(EpollMode.LEVEL_TRIGGERED);
             channel.pipeline().addLast(this);
             group.register(channel).syncUninterruptibly();
             channel.eventLoop().scheduleAtFixedRate(() -> ingress.settleKernelDrops(stage),
