@@ -1,6 +1,6 @@
 package dev.dispatchlab.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -17,7 +17,7 @@ final class Progress {
 
     private static final int WIDTH = 28;
 
-    private final PrintStream err;
+    private final PrintWriter err;
     private final boolean terminal;
     private final long started = System.nanoTime();
     private int total;
@@ -30,7 +30,7 @@ final class Progress {
      * @param total            steps to run
      * @param estimateSeconds  the caller's estimate of one step, used until a step has been timed
      */
-    Progress(PrintStream err, boolean terminal, int total, double estimateSeconds) {
+    Progress(PrintWriter err, boolean terminal, int total, double estimateSeconds) {
         this.err = err;
         this.terminal = terminal;
         this.total = total;
@@ -59,6 +59,7 @@ final class Progress {
             draw();
         } else {
             err.printf(Locale.ROOT, "[%d/%d] %s (%s left)%n", done + 1, total, what, duration(secondsLeft()));
+            err.flush();
         }
     }
 
@@ -83,6 +84,7 @@ final class Progress {
     void finish() {
         clear();
         err.printf(Locale.ROOT, "%d steps in %s%n", done, duration((System.nanoTime() - started) / 1e9));
+        err.flush();
     }
 
     double secondsLeft() {

@@ -181,9 +181,11 @@ public final class SweepCommand implements Callable<Integer> {
         int total = points * chosen.size() + probes;
         double probeSeconds = (PROBE_WARMUP.toMillis() + PROBE_MEASURE.toMillis()) / 1e3 + RUN_OVERHEAD_SECONDS;
         double estimate = points * chosen.size() * perRun + probes * probeSeconds;
-        System.err.printf(Locale.ROOT, "sweep: %d runs%s, about %s%n", points * chosen.size(),
+        java.io.PrintWriter err = command.commandLine().getErr();
+        err.printf(Locale.ROOT, "sweep: %d runs%s, about %s%n", points * chosen.size(),
                 probes > 0 ? " and " + probes + " saturation probes" : "", Progress.duration(estimate));
-        Progress progress = new Progress(System.err, Progress.stderrIsTerminal(), total, estimate / Math.max(1, total));
+        err.flush();
+        Progress progress = new Progress(err, Progress.stderrIsTerminal(), total, estimate / Math.max(1, total));
         if (!auto) {
             for (double rate : ladder) {
                 List<RunResult> step = new ArrayList<>();
@@ -224,9 +226,10 @@ public final class SweepCommand implements Callable<Integer> {
                 }
                 double[] own = sat >= 1 ? autoLadder(sat) : parseRates("--rates", DEFAULT_RATES);
                 progress.clear();
-                System.err.printf(Locale.ROOT, "%s: saturation %s, ladder %s%n", m.label(),
+                err.printf(Locale.ROOT, "%s: saturation %s, ladder %s%n", m.label(),
                         sat >= 1 ? SweepTable.rateLabel(sat) + " pps" : "not found (the probe delivered nothing)",
                         ladderLabel(own));
+                err.flush();
                 for (double rate : own) {
                     RunSpec spec = base.withModel(m).withRate(rate);
                     progress.step(m.label() + " at " + SweepTable.rateLabel(rate) + " ("
