@@ -2,7 +2,6 @@ package dev.dispatchlab.cli;
 
 import dev.dispatchlab.device.SocketConfig;
 import dev.dispatchlab.dispatch.models.DispatchModel;
-import dev.dispatchlab.metrics.LatencyRecorder;
 import dev.dispatchlab.peers.PeerModels;
 import dev.dispatchlab.report.BenchTable;
 import dev.dispatchlab.report.HtmlReport;
@@ -80,12 +79,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--html", paramLabel = "FILE", description = "write the HTML report")
     Path html;
 
-    @Option(names = "--hdr-log", paramLabel = "DIR",
-            description = "write each run's latency histogram as an HdrHistogram log file in DIR")
-    Path hdrLog;
-
     @Mixin
     RunOptions options;
+
+    @Mixin
+    HdrLogOption hdrLog;
 
     @Spec
     CommandSpec command;
@@ -291,20 +289,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private RunResult run(RunSpec spec, String name) throws Exception {
-        Runner runner = new Runner();
-        if (hdrLog != null) {
-            String comment = "dispatchlab bench: " + spec.model().label() + ", " + spec.workload().describe()
-                    + ", rate " + (spec.saturating() ? "max" : Math.round(spec.ratePps()) + " pps");
-            Path file = hdrLog.resolve(name + ".hlog");
-            runner.latencyObserver(h -> {
-                try {
-                    LatencyRecorder.writeLog(file, h, comment);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-        }
-        return runner.runSockets(spec);
+        return hdrLog.runner(spec, name, "bench").runSockets(spec);
     }
 
     /** The targets for the best of our models: 2x each peer at the first size, no worse at the others, lower p99. */

@@ -55,6 +55,9 @@ public final class CompareCommand implements Callable<Integer> {
     @Mixin
     RunOptions options;
 
+    @Mixin
+    HdrLogOption hdrLog;
+
     @Spec
     CommandSpec command;
 
@@ -80,7 +83,8 @@ public final class CompareCommand implements Callable<Integer> {
             }
             System.err.printf("running %-9s (%s crypto, %s source) ...%n", m.label(), spec.effectiveCrypto().label(),
                     sockets ? "socket" : "synthetic");
-            results.add(sockets ? new Runner().runSockets(spec) : new Runner().run(spec, traffic));
+            Runner runner = hdrLog.runner(spec, HdrLogOption.name(spec), "compare");
+            results.add(sockets ? runner.runSockets(spec) : runner.run(spec, traffic));
         }
         List<ResultFiles.Baseline> baselines = new ArrayList<>();
         List<String[]> extra = new ArrayList<>();

@@ -34,6 +34,9 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     RunOptions options;
 
+    @Mixin
+    HdrLogOption hdrLog;
+
     @Spec
     CommandSpec command;
 
@@ -55,7 +58,8 @@ public final class RunCommand implements Callable<Integer> {
         System.err.println("running " + m.label() + " (" + spec.effectiveCrypto().label() + " crypto, "
                 + (sockets ? "socket" : "synthetic") + " source) for " + spec.warmup().toMillis() / 1000.0
                 + " s warm-up + " + spec.measure().toMillis() / 1000.0 + " s ...");
-        RunResult r = sockets ? new Runner().runSockets(spec) : new Runner().run(spec, traffic);
+        Runner runner = hdrLog.runner(spec, HdrLogOption.name(spec), "run");
+        RunResult r = sockets ? runner.runSockets(spec) : runner.run(spec, traffic);
         ResultTable.print(System.out, List.of(r), null);
         if (json != null) {
             ResultFiles.write(json, new ResultFiles.Document("run", command.commandLine().getParseResult().originalArgs(), List.of(r), List.of()));

@@ -1,7 +1,6 @@
 package dev.dispatchlab.cli;
 
 import dev.dispatchlab.dispatch.models.DispatchModel;
-import dev.dispatchlab.metrics.LatencyRecorder;
 import dev.dispatchlab.report.ChartFiles;
 import dev.dispatchlab.report.HtmlReport;
 import dev.dispatchlab.report.ResultFiles;
@@ -102,12 +101,11 @@ public final class SweepCommand implements Callable<Integer> {
                     + "as PNG and SVG files in DIR")
     Path charts;
 
-    @Option(names = "--hdr-log", paramLabel = "DIR",
-            description = "write each run's latency histogram as an HdrHistogram log file MODEL-RATE.hlog in DIR")
-    Path hdrLog;
-
     @Mixin
     RunOptions options;
+
+    @Mixin
+    HdrLogOption hdrLog;
 
     @Spec
     CommandSpec command;
@@ -122,26 +120,9 @@ public final class SweepCommand implements Callable<Integer> {
     private boolean probing;
 
     Measure runner = (spec, traffic) -> {
-        Runner r = new Runner();
-        if (hdrLog != null && !this.probing) {
-            Path file = hdrLog.resolve(hdrLogName(spec));
-            String comment = "dispatchlab sweep: " + spec.model().label() + ", " + spec.workload().describe()
-                    + ", offered " + SweepTable.rateLabel(spec.ratePps());
-            r.latencyObserver(h -> {
-                try {
-                    LatencyRecorder.writeLog(file, h, comment);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-        }
+        Runner r = this.probing ? new Runner() : hdrLog.runner(spec, HdrLogOption.name(spec), "sweep");
         return traffic == null ? r.runSockets(spec) : r.run(spec, traffic);
     };
-
-    /** @return the HdrHistogram log file name of a run: MODEL-RATE.hlog */
-    static String hdrLogName(RunSpec spec) {
-        return spec.model().label() + "-" + SweepTable.rateLabel(spec.ratePps()) + ".hlog";
-    }
 
     @Override
     public Integer call() throws Exception {

@@ -62,6 +62,20 @@ class SweepChartsTest {
     }
 
     @Test
+    void runAndCompareWriteAHistogramLogPerModelToo() throws Exception {
+        Path logs = dir.resolve("hlog");
+        Cli run = Cli.run("run", "--model", "puller", "--rate", "2000", "--warmup", "100ms", "--measure", "200ms",
+                "--flows", "2", "--sas", "1", "--hdr-log", logs.toString());
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(BenchCommandTest.totalCount(logs.resolve("puller-2k.hlog"))).isPositive();
+        Cli compare = Cli.run("compare", "--models", "busypoll,puller", "--rate", "3000", "--warmup", "100ms",
+                "--measure", "200ms", "--flows", "2", "--sas", "1", "--no-baseline", "--hdr-log", logs.toString());
+        assertThat(compare.status()).as(compare.err()).isZero();
+        assertThat(logs.resolve("busypoll-3k.hlog")).exists();
+        assertThat(logs.resolve("puller-3k.hlog")).exists();
+    }
+
+    @Test
     void theAutomaticLadderIsRoundedAndEndsAtThreeTimesSaturation() {
         assertThat(SweepCommand.autoLadder(123_456)).containsExactly(12_300, 30_900, 61_700, 92_600, 123_000,
                 185_000, 247_000, 370_000);
