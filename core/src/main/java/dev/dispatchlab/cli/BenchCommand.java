@@ -259,6 +259,9 @@ public final class BenchCommand implements Callable<Integer> {
             for (BenchTable.Limit l : limits) {
                 if (l.unit().equals("pps")) {
                     ratios.add(new BenchTable.Ratio(m.label(), l.name(), divide(g.deliveredPps(), l.bySize()), Double.NaN));
+                } else {
+                    ratios.add(new BenchTable.Ratio(m.label(), l.name(), divide(g.hostCpuNanos(), l.bySize()), Double.NaN,
+                            BenchTable.Ratio.CPU_IN_LIMITS));
                 }
             }
         }

@@ -75,15 +75,17 @@ final class DisruptorPeer extends ModelRuntime {
     DisruptorPeer(ModelEnvironment env) {
         super(env);
         int size = Integer.highestOneBit(Math.max(64, env.queueCapacity() - 1)) << 1;
-        ThreadFactory host = env.hostThreads().apply(0);
         String[] names = {"disruptor-decrypt", "disruptor-deliver"};
+        // the Disruptor starts its handlers' threads in the order they were added: decrypt, deliver;
+        // with several host CPUs the stages go to different CPUs, as a staged design intends
         ThreadFactory named = r -> {
-            Thread t = host.newThread(r);
             synchronized (stageThreads) {
-                t.setName(names[Math.min(stageThreads.size(), names.length - 1)]);
+                int i = stageThreads.size();
+                Thread t = env.hostThreads().apply(i % env.hostCpus()).newThread(r);
+                t.setName(names[Math.min(i, names.length - 1)]);
                 stageThreads.add(t);
+                return t;
             }
-            return t;
         };
         ProducerType producers = env.sockets().size() > 1 ? ProducerType.MULTI : ProducerType.SINGLE;
         this.disruptor = new Disruptor<>(Slot::new, size, named, producers, waitStrategy(env.idle()));

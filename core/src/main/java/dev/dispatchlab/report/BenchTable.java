@@ -47,8 +47,24 @@ public record BenchTable(List<String> sizes, List<Limit> limits, List<Gateway> g
     /**
      * One ratio of ours to an anchor or a peer; {@code bySize} per size, and {@code p99} (ours over
      * theirs at half load, lower is better) where both have a half-load point, else NaN.
+     *
+     * @param measure {@link #DELIVERED} (delivered rate over theirs, or over a rate limit) or
+     *                {@link #CPU_IN_LIMITS} (our host CPU per packet over a one-way dispatch cost: how
+     *                many wakeups' worth of CPU a packet costs); null reads as delivered
      */
-    public record Ratio(String ours, String against, List<Double> bySize, double p99) {
+    public record Ratio(String ours, String against, List<Double> bySize, double p99, String measure) {
+
+        public static final String DELIVERED = "delivered";
+        public static final String CPU_IN_LIMITS = "host CPU per packet";
+
+        public Ratio(String ours, String against, List<Double> bySize, double p99) {
+            this(ours, against, bySize, p99, DELIVERED);
+        }
+
+        /** @return true for a delivered-rate ratio */
+        public boolean delivered() {
+            return measure == null || measure.equals(DELIVERED);
+        }
     }
 
     /** A target: {@code ratio} measured against {@code required}; met when it is at least that (or at most, for latency). */
@@ -114,6 +130,9 @@ public record BenchTable(List<String> sizes, List<Limit> limits, List<Gateway> g
         head.add("p99");
         rows.add(head.toArray(String[]::new));
         for (Ratio r : ratios) {
+            if (!r.delivered()) {
+                continue;
+            }
             List<String> row = new ArrayList<>(List.of(r.ours(), r.against()));
             for (double v : r.bySize()) {
                 row.add(Double.isNaN(v) ? "-" : fmt(v, 2) + "x");
@@ -123,6 +142,25 @@ public record BenchTable(List<String> sizes, List<Limit> limits, List<Gateway> g
         }
         table(out, rows);
 
+        List<Ratio> cpu = ratios.stream().filter(r -> !r.delivered()).toList();
+        if (!cpu.isEmpty()) {
+            out.println();
+            out.println("host CPU per delivered packet at maximum rate, in units of each dispatch limit");
+            rows = new ArrayList<>();
+            head = new ArrayList<>(List.of("ours", "limit"));
+            for (String s : sizes) {
+                head.add(s + " B");
+            }
+            rows.add(head.toArray(String[]::new));
+            for (Ratio r : cpu) {
+                List<String> row = new ArrayList<>(List.of(r.ours(), r.against()));
+                for (double v : r.bySize()) {
+                    row.add(Double.isNaN(v) ? "-" : fmt(v, 1));
+                }
+                rows.add(row.toArray(String[]::new));
+            }
+            table(out, rows);
+        }
         if (!targets.isEmpty()) {
             out.println();
             out.println("targets (best dispatchlab model)");

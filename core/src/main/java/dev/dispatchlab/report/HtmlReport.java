@@ -277,6 +277,9 @@ public final class HtmlReport {
         }
         h.raw("<th>p99 at half load</th></tr></thead>\n<tbody>\n");
         for (BenchTable.Ratio r : b.ratios()) {
+            if (!r.delivered()) {
+                continue;
+            }
             h.raw("<tr><td>").text(r.ours()).raw("</td><td>").text(r.against()).raw("</td>");
             for (double v : r.bySize()) {
                 h.raw("<td class=\"n\">").text(Double.isNaN(v) ? "-" : ResultTable.fmt(v, 2) + "x").raw("</td>");
