@@ -392,19 +392,14 @@ public final class BenchCommand implements Callable<Integer> {
         return out;
     }
 
-    /** @return openssl's EVP name for the suite's cipher */
+    /** @return openssl's EVP name for the suite's cipher, or null when openssl speed has no single equivalent */
     static String opensslName(CipherSuite suite) {
-        String l = suite.label().toLowerCase(Locale.ROOT);
-        if (l.contains("aes128gcm") || l.contains("aes-128-gcm") || l.equals("aes128gcm16")) {
-            return "aes-128-gcm";
-        }
-        if (l.contains("aes256gcm")) {
-            return "aes-256-gcm";
-        }
-        if (l.contains("chacha")) {
-            return "chacha20-poly1305";
-        }
-        return null;
+        return switch (suite) {
+            case AES128_GCM -> "aes-128-gcm";
+            case AES256_GCM -> "aes-256-gcm";
+            case CHACHA20_POLY1305 -> "chacha20-poly1305";
+            default -> null;
+        };
     }
 
     /**
