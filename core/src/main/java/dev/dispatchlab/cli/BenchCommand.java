@@ -266,6 +266,25 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         List<BenchTable.Target> targets = targets(ours, theirs, gateways, sizeList);
+        // a gateway that delivered (nearly) all the generator sent was held by the source, not by itself
+        for (int i = 0; i < sizeList.size(); i++) {
+            List<String> bound = new ArrayList<>();
+            double sent = 0;
+            for (DispatchModel m : all) {
+                RunResult r = maxRuns.get(m.label()).get(i);
+                Object achieved = r.wire() == null ? null : r.wire().get("achievedPps");
+                if (achieved instanceof Number n && n.doubleValue() > 0 && r.deliveredPps() >= 0.97 * n.doubleValue()) {
+                    bound.add(m.label());
+                    sent = Math.max(sent, n.doubleValue());
+                }
+            }
+            if (!bound.isEmpty()) {
+                notes.add(String.format(Locale.ROOT, "at %d B, %s delivered all the generator could send (about %.0f "
+                        + "kpps, encrypting on the device CPU): %s rate is the source's limit, so a ratio against it "
+                        + "is a lower bound", sizeList.get(i), String.join(" and ", bound), sent / 1e3,
+                        bound.size() == 1 ? "its" : "their"));
+            }
+        }
         for (RunResult r : runs) {
             if (!r.checks().passed()) {
                 notes.add(r.model() + " at " + r.settings().get("sizes") + " B, rate " + r.settings().get("rate")
