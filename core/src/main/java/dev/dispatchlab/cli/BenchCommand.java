@@ -280,8 +280,9 @@ public final class BenchCommand implements Callable<Integer> {
             }
             if (!bound.isEmpty()) {
                 notes.add(String.format(Locale.ROOT, "at %d B, %s delivered all the generator could send (about %.0f "
-                        + "kpps, encrypting on the device CPU): %s rate is the source's limit, so a ratio against it "
-                        + "is a lower bound", sizeList.get(i), String.join(" and ", bound), sent / 1e3,
+                        + "kpps, encrypting on the device CPU): the source held %s, so %s own maximum is at least "
+                        + "that, and ratios between gateways held by the source measure the source", sizeList.get(i),
+                        String.join(" and ", bound), sent / 1e3, bound.size() == 1 ? "it" : "them",
                         bound.size() == 1 ? "its" : "their"));
             }
         }
