@@ -56,6 +56,9 @@ public final class CompareCommand implements Callable<Integer> {
     @Mixin
     RunOptions options;
 
+    @Mixin
+    HdrLogOption hdrLog;
+
     @Spec
     CommandSpec command;
 
@@ -101,7 +104,7 @@ public final class CompareCommand implements Callable<Integer> {
             }
             System.err.printf("running %-9s (%s crypto, %s source) ...%n", m.label(), spec.effectiveCrypto().label(),
                     sockets ? "socket" : "synthetic");
-            Runner runner = new Runner();
+            Runner runner = hdrLog.runner(spec, HdrLogOption.name(spec), "compare");
             current.set(runner);
             if (ctrlC.signalled()) {
                 runner.stop(); // the signal came between two models

@@ -34,6 +34,9 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     RunOptions options;
 
+    @Mixin
+    HdrLogOption hdrLog;
+
     @Spec
     CommandSpec command;
 
@@ -53,7 +56,7 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("building " + w.describe() + " ...");
             traffic = TrafficSet.build(w);
         }
-        Runner runner = new Runner();
+        Runner runner = hdrLog.runner(spec, HdrLogOption.name(spec), "run");
         try (StopOnSignal ctrlC = StopOnSignal.install("run", runner::stop)) {
             System.err.println("running " + m.label() + " (" + spec.effectiveCrypto().label() + " crypto, "
                     + (sockets ? "socket" : "synthetic") + " source) for " + spec.warmup().toMillis() / 1000.0

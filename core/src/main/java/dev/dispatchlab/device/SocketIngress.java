@@ -233,10 +233,47 @@ public final class SocketIngress implements AutoCloseable {
             ctx.drop(p, DropReason.TOO_LONG);
             return;
         }
+        socket.copySourceAddress(i, sourceAddress, 0);
+        frame(ctx, sink, p, socket.sourcePort(i));
+    }
+
+    /**
+     * For a receiver that reads this socket's descriptor ({@link #fd()}) with its own event loop (a
+     * peer implementation measured beside the models): hands one datagram it received, already copied
+     * into {@code p} (a buffer of {@link #pool()}, offset and length on the UDP payload), to {@code sink}
+     * exactly as {@link #receive} would: synthetic outer header, arrival {@code stamp}, ring number.
+     * The caller has counted it {@code OFFERED}. Counts it in {@link #datagrams()}, so that a run's
+     * drain check sees it arrive. Receiving context only.
+     *
+     * @param source the sender's address, 4 bytes (IPv4 socket) or 16 (IPv6)
+     */
+    public void handOutReceived(StageContext ctx, PacketSink sink, PacketBuffer p, byte[] source, int sourcePort,
+                                long stamp) {
+        System.arraycopy(source, 0, sourceAddress, 0, Math.min(source.length, sourceAddress.length));
+        this.stamp = stamp;
+        datagrams = datagrams + 1;
+        frame(ctx, sink, p, sourcePort);
+    }
+
+    /** Counts one read of the descriptor made by a foreign receiver (see {@link #handOutReceived}). */
+    public void countReceiveCall() {
+        calls = calls + 1;
+    }
+
+    /** @return the pool datagrams are copied into */
+    public PacketPool pool() {
+        return pool;
+    }
+
+    /** @return the socket's file descriptor, for a receiver with an event loop of its own */
+    public int fd() {
+        return socket.fd();
+    }
+
+    /** Writes the synthetic outer header in front of the payload in {@code p}, stamps it and hands it to {@code sink}. */
+    private void frame(StageContext ctx, PacketSink sink, PacketBuffer p, int sourcePort) {
         int payload = p.length();
         byte[] d = p.data();
-        int sourcePort = socket.sourcePort(i);
-        socket.copySourceAddress(i, sourceAddress, 0);
         int udp = p.prepend(UdpDescriptor.HEADER_LENGTH);
         UdpDescriptor.write(d, udp, sourcePort, UdpDescriptor.PORT_NATT, UdpDescriptor.HEADER_LENGTH + payload, 0);
         int ip;

@@ -1,6 +1,7 @@
 package dev.dispatchlab.metrics;
 
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
 import org.HdrHistogram.SingleWriterRecorder;
 
 /**
@@ -54,5 +55,33 @@ public final class LatencyRecorder {
     /** @return values that were clamped into range */
     public long outOfRange() {
         return outOfRange;
+    }
+
+    /**
+     * Writes {@code h} (one interval, values in nanoseconds) as an HdrHistogram log file, which
+     * {@code HistogramLogReader} and the HdrHistogram tools (HistogramLogProcessor, the plotter) read:
+     * a comment line, the format version, the start time, the legend and the interval. Allocates.
+     *
+     * @param comment one line saying what was measured (model, workload, rate); newlines are flattened
+     */
+    public static void writeLog(java.nio.file.Path file, Histogram h, String comment) throws java.io.IOException {
+        java.nio.file.Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            java.nio.file.Files.createDirectories(parent);
+        }
+        try (java.io.PrintStream out = new java.io.PrintStream(java.nio.file.Files.newOutputStream(file), false,
+                java.nio.charset.StandardCharsets.UTF_8)) {
+            HistogramLogWriter w = new HistogramLogWriter(out);
+            long start = h.getStartTimeStamp() > 0 ? h.getStartTimeStamp() : System.currentTimeMillis();
+            w.outputComment(comment.replace('\n', ' ') + " (values in nanoseconds)");
+            w.outputLogFormatVersion();
+            w.outputStartTime(start);
+            w.setBaseTime(start);
+            w.outputLegend();
+            w.outputIntervalHistogram(h);
+            if (out.checkError()) {
+                throw new java.io.IOException(file + ": write failed");
+            }
+        }
     }
 }

@@ -254,6 +254,16 @@ final class Charts {
         return chart(title, plot, true);
     }
 
+    /**
+     * @return the chart as an SVG document of the report's size (JFreeSVG draws the same chart on its
+     *         Graphics2D: text stays text, lines stay vectors)
+     */
+    static String svg(JFreeChart chart) {
+        org.jfree.svg.SVGGraphics2D g = new org.jfree.svg.SVGGraphics2D(WIDTH, HEIGHT);
+        chart.draw(g, new java.awt.Rectangle(0, 0, WIDTH, HEIGHT));
+        return g.getSVGDocument();
+    }
+
     /** @return the chart as a PNG image of the report's size */
     static byte[] png(JFreeChart chart) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);

@@ -110,7 +110,12 @@ public final class HtmlReport {
 
     /** Runs reported together: one document, or all run documents. */
     private record Section(int number, String command, List<String> files, List<List<String>> commandLines,
-                           List<RunResult> runs, List<ResultFiles.Baseline> baselines) {
+                           List<RunResult> runs, List<ResultFiles.Baseline> baselines, BenchTable bench) {
+
+        Section(int number, String command, List<String> files, List<List<String>> commandLines,
+                List<RunResult> runs, List<ResultFiles.Baseline> baselines) {
+            this(number, command, files, commandLines, runs, baselines, null);
+        }
 
         boolean sweep() {
             return command.equals("sweep");
@@ -127,6 +132,8 @@ public final class HtmlReport {
             return switch (command) {
                 case "sweep" -> number + ". Sweep: " + models.size() + " model" + (models.size() == 1 ? "" : "s")
                         + " over " + rates.size() + " offered rates (" + String.join(", ", files) + ")";
+                case "bench" -> number + ". Bench: " + String.join(", ", models) + " against this machine's limits ("
+                        + String.join(", ", files) + ")";
                 case "compare" -> number + ". Compare: " + String.join(", ", models) + at + " ("
                         + String.join(", ", files) + ")";
                 default -> number + ". " + (runs.size() == 1 ? "Run: " : "Runs: ") + String.join(", ", models) + at
@@ -159,7 +166,7 @@ public final class HtmlReport {
                             .thenComparingInt(r -> order.indexOf(r.model())));
                 }
                 out.add(new Section(out.size() + 1, d.command(), List.of(src.name()), List.of(commandLine(d)), runs,
-                        d.baselines()));
+                        d.baselines(), d.bench()));
             }
         }
         return out;
@@ -187,6 +194,9 @@ public final class HtmlReport {
                     + "figures are shown in the tables, marked, but they are errors, not results, and no chart uses "
                     + "them.").raw("</p>\n");
         }
+        if (s.bench() != null) {
+            bench(h, id, s.bench());
+        }
         List<String> labels = labels(s);
         environment(h, id, s.runs(), labels);
         settings(h, id, s.runs(), labels);
@@ -207,7 +217,8 @@ public final class HtmlReport {
         s.runs().forEach(r -> rates.add(SweepTable.nominalRate(r)));
         List<String> labels = new ArrayList<>();
         for (RunResult r : s.runs()) {
-            labels.add(r.model() + (s.sweep() || rates.size() > 1 ? " @ " + rate(SweepTable.nominalRate(r)) : ""));
+            String size = s.command().equals("bench") ? " " + r.settings().get("sizes") + " B" : "";
+            labels.add(r.model() + size + (s.sweep() || rates.size() > 1 ? " @ " + rate(SweepTable.nominalRate(r)) : ""));
         }
         Map<String, Integer> seen = new HashMap<>();
         Map<String, Long> counts = new HashMap<>();
@@ -219,6 +230,76 @@ public final class HtmlReport {
             }
         }
         return labels;
+    }
+
+    /** The bench's own tables: the limits, the gateways, the ratios and the targets. */
+    private static void bench(Html h, String id, BenchTable b) {
+        h.raw("<h3 id=\"").raw(id).raw("-limits\">Limits of this machine</h3>\n<table>\n<thead><tr><th>limit</th>");
+        for (String size : b.sizes()) {
+            h.raw("<th>").text(size + " B").raw("</th>");
+        }
+        h.raw("<th>what</th></tr></thead>\n<tbody>\n");
+        for (BenchTable.Limit l : b.limits()) {
+            h.raw("<tr><td>").text(l.name()).raw("</td>");
+            for (double v : l.bySize()) {
+                h.raw("<td class=\"n\">").text(Double.isNaN(v) ? "-" : l.unit().equals("ns")
+                        ? ResultTable.fmt(v / 1e3, 2) + " us" : ResultTable.fmt(v / 1e3, 1) + " kpps").raw("</td>");
+            }
+            h.raw("<td>").text(l.description()).raw("</td></tr>\n");
+        }
+        h.raw("</tbody></table>\n");
+        h.raw("<h3 id=\"").raw(id).raw("-gateways\">Gateways</h3>\n<table>\n<thead><tr><th>gateway</th><th>kind</th>");
+        for (String size : b.sizes()) {
+            h.raw("<th>").text(size + " B delivered (kpps)").raw("</th>");
+        }
+        for (String size : b.sizes()) {
+            h.raw("<th>").text(size + " B host CPU (ns/pkt)").raw("</th>");
+        }
+        h.raw("<th>half load (kpps)</th><th>p99 at half load (us)</th><th>checks</th></tr></thead>\n<tbody>\n");
+        for (BenchTable.Gateway g : b.gateways()) {
+            h.raw("<tr><td>").text(g.name()).raw("</td><td>").text(g.kind()).raw("</td>");
+            for (double v : g.deliveredPps()) {
+                h.raw("<td class=\"n\">").text(ResultTable.fmt(v / 1e3, 1)).raw("</td>");
+            }
+            for (double v : g.hostCpuNanos()) {
+                h.raw("<td class=\"n\">").text(ResultTable.fmt(v, 0)).raw("</td>");
+            }
+            h.raw("<td class=\"n\">").text(g.halfLoadPps() > 0 ? ResultTable.fmt(g.halfLoadPps() / 1e3, 1) : "-")
+                    .raw("</td><td class=\"n\">").text(g.halfLoadP99Nanos() > 0
+                            ? ResultTable.fmt(g.halfLoadP99Nanos() / 1e3, 1) : "-").raw("</td><td")
+                    .raw(g.checksPassed() ? ">ok" : " class=\"bad\">FAILED").raw("</td></tr>\n");
+        }
+        h.raw("</tbody></table>\n");
+        h.raw("<h3 id=\"").raw(id).raw("-ratios\">Ratios, ours over theirs</h3>\n<table>\n<thead><tr><th>ours</th>"
+                + "<th>against</th>");
+        for (String size : b.sizes()) {
+            h.raw("<th>").text(size + " B").raw("</th>");
+        }
+        h.raw("<th>p99 at half load</th></tr></thead>\n<tbody>\n");
+        for (BenchTable.Ratio r : b.ratios()) {
+            if (!r.delivered()) {
+                continue;
+            }
+            h.raw("<tr><td>").text(r.ours()).raw("</td><td>").text(r.against()).raw("</td>");
+            for (double v : r.bySize()) {
+                h.raw("<td class=\"n\">").text(Double.isNaN(v) ? "-" : ResultTable.fmt(v, 2) + "x").raw("</td>");
+            }
+            h.raw("<td class=\"n\">").text(Double.isNaN(r.p99()) ? "-" : ResultTable.fmt(r.p99(), 2) + "x")
+                    .raw("</td></tr>\n");
+        }
+        h.raw("</tbody></table>\n");
+        if (!b.targets().isEmpty()) {
+            h.raw("<h3>Targets</h3>\n<ul>\n");
+            for (BenchTable.Target t : b.targets()) {
+                h.raw("<li").raw(t.met() ? ">" : " class=\"bad\">").text(t.what() + ": " + ResultTable.fmt(t.ratio(), 2)
+                        + "x, " + (t.atMost() ? "at most " : "at least ") + ResultTable.fmt(t.required(), 2) + "x: "
+                        + (t.met() ? "met" : "not met")).raw("</li>\n");
+            }
+            h.raw("</ul>\n");
+        }
+        for (String n : b.notes()) {
+            h.raw("<p class=\"muted\">").text(n).raw("</p>\n");
+        }
     }
 
     private static void environment(Html h, String id, List<RunResult> runs, List<String> labels) {

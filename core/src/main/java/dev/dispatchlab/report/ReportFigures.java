@@ -27,7 +27,11 @@ import java.util.function.ToDoubleFunction;
 final class ReportFigures {
 
     /** A chart and its caption; {@code png} is null when there was nothing to draw (the caption says why). */
-    record Figure(String id, String title, String caption, byte[] png) {
+    /** A chart and its caption; {@code chart} is kept so that it can be drawn again as SVG (null for a text-only figure). */
+    record Figure(String id, String title, String caption, byte[] png, JFreeChart chart) {
+        Figure(String id, String title, String caption, byte[] png) {
+            this(id, title, caption, png, null);
+        }
     }
 
     static final String SWITCHES = "Voluntary plus involuntary context switches of every host thread, read from the "
@@ -277,6 +281,6 @@ final class ReportFigures {
     }
 
     private static Figure figure(String id, String title, JFreeChart chart, String caption) {
-        return new Figure(id, title, caption, Charts.png(chart));
+        return new Figure(id, title, caption, Charts.png(chart), chart);
     }
 }

@@ -23,7 +23,7 @@ import java.util.Set;
 public final class ResultFiles {
 
     /** The commands whose documents hold runs (and so can be reported on). */
-    public static final Set<String> COMMANDS = Set.of("run", "compare", "sweep");
+    public static final Set<String> COMMANDS = Set.of("run", "compare", "sweep", "bench");
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     // Lenient on fields it does not know, so that a document written by a newer version (RunResult
@@ -35,7 +35,13 @@ public final class ResultFiles {
     }
 
     /** The JSON document a command writes: what was asked and what each run measured. */
-    public record Document(String command, List<String> arguments, List<RunResult> runs, List<Baseline> baselines) {
+    public record Document(String command, List<String> arguments, List<RunResult> runs, List<Baseline> baselines,
+                           BenchTable bench) {
+
+        /** A document without a bench table (run, compare, sweep). */
+        public Document(String command, List<String> arguments, List<RunResult> runs, List<Baseline> baselines) {
+            this(command, arguments, runs, baselines, null);
+        }
     }
 
     /** A figure measured beside the runs in the same process (bare cipher rate, bare socket loop). */
@@ -81,7 +87,7 @@ public final class ResultFiles {
         if (tree == null || tree.isMissingNode()) {
             throw new BadResultFileException(file + ": empty, not a result document");
         }
-        String expected = "expected the JSON a run, compare or sweep command writes with --json";
+        String expected = "expected the JSON a run, compare, sweep or bench command writes with --json";
         if (!tree.isObject()) {
             throw new BadResultFileException(file + ": not a result document (a JSON " + tree.getNodeType()
                     .name().toLowerCase(java.util.Locale.ROOT) + "; " + expected + ")");
@@ -111,7 +117,7 @@ public final class ResultFiles {
             }
         }
         return new Document(doc.command(), doc.arguments() == null ? List.of() : doc.arguments(), doc.runs(),
-                doc.baselines() == null ? List.of() : doc.baselines());
+                doc.baselines() == null ? List.of() : doc.baselines(), doc.bench());
     }
 
     /** @return the first field a report needs that {@code r} lacks, or null */

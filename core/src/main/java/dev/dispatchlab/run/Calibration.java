@@ -115,6 +115,29 @@ public final class Calibration {
         return out;
     }
 
+    /**
+     * The dispatch limits alone, for {@code bench}: a thread wakeup round trip between two threads on
+     * the same host CPU and on the host and device CPUs, and a virtual-thread park/unpark, measured as
+     * in {@link #measure} (same trials, same ping-pongs). Pins the calling thread to the host CPU.
+     *
+     * @return {@code wakeupSameCpu}, {@code wakeupCrossCpu} (only with two distinct CPUs) and
+     *         {@code virtualThreadParkUnpark}, each a map with {@code handoffNanos} (one way)
+     */
+    public static Map<String, Object> dispatchLimits(Placement placement) throws Exception {
+        CpuSet host = placement.hostCpu(0);
+        CpuSet device = placement.device() == null ? null : CpuSet.of(placement.device().first());
+        if (host != null) {
+            CurrentThread.pin(host);
+        }
+        Map<String, Object> prim = new LinkedHashMap<>();
+        prim.put("wakeupSameCpu", pingPong(host, host, IdleStrategies.PARK));
+        if (device != null && host != null && !device.equals(host)) {
+            prim.put("wakeupCrossCpu", pingPong(host, device, IdleStrategies.PARK));
+        }
+        prim.put("virtualThreadParkUnpark", virtualPingPong());
+        return prim;
+    }
+
     /** Least squares y = a + b x. */
     static double[] fit(double[] x, double[] y) {
         double mx = Arrays.stream(x).average().orElse(0);

@@ -84,6 +84,20 @@ public final class Runner {
         return stopRequested.getCount() == 0;
     }
 
+    private java.util.function.Consumer<Histogram> latencyObserver = h -> { };
+
+    /**
+     * Hands every later run's latency histogram over the measured interval (nanoseconds, with its
+     * start and end time stamps) to {@code observer}, on the controlling thread, before the run returns;
+     * the commands write it as an HdrHistogram log.
+     *
+     * @return this runner
+     */
+    public Runner latencyObserver(java.util.function.Consumer<Histogram> observer) {
+        this.latencyObserver = observer;
+        return this;
+    }
+
     /** Runs {@code spec} with packets from {@code traffic} (built for {@code spec.workload()}) on the synthetic wire. */
     public RunResult run(RunSpec spec, TrafficSet traffic) throws InterruptedException {
         return run(spec, traffic.workload(), (driver, pool, deviceThreads) ->
@@ -293,6 +307,7 @@ public final class Runner {
         if (prioFailure.get() != null) {
             notes.add("host contexts ran at normal priority: " + prioFailure.get());
         }
+        latencyObserver.accept(lat);
         double bytes = d.get(Counter.DELIVERED_BYTES);
         Map<String, Object> settings = settings(spec, workload, pool);
         settings.put("source", sourceName);

@@ -112,8 +112,9 @@ class SweepCommandTest {
                 "--json", json.toString(), "--html", html.toString());
 
         assertThat(status).as(err.toString()).isEqualTo(Main.EXIT_FAILED);
-        assertThat(err.toString().strip()).isEqualTo("dispatchlab sweep: 1 of 4 runs failed their checks (push @ 50k; "
-                + "see above); their figures are not results");
+        // progress lines first, then the one-line error
+        assertThat(err.toString().strip()).endsWith("\ndispatchlab sweep: 1 of 4 runs failed their checks (push @ 50k; "
+                + "see above); their figures are not results").contains("[4/4] offered 50k: puller");
         ResultFiles.Document doc = ResultFiles.load(json);
         assertThat(doc.runs()).extracting(r -> r.model() + "@" + SweepTable.rateLabel(SweepTable.nominalRate(r))
                 + (r.checks().passed() ? "" : " failed"))

@@ -59,7 +59,7 @@ class ResultFilesTest {
     @Test
     void otherJsonIsNotAResultDocument() throws Exception {
         Path array = write("array.json", "[1, 2, 3]");
-        assertBad(array, array + ": not a result document (a JSON array; expected the JSON a run, compare or sweep "
+        assertBad(array, array + ": not a result document (a JSON array; expected the JSON a run, compare, sweep or bench "
                 + "command writes with --json)");
         Path calibration = write("calibration.json", "{\"environment\": {}, \"wakeupNanos\": 5000}");
         assertBad(calibration, calibration + ": not a result document (no 'command' field; it has fields "
