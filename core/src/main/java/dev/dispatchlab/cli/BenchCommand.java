@@ -269,21 +269,18 @@ public final class BenchCommand implements Callable<Integer> {
         // a gateway that delivered (nearly) all the generator sent was held by the source, not by itself
         for (int i = 0; i < sizeList.size(); i++) {
             List<String> bound = new ArrayList<>();
-            double sent = 0;
             for (DispatchModel m : all) {
                 RunResult r = maxRuns.get(m.label()).get(i);
                 Object achieved = r.wire() == null ? null : r.wire().get("achievedPps");
                 if (achieved instanceof Number n && n.doubleValue() > 0 && r.deliveredPps() >= 0.97 * n.doubleValue()) {
-                    bound.add(m.label());
-                    sent = Math.max(sent, n.doubleValue());
+                    bound.add(String.format(Locale.ROOT, "%s (%.0f of %.0f kpps sent)", m.label(),
+                            r.deliveredPps() / 1e3, n.doubleValue() / 1e3));
                 }
             }
             if (!bound.isEmpty()) {
-                notes.add(String.format(Locale.ROOT, "at %d B, %s delivered all the generator could send (about %.0f "
-                        + "kpps, encrypting on the device CPU): the source held %s, so %s own maximum is at least "
-                        + "that, and ratios between gateways held by the source measure the source", sizeList.get(i),
-                        String.join(" and ", bound), sent / 1e3, bound.size() == 1 ? "it" : "them",
-                        bound.size() == 1 ? "its" : "their"));
+                notes.add("at " + sizeList.get(i) + " B the generator (encrypting every datagram on the device CPU) "
+                        + "held " + String.join(", ", bound) + ": each such gateway's own maximum is at least what it "
+                        + "delivered, and a ratio between gateways held by the source measures the source");
             }
         }
         for (RunResult r : runs) {

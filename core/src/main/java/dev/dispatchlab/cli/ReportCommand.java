@@ -19,14 +19,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code report}: one self-contained HTML page from the JSON documents run, compare and sweep
+ * {@code report}: one self-contained HTML page from the JSON documents run, compare, sweep and bench
  * write, so that results measured on several machines or days can be read, and sent, together.
  * Every file is read and checked before anything is written: a bad one stops the command with a
  * one-line message (exit status 2) and leaves no half report behind.
  */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Writes one self-contained HTML report (environment, settings, tables, charts) from result "
-                + "files written by run, compare or sweep with --json.",
+                + "files written by run, compare, sweep or bench with --json.",
                 "Example: dispatchlab report results/sweep.json results/low-rate.json --html results/report.html"})
 public final class ReportCommand implements Callable<Integer> {
 
@@ -39,7 +39,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (files.isEmpty()) {
-            throw new UsageException("give one or more result files (the JSON run, compare or sweep write with --json)");
+            throw new UsageException("give one or more result files (the JSON run, compare, sweep or bench write with --json)");
         }
         if (html == null) {
             throw new UsageException("--html: say where to write the report, e.g. --html results/report.html");
