@@ -6,11 +6,12 @@ import dev.dispatchlab.packet.Bytes;
 import dev.dispatchlab.packet.PacketPool;
 import dev.dispatchlab.packet.StageContext;
 import dev.dispatchlab.stack.PacketSink;
+import dev.dispatchlab.testing.AllocationMeter;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,16 +45,13 @@ class SocketIngressAllocationTest {
                 p.release();
             };
             rounds(in, tx, release, 20_000); // let C2 compile the loop
-            // Best of five windows: a compilation finishing inside one window may allocate there (the
-            // compiler threads are slow to get a CPU on a loaded machine); an allocation per batch or per
-            // datagram (at least 16 bytes: 80 KB or 640 KB here) shows in every window.
-            long fewest = Long.MAX_VALUE;
-            for (int window = 0; window < 5; window++) {
-                long overhead = -allocated() + allocated();
-                long before = allocated();
+            // a compilation finishing late may allocate in the first windows (see AllocationMeter); an
+            // allocation per batch or per datagram (at least 16 bytes: 80 KB or 640 KB here) shows in every window
+            long fewest = AllocationMeter.fewestBytes(() -> {
+                long was = sink[0];
                 rounds(in, tx, release, 5_000);
-                fewest = Math.min(fewest, allocated() - before - overhead);
-            }
+                return sink[0] - was;
+            }, 5_000, 5, Duration.ofSeconds(60));
             assertThat(sink[0]).isPositive();
             assertThat(fewest).as("bytes allocated by 5000 batches (40000 datagrams) received, headers written, released")
                     .isLessThan(5_000);
@@ -70,8 +68,4 @@ class SocketIngressAllocationTest {
         }
     }
 
-    private static long allocated() {
-        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
-                .getThreadAllocatedBytes(Thread.currentThread().threadId());
-    }
 }

@@ -1,0 +1,53 @@
+package dev.dispatchlab.testing;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+/**
+ * Measures what a warm loop allocates on the calling thread, for the allocation tests.
+ *
+ * <p>Why windows until one is clean: until C2 has compiled a loop, the interpreter and C1 code run
+ * it without escape analysis and allocate what C2 would scalar-replace (the FFM call sites' segments,
+ * boxed counters). On an idle machine a fixed warm-up is enough; on a loaded one the compiler threads
+ * wait for a CPU and the first windows may all run C1 code. So the meter repeats the measured window
+ * until one allocates less than the limit, or until its patience runs out. A real allocation per
+ * packet or per batch in compiled code shows in every window, however long the meter waits, so the
+ * test still fails on it; the meter only stops a slow compiler from failing it.
+ *
+ * <p>Threading: the caller's thread runs every window and is the thread whose bytes are counted.
+ */
+public final class AllocationMeter {
+
+    private AllocationMeter() {
+    }
+
+    /** @return bytes allocated so far by the calling thread */
+    public static long allocatedByThisThread() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
+                .getThreadAllocatedBytes(Thread.currentThread().threadId());
+    }
+
+    /**
+     * Runs {@code window} at least {@code minWindows} times, and then again until one window allocated
+     * fewer than {@code below} bytes or {@code patience} has passed.
+     *
+     * @param window runs the measured loop once; returns how much work it did (bytes or packets), which
+     *               must be positive: a window that did nothing measures nothing
+     * @return the fewest bytes any window allocated (the meter's own reading cost subtracted)
+     */
+    public static long fewestBytes(LongSupplier window, long below, int minWindows, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        long fewest = Long.MAX_VALUE;
+        for (int n = 0; n < minWindows || (fewest >= below && System.nanoTime() < deadline); n++) {
+            long overhead = -allocatedByThisThread() + allocatedByThisThread();
+            long before = allocatedByThisThread();
+            long work = window.getAsLong();
+            fewest = Math.min(fewest, allocatedByThisThread() - before - overhead);
+            if (work <= 0) {
+                throw new AssertionError("the measured window did no work (" + work + ")");
+            }
+        }
+        return Math.max(0, fewest);
+    }
+}
