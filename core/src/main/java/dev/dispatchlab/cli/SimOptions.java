@@ -32,6 +32,10 @@ final class SimOptions {
             description = "also simulate this machine, with the profile built from calibrate's JSON")
     Path calibration;
 
+    @Option(names = "--save-profile", paramLabel = "FILE",
+            description = "write the profile built from --calibration to FILE (a profile file, to ship or edit)")
+    Path saveProfile;
+
     @Option(names = "--interrupts", defaultValue = "auto", paramLabel = "WHERE",
             description = "where device interrupts run: auto (host CPU for one-CPU profiles, else a device CPU as "
                     + "the runtime places them), host or device (default: ${DEFAULT-VALUE})")
@@ -54,10 +58,20 @@ final class SimOptions {
                 }
             }
             if (calibration != null) {
-                out.add(CalibratedProfile.fromFile(calibration));
+                Profile p = CalibratedProfile.fromFile(calibration);
+                out.add(p);
+                if (saveProfile != null) {
+                    ProfileLoader.write(p, saveProfile);
+                    ProfileLoader.loadFile(saveProfile); // what was written must read back
+                    System.out.println("wrote " + saveProfile);
+                }
+            } else if (saveProfile != null) {
+                throw new UsageException("--save-profile: give --calibration FILE to build the profile from");
             }
         } catch (ProfileException e) {
             throw new UsageException("--profile: " + e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new UsageException("--save-profile: cannot write " + saveProfile + ": " + e.getMessage());
         }
         if (out.isEmpty()) {
             throw new UsageException("--profile: no profile to simulate (none shipped; give a file or --calibration)");
