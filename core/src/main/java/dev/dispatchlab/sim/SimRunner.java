@@ -49,11 +49,11 @@ public final class SimRunner {
         wire.start();
         Machine.Snapshot[] marks = new Machine.Snapshot[2];
         Histogram[] latency = new Histogram[1];
-        sim.at(warmupEnd, Simulation.Order.TIMER, () -> {
+        sim.at(warmupEnd, Simulation.Order.BOUNDARY, () -> {
             marks[0] = m.snapshot();
             m.latency.reset();
         });
-        sim.at(end, Simulation.Order.TIMER, () -> {
+        sim.at(end, Simulation.Order.BOUNDARY, () -> {
             marks[1] = m.snapshot();
             latency[0] = m.latency.copy();
             sim.stop();

@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
  *
  * <h2>Event order</h2>
  * Events run in order of (time, class, sequence): at equal times, a lower {@link Order class} first
- * (device events, then interrupt raises, then CPU steps, then timers), and within a class in the
+ * (measurement boundaries, device events, interrupt raises and cross-CPU wakeups landing, CPU steps,
+ * scheduler quanta), and within a class in the
  * order they were scheduled. The order is total, so a run is a function of its inputs and seed.
  *
  * <p>Time is in picoseconds ({@code long}): nanosecond costs below one nanosecond (a continuation's
@@ -23,13 +24,15 @@ public final class Simulation {
 
     /** Tie-break classes of events at the same time, run lowest first. */
     public enum Order {
+        /** Measurement boundaries: counts are read before anything else happens at that instant. */
+        BOUNDARY,
         /** Devices: packet arrivals, engine completions, coalescing timers. */
         DEVICE,
         /** Interrupt raises and cross-CPU wakeups landing. */
         INTERRUPT,
         /** A CPU finishing a step or being kicked. */
         CPU,
-        /** Scheduler quanta and measurement boundaries. */
+        /** Scheduler quanta. */
         TIMER
     }
 
