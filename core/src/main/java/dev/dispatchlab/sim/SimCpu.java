@@ -176,18 +176,27 @@ public final class SimCpu {
         }
     }
 
-    /** Puts a thread that was woken on this CPU's run queue; preemption happens at the next step boundary. */
+    /**
+     * Puts a thread that was woken on this CPU's run queue. A woken thread of higher or equal priority
+     * preempts the current one at its next step boundary (wakeup preemption: Linux's scheduler lets a
+     * thread that slept run ahead of one of equal weight that has been running, and BSD's boosts a
+     * sleeper's priority on wakeup), counted as an involuntary switch of the preempted thread.
+     */
     void enqueue(SimThread t) {
         t.state = SimThread.State.RUNNABLE;
         t.cpu = this;
         queueOf(t.priority).addLast(t);
         runnable++;
-        if (current == null || t.priority > current.priority) {
+        if (current != null && t.priority == current.priority) {
+            wakeupPreempt = true;
+        }
+        if (current == null || t.priority >= current.priority) {
             kick();
-        } else if (t.priority == current.priority && spinning) {
-            armQuantum();
         }
     }
+
+    /** A thread of the current one's priority was woken: it preempts at the next step boundary. */
+    private boolean wakeupPreempt;
 
     private void armQuantum() {
         if (quantumTimer) {
@@ -258,7 +267,8 @@ public final class SimCpu {
             bandIsThread = true;
             SimThread best = peekBest();
             if (current != null && best != null && (best.priority > current.priority
-                    || (best.priority == current.priority && sim.now() - current.sliceStart >= quantum))) {
+                    || (best.priority == current.priority
+                    && (wakeupPreempt || sim.now() - current.sliceStart >= quantum)))) {
                 SimThread out = current;
                 out.involuntary++;
                 current = null;
@@ -273,6 +283,7 @@ public final class SimCpu {
                 }
                 queueOf(best.priority).pollFirst();
                 runnable--;
+                wakeupPreempt = false;
                 current = best;
                 best.state = SimThread.State.RUNNING;
                 best.sliceStart = sim.now();
