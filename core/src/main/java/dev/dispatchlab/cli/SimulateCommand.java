@@ -40,13 +40,16 @@ public final class SimulateCommand implements Callable<Integer> {
 
     /** The --sweep ladder: 20 rates, geometric from 500 packets/s to 2 million. */
     static final int SWEEP_POINTS = 20;
+    /** Packets simulated per point of a ladder unless --warmup or --measure say otherwise. */
+    static final long LADDER_PACKETS = 5000;
 
     @Option(names = "--models", defaultValue = "all", split = ",", paramLabel = "LIST",
             description = "models to simulate: " + "push, ithread, puller, kcont, vthread, busypoll, classic, or all "
                     + "(default: ${DEFAULT-VALUE})")
     List<String> models;
 
-    @Option(names = "--rates", paramLabel = "LIST", description = "simulate each rate (5000, 20k, 1.5M, max): a sweep")
+    @Option(names = "--rates", paramLabel = "LIST", description = "simulate each rate (5000, 20k, 1.5M, max): a sweep; "
+            + "unless --warmup or --measure are given, each point simulates " + "5000 packets")
     String rates;
 
     @Option(names = "--sweep", description = "simulate " + SWEEP_POINTS + " rates from 500 packets/s to 2 million")
@@ -107,16 +110,31 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         List<RunResult> results = new ArrayList<>();
         boolean many = profiles.size() > 1;
+        var parse = command.commandLine().getParseResult();
+        boolean timesGiven = parse.hasMatchedOption("--warmup") || parse.hasMatchedOption("--measure");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
         for (Profile p : profiles) {
             List<RunResult> block = new ArrayList<>();
             for (double rate : ladder == null ? new double[]{-1} : ladder) {
                 List<RunResult> step = new ArrayList<>();
+                List<java.util.concurrent.Future<SimResult>> futures = new ArrayList<>();
                 for (SimModels m : chosen) {
                     SimSpec s = sim.spec(options, p, m, kp);
                     if (rate > 0) {
                         s = s.withRate(rate);
+                        if (!timesGiven) {
+                            // a ladder: the same number of packets at every rate, not the same time
+                            long measure = Math.max(2_000_000L, (long) (LADDER_PACKETS * 1e9 / s.offeredPps()));
+                            s = s.withTimes(measure / 5, measure);
+                        }
                     }
-                    SimResult r = SimRunner.run(s);
+                    SimSpec spec = s;
+                    futures.add(pool.submit(() -> SimRunner.run(spec)));
+                }
+                for (int i = 0; i < chosen.size(); i++) {
+                    SimModels m = chosen.get(i);
+                    SimResult r = futures.get(i).get();
                     RunResult rr = SimResults.toRunResult(r);
                     if (many) {
                         rr = relabel(rr, m.label() + "@" + p.name());
@@ -137,6 +155,9 @@ public final class SimulateCommand implements Callable<Integer> {
                 ResultTable.print(System.out, block, List.of());
             }
             results.addAll(block);
+        }
+        } finally {
+            pool.shutdownNow();
         }
         ResultFiles.Document doc = new ResultFiles.Document(ladder == null ? "compare" : "sweep", args, results, List.of());
         if (json != null) {

@@ -77,8 +77,7 @@ public final class SimResults {
         events.put("handoffs", Math.round(r.handoffs() * r.deliveredPps() * s.measureNs() / 1e9));
         events.put("wakeups", Math.round(r.wakeups() * r.deliveredPps() * s.measureNs() / 1e9));
         events.put("interrupts", Math.round(r.interrupts() * r.deliveredPps() * s.measureNs() / 1e9));
-        List<String> notes = List.of("simulated on profile " + s.profile().name() + " (" + s.profile().title()
-                + "); figures are predictions, not measurements");
+        List<String> notes = List.of(); // the settings and the environment mark the run simulated
         return new RunResult(s.model().label(), s.model().description(), s.effectiveCrypto().label(),
                 s.sizes().label() + "-byte payloads, simulated", settings, env, s.measureNs() / 1e9, r.offeredPps(),
                 r.deliveredPps(), r.payloadGbps(), host, device, other, pp, lat, r.drops(), events, acc, checks,
