@@ -46,7 +46,10 @@ class AnswerTest {
                 1, true);
         Answer.Row push = rows.getFirst();
         assertThat(push.range().variants()).isEqualTo(3);
-        assertThat(push.range().maxRateLow()).isLessThan(push.figures().maxRate());
-        assertThat(push.range().maxRateHigh()).isGreaterThan(push.figures().maxRate());
+        // cheaper switches raise push's highest rate; dearer ones need not lower it (they batch more
+        // packets per wakeup), so the range brackets the answer without being symmetric
+        assertThat(push.range().maxRateLow()).isLessThanOrEqualTo(push.figures().maxRate());
+        assertThat(push.range().maxRateHigh()).isGreaterThan(push.figures().maxRate() * 1.5);
+        assertThat(push.range().switchesLow()).isLessThan(push.range().switchesHigh());
     }
 }
