@@ -11,7 +11,8 @@ import dev.dispatchlab.metrics.DropReason;
  *
  * <p>With {@code emulated} (this machine: the engine is a thread on the device CPU that parks after a
  * few microseconds idle), a submission to a parked engine costs the submitter a {@code wakeup} and the
- * engine starts {@code cross_cpu_wakeup} later. A real card's doorbell is a register write, part of
+ * engine starts {@code cross_cpu_wakeup} later, and each request also takes the profile's cipher time
+ * on the engine, which runs the real cipher. A real card's doorbell is a register write, part of
  * {@code stage_esp}.
  */
 public final class SimEngine {
@@ -73,7 +74,8 @@ public final class SimEngine {
             start = Math.max(start, now + m.costs.crossCpuWakeup);
         }
         inEngine++;
-        long service = Math.round(psPerByte * m.bytes(p));
+        // the emulated engine does the real cipher work on its device CPU after the emulated transfer time
+        long service = Math.round(psPerByte * m.bytes(p)) + (emulated ? m.costs.crypto(m.bytes(p)) : 0);
         freeAt = start + service;
         busyPs += service;
         long finish = Math.max(start + service, now + latencyPs);

@@ -102,10 +102,12 @@ class ProfileLoaderTest {
     @Test
     void thisMachinesProfileComesFromCalibrationAndTreatsNoisyStagesAsEstimates(@TempDir Path dir) throws Exception {
         Profile p = CalibratedProfile.fromFile(SimFixtures.resource("calibration.json"));
-        // linkInputNanos is -21.6 in the file: taken as 0, estimated in [0, 25]
-        assertThat(p.value(CostParam.STAGE_RX)).isZero();
-        assertThat(p.costs().get(CostParam.STAGE_RX).kind()).isEqualTo(Kind.ESTIMATED);
-        assertThat(p.high(CostParam.STAGE_RX)).isEqualTo(25);
+        // ipInputNanos is -0.66 in the file: taken as 0, estimated in [0, 25]
+        assertThat(p.value(CostParam.STAGE_IP)).isZero();
+        assertThat(p.costs().get(CostParam.STAGE_IP).kind()).isEqualTo(Kind.ESTIMATED);
+        assertThat(p.high(CostParam.STAGE_IP)).isEqualTo(25);
+        // linkInputNanos is -21.6: 0, plus the cold frame: a 162-byte frame is 3 lines, + 2, x 87.34 ns
+        assertThat(p.value(CostParam.STAGE_RX)).isEqualTo(5 * 87.338, within(0.01));
         assertThat(p.value(CostParam.STAGE_ESP)).isEqualTo(75.27, within(0.01));
         // the same-CPU handoff, 3690.7 ns, split 30/50/20
         assertThat(p.value(CostParam.WAKEUP) + p.value(CostParam.CONTEXT_SWITCH) + p.value(CostParam.SWITCH_REFILL))

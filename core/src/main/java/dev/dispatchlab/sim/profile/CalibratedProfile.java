@@ -23,6 +23,11 @@ import java.util.Map;
  *     it), the sum is the measurement. {@code softintRoundTrip} (two such handoffs through a softint
  *     thread) is a cross-check, not a separate figure. {@code cross_cpu_wakeup} is
  *     {@code wakeupCrossCpu - wakeupSameCpu}.</li>
+ * <li><b>Receive.</b> calibrate's stage pipeline runs on one CPU with each frame hot in its cache, but the
+ *     runtime's wire writes frames on the device CPU, so the host reads every one cold: {@code stage_rx}
+ *     adds the frame's cache lines, plus two for the descriptor and buffer header, each at
+ *     {@code spinHandoffCrossCpu} (a measured cross-CPU cache-line handoff); the line count is the
+ *     estimate, ranged.</li>
  * <li><b>Stages.</b> calibrate times cumulative pipelines and takes differences; the link and outer IP
  *     stages cost tens of nanoseconds, below the noise of a difference of two ~500 ns medians, and can
  *     come out negative. A difference below {@value #NOISE_NS} ns is taken as
@@ -120,7 +125,17 @@ public final class CalibratedProfile {
         c.put(CostParam.SYSCALL, new Cost(0, Unit.NS, Kind.CONFIGURED,
                 "the runtime's user reads an in-process socket, no system call; its per-packet work is user_copy_per_byte",
                 Double.NaN, Double.NaN));
-        c.put(CostParam.STAGE_RX, stage(link, cal + ": stages.linkInputNanos"));
+        // The runtime's wire writes each frame on the device CPU; the host reads it cold. calibrate's stage
+        // pipeline runs on one CPU with the frame hot, so the transfer is added: the frame's cache lines
+        // plus two of descriptor and buffer header, each a cross-CPU line handoff as measured.
+        double spin = num(need(prim, "spinHandoffCrossCpu", file), "handoffNanos", file + ": primitives.spinHandoffCrossCpu");
+        int lines = (int) Math.ceil(frameBytes(payload) / 64.0) + 2;
+        double rx = Math.max(0, link);
+        c.put(CostParam.STAGE_RX, new Cost(rx + lines * spin, Unit.NS, Kind.ESTIMATED,
+                cal + ": max(stages.linkInputNanos " + r(link) + ", 0) + " + lines + " cache lines (a " + (int) frameBytes(payload)
+                        + "-byte frame of a " + (int) payload + "-byte payload, plus descriptor and buffer header) x "
+                        + "spinHandoffCrossCpu " + r(spin) + " ns, the frame being written on the device CPU; line count estimated",
+                rx + 2 * spin, rx + (lines + 4) * spin));
         c.put(CostParam.STAGE_IP, stage(ip, cal + ": stages.ipInputNanos"));
         c.put(CostParam.STAGE_ESP, stage(esp, cal + ": stages.espInputExcludingCryptoNanos"));
         c.put(CostParam.CRYPTO_FIXED, new Cost(perPacket, Unit.NS, Kind.DERIVED,
@@ -135,6 +150,13 @@ public final class CalibratedProfile {
                 + r(sum) + " ns against a measured whole path of " + r(whole) + " ns. Weakest: the split of the "
                 + "same-CPU handoff into wakeup, switch and refill, and the hard interrupt (not measured).";
         return new Profile("this-machine", "This machine: " + machine, cpus, notes, "calibration " + file, c);
+    }
+
+    /** @return the ESP-in-IPv4 frame carrying {@code payload} bytes of UDP payload, AES-GCM (8-byte IV, 16-byte ICV) */
+    static double frameBytes(double payload) {
+        double inner = 20 + 8 + payload;
+        double padded = Math.ceil((inner + 2) / 4.0) * 4;
+        return 14 + 20 + 8 + 8 + padded + 16;
     }
 
     private static Cost stage(double diff, String source) {
