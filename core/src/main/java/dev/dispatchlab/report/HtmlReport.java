@@ -107,6 +107,7 @@ public final class HtmlReport {
         for (Section s : sections) {
             h.raw("<li><a href=\"#set-").raw(Integer.toString(s.number)).raw("\">").text(s.title()).raw("</a></li>\n");
         }
+        h.raw(studies.isEmpty() ? "" : "<li><a href=\"#simulation\">Simulation</a></li>\n");
         h.raw("<li><a href=\"#method\">How the figures are measured</a></li>\n</ul></nav>\n");
         for (Section s : sections) {
             section(h, s);
