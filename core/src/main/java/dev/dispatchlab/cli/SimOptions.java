@@ -52,7 +52,12 @@ final class SimOptions {
             List<String> names = profiles.isEmpty() && calibration == null ? List.of("all") : profiles;
             for (String n : names) {
                 if (n.equalsIgnoreCase("all")) {
-                    out.addAll(ProfileLoader.shipped());
+                    for (Profile p : ProfileLoader.shipped()) {
+                        // a fresh calibration replaces the shipped profile of this machine
+                        if (calibration == null || !p.name().equals("this-machine")) {
+                            out.add(p);
+                        }
+                    }
                 } else {
                     out.add(ProfileLoader.load(n));
                 }
