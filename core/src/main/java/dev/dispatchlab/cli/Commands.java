@@ -10,6 +10,7 @@ final class Commands {
 
     static List<Object> all() {
         return List.of(new RunCommand(), new CompareCommand(), new SweepCommand(), new BenchCommand(), new ReportCommand(),
-                new CalibrateCommand(), new DecryptCommand(), new BlastCommand(), new GatewayCommand());
+                new CalibrateCommand(), new SimulateCommand(), new ValidateCommand(), new DecryptCommand(), new BlastCommand(),
+                new GatewayCommand());
     }
 }

@@ -46,9 +46,18 @@ public final class ReportCommand implements Callable<Integer> {
         }
         Outputs.check("--html", html, files);
         List<HtmlReport.Source> sources = new ArrayList<>();
+        List<dev.dispatchlab.report.SimulationSection.Study> studies = new ArrayList<>();
         int runs = 0;
         for (Path f : files) {
             requireUtf8(f);
+            if (dev.dispatchlab.report.SimulationSection.isStudy(f)) {
+                try {
+                    studies.add(dev.dispatchlab.report.SimulationSection.load(f));
+                } catch (BadResultFileException e) {
+                    throw new UsageException(e.getMessage(), e);
+                }
+                continue;
+            }
             ResultFiles.Document doc;
             try {
                 doc = ResultFiles.load(f);
@@ -58,7 +67,7 @@ public final class ReportCommand implements Callable<Integer> {
             sources.add(new HtmlReport.Source(f.getFileName().toString(), doc));
             runs += doc.runs().size();
         }
-        HtmlReport.write(html, sources);
+        HtmlReport.write(html, sources, studies);
         System.out.println("wrote " + html + " (" + runs + " runs from " + files.size() + " file"
                 + (files.size() == 1 ? "" : "s") + ")");
         return 0;

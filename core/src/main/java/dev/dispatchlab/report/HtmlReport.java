@@ -72,16 +72,26 @@ public final class HtmlReport {
 
     /** Writes the report for {@code sources} to {@code out} (its directory is created). */
     public static void write(Path out, List<Source> sources) throws IOException {
+        write(out, sources, List.of());
+    }
+
+    /** Writes the report for {@code sources} and the simulator's {@code studies} (answer, validation). */
+    public static void write(Path out, List<Source> sources, List<SimulationSection.Study> studies) throws IOException {
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Files.writeString(out, render(sources, Instant.now()), StandardCharsets.UTF_8);
+        Files.writeString(out, render(sources, studies, Instant.now()), StandardCharsets.UTF_8);
     }
 
     /** @return the whole page for {@code sources}, stamped as made at {@code generated} */
     public static String render(List<Source> sources, Instant generated) {
-        if (sources.isEmpty()) {
+        return render(sources, List.of(), generated);
+    }
+
+    /** @return the whole page for {@code sources} and {@code studies}, stamped as made at {@code generated} */
+    public static String render(List<Source> sources, List<SimulationSection.Study> studies, Instant generated) {
+        if (sources.isEmpty() && studies.isEmpty()) {
             throw new IllegalArgumentException("no result documents to report on");
         }
         List<Section> sections = sections(sources);
@@ -97,10 +107,12 @@ public final class HtmlReport {
         for (Section s : sections) {
             h.raw("<li><a href=\"#set-").raw(Integer.toString(s.number)).raw("\">").text(s.title()).raw("</a></li>\n");
         }
+        h.raw(studies.isEmpty() ? "" : "<li><a href=\"#simulation\">Simulation</a></li>\n");
         h.raw("<li><a href=\"#method\">How the figures are measured</a></li>\n</ul></nav>\n");
         for (Section s : sections) {
             section(h, s);
         }
+        h.raw(SimulationSection.html(studies));
         method(h);
         h.raw("</body>\n</html>\n");
         return h.toString();
@@ -175,7 +187,8 @@ public final class HtmlReport {
     private static List<String> commandLine(ResultFiles.Document d) {
         // picocli's original arguments start with the sub-command's name when it was given on the command line
         List<String> c = new ArrayList<>(List.of("dispatchlab"));
-        if (d.arguments().isEmpty() || !d.arguments().getFirst().equals(d.command())) {
+        if (d.arguments().isEmpty() || !(d.arguments().getFirst().equals(d.command())
+                || d.arguments().getFirst().equals("simulate"))) {
             c.add(d.command());
         }
         c.addAll(d.arguments());

@@ -1,0 +1,213 @@
+package dev.dispatchlab.cli;
+
+import dev.dispatchlab.report.HtmlReport;
+import dev.dispatchlab.report.ResultFiles;
+import dev.dispatchlab.report.ResultTable;
+import dev.dispatchlab.report.SimulationSection;
+import dev.dispatchlab.report.SweepTable;
+import dev.dispatchlab.run.RunResult;
+import dev.dispatchlab.sim.SimResult;
+import dev.dispatchlab.sim.SimResults;
+import dev.dispatchlab.sim.SimRunner;
+import dev.dispatchlab.sim.SimSpec;
+import dev.dispatchlab.sim.model.SimModels;
+import dev.dispatchlab.sim.profile.Profile;
+import dev.dispatchlab.sim.study.Answer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code simulate}: the dispatch models on architecture profiles, in simulated time. One rate (like
+ * {@code compare}), a ladder of rates ({@code --rates}, {@code --sweep}, like {@code sweep}), or the
+ * answer ({@code --answer}). Results are written in the runtime's JSON, marked simulated.
+ */
+@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Simulates dispatch models on architecture profiles (old and new CPUs) with the same "
+                + "workload options as compare; --warmup and --measure are simulated time.",
+                "Example: dispatchlab simulate --profile sun4m --rate 5000",
+                "         dispatchlab simulate --profile all --sweep --json results/sim-sweep.json",
+                "         dispatchlab simulate --answer --json results/answer.json"})
+public final class SimulateCommand implements Callable<Integer> {
+
+    /** The --sweep ladder: 20 rates, geometric from 500 packets/s to 2 million. */
+    static final int SWEEP_POINTS = 20;
+    /** Packets simulated per point of a ladder unless --warmup or --measure say otherwise. */
+    static final long LADDER_PACKETS = 5000;
+
+    @Option(names = "--models", defaultValue = "all", split = ",", paramLabel = "LIST",
+            description = "models to simulate: " + "push, ithread, puller, kcont, vthread, busypoll, classic, or all "
+                    + "(default: ${DEFAULT-VALUE})")
+    List<String> models;
+
+    @Option(names = "--rates", paramLabel = "LIST", description = "simulate each rate (5000, 20k, 1.5M, max): a sweep; "
+            + "unless --warmup or --measure are given, each point simulates " + "5000 packets")
+    String rates;
+
+    @Option(names = "--sweep", description = "simulate " + SWEEP_POINTS + " rates from 500 packets/s to 2 million")
+    boolean sweep;
+
+    @Option(names = "--answer", description = "for each profile and model: highest rate one CPU sustains, CPU share "
+            + "for 50,000 packets/s, switches per packet, about as good as classic, with sensitivity ranges; every "
+            + "model with the crypto card and interrupts on the host CPU unless --crypto or --interrupts say otherwise")
+    boolean answer;
+
+    @Option(names = "--no-sensitivity", description = "with --answer: skip the sensitivity ranges")
+    boolean noSensitivity;
+
+    @Option(names = "--threads", defaultValue = "2", description = "simulations run at once (default: ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "write the results as JSON")
+    Path json;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "write the HTML report")
+    Path html;
+
+    @Mixin
+    RunOptions options;
+
+    @Mixin
+    SimOptions sim;
+
+    @Spec
+    CommandSpec command;
+
+    @Override
+    public Integer call() throws Exception {
+        if (options.socketSource()) {
+            throw new UsageException("--source: the simulator offers synthetic traffic only");
+        }
+        if (options.rings != 1) {
+            throw new UsageException("--rings: the simulator models one receive ring on one host CPU");
+        }
+        if (threads < 1 || threads > 64) {
+            throw new UsageException("--threads: 1 to 64");
+        }
+        List<SimModels> chosen = SimOptions.models("--models", models);
+        List<Profile> profiles = sim.profiles();
+        boolean kp = command.commandLine().getParseResult().hasMatchedOption("--kernel-priority");
+        List<String> args = command.commandLine().getParseResult().originalArgs();
+        if (answer) {
+            return answer(profiles, chosen, kp, args);
+        }
+        double[] ladder = null;
+        if (sweep) {
+            ladder = new double[SWEEP_POINTS];
+            for (int i = 0; i < SWEEP_POINTS; i++) {
+                ladder[i] = Math.round(500 * Math.pow(4000, i / (double) (SWEEP_POINTS - 1)));
+            }
+        } else if (rates != null) {
+            ladder = SweepCommand.parseRates("--rates", rates);
+        }
+        List<RunResult> results = new ArrayList<>();
+        boolean many = profiles.size() > 1;
+        var parse = command.commandLine().getParseResult();
+        boolean timesGiven = parse.hasMatchedOption("--warmup") || parse.hasMatchedOption("--measure");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+        for (Profile p : profiles) {
+            List<RunResult> block = new ArrayList<>();
+            for (double rate : ladder == null ? new double[]{-1} : ladder) {
+                List<RunResult> step = new ArrayList<>();
+                List<java.util.concurrent.Future<SimResult>> futures = new ArrayList<>();
+                for (SimModels m : chosen) {
+                    SimSpec s = sim.spec(options, p, m, kp);
+                    if (rate > 0) {
+                        s = s.withRate(rate);
+                        if (!timesGiven) {
+                            // a ladder: the same number of packets at every rate, not the same time
+                            long measure = Math.max(2_000_000L, (long) (LADDER_PACKETS * 1e9 / s.offeredPps()));
+                            s = s.withTimes(measure / 5, measure);
+                        }
+                    }
+                    SimSpec spec = s;
+                    futures.add(pool.submit(() -> SimRunner.run(spec)));
+                }
+                for (int i = 0; i < chosen.size(); i++) {
+                    SimModels m = chosen.get(i);
+                    SimResult r = futures.get(i).get();
+                    RunResult rr = SimResults.toRunResult(r);
+                    if (many) {
+                        rr = relabel(rr, m.label() + "@" + p.name());
+                    }
+                    step.add(rr);
+                }
+                if (ladder != null) {
+                    if (block.isEmpty()) {
+                        System.out.println("profile " + p.name() + ": " + p.title());
+                        SweepTable.printHeader(System.out, step.getFirst());
+                    }
+                    SweepTable.printStep(System.out, rate, step);
+                }
+                block.addAll(step);
+            }
+            if (ladder == null) {
+                System.out.println("profile " + p.name() + ": " + p.title() + " (simulated)");
+                ResultTable.print(System.out, block, List.of());
+            }
+            results.addAll(block);
+        }
+        } finally {
+            pool.shutdownNow();
+        }
+        ResultFiles.Document doc = new ResultFiles.Document(ladder == null ? "compare" : "sweep", args, results, List.of());
+        if (json != null) {
+            ResultFiles.write(json, doc);
+            System.out.println("wrote " + json);
+        }
+        if (html != null) {
+            HtmlReport.write(html, List.of(new HtmlReport.Source(json != null ? json.getFileName().toString()
+                    : "this simulation", doc)));
+            System.out.println("wrote " + html);
+        }
+        for (RunResult r : results) {
+            if (!r.checks().passed()) {
+                throw new RunFailedException(r.model() + ": the simulated accounting does not balance");
+            }
+        }
+        return 0;
+    }
+
+    private static RunResult relabel(RunResult r, String label) {
+        return new RunResult(label, r.modelDescription(), r.crypto(), r.workload(), r.settings(), r.environment(),
+                r.seconds(), r.offeredPps(), r.deliveredPps(), r.payloadGbps(), r.host(), r.device(), r.other(),
+                r.perPacket(), r.latency(), r.drops(), r.events(), r.accounting(), r.checks(), r.wire(),
+                r.cryptoStats(), r.threads(), r.notes(), r.sentBad());
+    }
+
+    private int answer(List<Profile> profiles, List<SimModels> chosen, boolean kp, List<String> args) throws Exception {
+        SimSpec base = sim.spec(options, profiles.getFirst(), chosen.getFirst(), kp);
+        // The seed's question is about one CPU taking its own interrupts, with the crypto card of Fast
+        // IPsec: unless told otherwise, every model gets the card and the host CPU takes the interrupts.
+        if (options.crypto.equalsIgnoreCase("model")) {
+            base = base.withCrypto(dev.dispatchlab.crypto.CryptoDrivers.OFFLOAD);
+        }
+        if (!command.commandLine().getParseResult().hasMatchedOption("--interrupts")) {
+            base = base.withInterrupts(SimSpec.Interrupts.HOST);
+        }
+        long t0 = System.nanoTime();
+        List<Answer.Row> rows = Answer.run(profiles, chosen, base, threads, !noSensitivity);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        SimulationSection.printAnswer(System.out, rows);
+        System.out.printf(Locale.ROOT, "(%d profiles x %d models%s in %.1f s)%n", profiles.size(), rows.size()
+                / Math.max(1, profiles.size()), noSensitivity ? "" : ", with sensitivity variants", secs);
+        if (json != null) {
+            SimulationSection.writeAnswer(json, args, base, rows);
+            System.out.println("wrote " + json);
+        }
+        if (html != null) {
+            HtmlReport.write(html, List.of(), List.of(SimulationSection.answerStudy(args, base, rows)));
+            System.out.println("wrote " + html);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,210 @@
+package dev.dispatchlab.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dispatchlab.dispatch.models.DispatchModel;
+import dev.dispatchlab.report.BadResultFileException;
+import dev.dispatchlab.report.Environment;
+import dev.dispatchlab.report.HtmlReport;
+import dev.dispatchlab.report.ResultFiles;
+import dev.dispatchlab.report.SimulationSection;
+import dev.dispatchlab.run.Calibration;
+import dev.dispatchlab.run.Placement;
+import dev.dispatchlab.run.RunResult;
+import dev.dispatchlab.run.RunSpec;
+import dev.dispatchlab.run.Runner;
+import dev.dispatchlab.sim.profile.CalibratedProfile;
+import dev.dispatchlab.sim.profile.Profile;
+import dev.dispatchlab.sim.profile.ProfileException;
+import dev.dispatchlab.sim.study.Validation;
+import dev.dispatchlab.workload.CipherSuite;
+import dev.dispatchlab.workload.TrafficSet;
+import dev.dispatchlab.workload.Workload;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code validate}: the simulator with this machine's calibrated profile against the runtime's
+ * measurements, every model at three loads (low, near saturation, overload); prints predicted
+ * against measured and whether each cell is within tolerance. Calibration and measurements are taken
+ * in this process unless given as files.
+ */
+@Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Checks the simulator against this machine: calibrates (or reads --calibration), measures every "
+                + "model at a low load, near saturation and in overload with compare's runner (or reads --measured "
+                + "compare/sweep JSON), simulates the same runs with the calibrated profile and prints predicted "
+                + "against measured.",
+                "Example: dispatchlab validate --json results/validation.json",
+                "         dispatchlab validate --calibration results/calibration.json --measured results/low.json "
+                        + "results/near.json results/over.json"})
+public final class ValidateCommand implements Callable<Integer> {
+
+    /** The low load: every design handles it on one CPU. */
+    static final double LOW_RATE = 5000;
+    /** Near saturation: this share of what the model delivered in overload. */
+    static final double NEAR_SHARE = 0.9;
+
+    @Option(names = "--calibration", paramLabel = "FILE", description = "calibrate's JSON (default: calibrate now)")
+    Path calibration;
+
+    @Option(names = "--measured", arity = "1..*", paramLabel = "FILE",
+            description = "compare or sweep JSON of the runtime (default: measure now)")
+    List<Path> measured = new ArrayList<>();
+
+    @Option(names = "--models", defaultValue = "push,ithread,puller,kcont,vthread,busypoll", split = ",",
+            paramLabel = "LIST", description = "models to measure (default: ${DEFAULT-VALUE})")
+    List<String> models;
+
+    @Option(names = "--sim-seconds", defaultValue = "1", paramLabel = "S",
+            description = "simulated interval per prediction, seconds (default: ${DEFAULT-VALUE})")
+    double simSeconds;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "write the table (and the calibrated profile's name) as JSON")
+    Path json;
+
+    @Option(names = "--measured-out", paramLabel = "FILE", description = "write the runs measured here as a compare JSON")
+    Path measuredOut;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "write the HTML report with the validation table")
+    Path html;
+
+    @Mixin
+    RunOptions options;
+
+    @Spec
+    CommandSpec command;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!(simSeconds > 0) || simSeconds > 60) {
+            throw new UsageException("--sim-seconds: above 0 and at most 60");
+        }
+        Profile profile = profile();
+        List<RunResult> runs = new ArrayList<>();
+        List<String> loads = new ArrayList<>();
+        if (measured.isEmpty()) {
+            measure(runs, loads);
+        } else {
+            read(runs, loads);
+        }
+        List<Validation.Cell> cells = Validation.validate(runs, loads, profile, simSeconds);
+        if (cells.isEmpty()) {
+            throw new UsageException("--measured: no run of a runtime model to validate against");
+        }
+        System.out.println("profile " + profile.name() + " (" + profile.origin() + ")");
+        SimulationSection.printValidation(System.out, cells);
+        List<String> args = command.commandLine().getParseResult().originalArgs();
+        if (json != null) {
+            SimulationSection.writeValidation(json, args, profile.name(), cells);
+            System.out.println("wrote " + json);
+        }
+        if (html != null) {
+            HtmlReport.write(html, measuredOut != null || !runs.isEmpty()
+                            ? List.of(new HtmlReport.Source("measured", new ResultFiles.Document("compare", args, runs, List.of())))
+                            : List.of(),
+                    List.of(new SimulationSection.Study("validation", SimulationSection.validationJson(args,
+                            profile.name(), cells))));
+            System.out.println("wrote " + html);
+        }
+        return 0;
+    }
+
+    private Profile profile() throws Exception {
+        try {
+            if (calibration != null) {
+                return CalibratedProfile.fromFile(calibration);
+            }
+            CipherSuite s = CipherSuite.parse(options.suite);
+            if (s == null) {
+                throw new UsageException("--suite: unknown suite '" + options.suite + "'");
+            }
+            System.err.println("calibrating (about a minute) ...");
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("environment", Environment.current());
+            doc.putAll(Calibration.measure(Placement.defaults(), s));
+            JsonNode tree = ResultFiles.mapper().valueToTree(doc);
+            return CalibratedProfile.from(tree, "calibration (this process)");
+        } catch (ProfileException e) {
+            throw new UsageException("--calibration: " + e.getMessage());
+        }
+    }
+
+    private void read(List<RunResult> runs, List<String> loads) {
+        Map<String, List<RunResult>> byModel = new LinkedHashMap<>();
+        for (Path f : measured) {
+            ResultFiles.Document d;
+            try {
+                d = ResultFiles.load(f);
+            } catch (BadResultFileException e) {
+                throw new UsageException("--measured: " + e.getMessage());
+            }
+            for (RunResult r : d.runs()) {
+                if (r.settings() != null && Boolean.TRUE.equals(r.settings().get("simulated"))) {
+                    throw new UsageException("--measured: " + f + " holds simulated runs, not measurements");
+                }
+                byModel.computeIfAbsent(r.model(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        for (List<RunResult> rs : byModel.values()) {
+            rs.sort(Comparator.comparingDouble(RunResult::offeredPps));
+            for (int i = 0; i < rs.size(); i++) {
+                runs.add(rs.get(i));
+                loads.add(loadLabel(i, rs.size()));
+            }
+        }
+    }
+
+    /** @return the load label of the i-th lowest of n runs of one model */
+    static String loadLabel(int i, int n) {
+        if (n == 3) {
+            return List.of("low", "near saturation", "overload").get(i);
+        }
+        if (i == 0) {
+            return "low";
+        }
+        return i == n - 1 ? "overload" : "load " + (i + 1) + " of " + n;
+    }
+
+    private void measure(List<RunResult> runs, List<String> loads) throws Exception {
+        List<DispatchModel> chosen = Models.parse("--models", models);
+        Workload w = options.workload();
+        RunSpec base = options.spec(chosen.getFirst(), w);
+        Models.prepareVirtualThreads(base.placement());
+        System.err.println("building " + w.describe() + " ...");
+        TrafficSet traffic = TrafficSet.build(w);
+        for (DispatchModel m : chosen) {
+            RunSpec spec = base.withModel(m);
+            System.err.printf("measuring %-9s at 5k, max, then near saturation ...%n", m.label());
+            RunResult low = new Runner().run(spec.withRate(LOW_RATE), traffic);
+            RunResult over = new Runner().run(spec.withRate(RunSpec.MAX_RATE), traffic);
+            double near = Math.max(LOW_RATE * 2, NEAR_SHARE * over.deliveredPps());
+            RunResult mid = new Runner().run(spec.withRate(near), traffic);
+            for (RunResult r : List.of(low, mid, over)) {
+                if (!r.checks().passed()) {
+                    throw new RunFailedException(m.label() + " failed its checks; its figures are not a measurement");
+                }
+            }
+            runs.add(low);
+            loads.add("low");
+            runs.add(mid);
+            loads.add("near saturation");
+            runs.add(over);
+            loads.add("overload");
+        }
+        if (measuredOut != null) {
+            ResultFiles.write(measuredOut, new ResultFiles.Document("compare",
+                    command.commandLine().getParseResult().originalArgs(), runs, List.of()));
+            System.out.println("wrote " + measuredOut);
+        }
+    }
+}

@@ -1,0 +1,301 @@
+package dev.dispatchlab.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dispatchlab.sim.SimSpec;
+import dev.dispatchlab.sim.study.Answer;
+import dev.dispatchlab.sim.study.Validation;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The simulator's part of the report: the answer table ({@code simulate --answer}) and the validation
+ * table ({@code validate}), as terminal tables, as JSON documents, and as an HTML section. Simulated
+ * runs themselves are ordinary result documents (marked simulated in their settings) and appear in
+ * the report's usual sections.
+ *
+ * <p>Stateless; any thread.
+ */
+public final class SimulationSection {
+
+    /** The commands whose documents are studies rather than runs. */
+    public static final Set<String> COMMANDS = Set.of("simulate-answer", "validate");
+
+    /** A study document and the name it is shown under. */
+    public record Study(String name, JsonNode document) {
+    }
+
+    private SimulationSection() {
+    }
+
+    /** @return true if {@code file} is a JSON object whose command is a study's */
+    public static boolean isStudy(Path file) {
+        try {
+            JsonNode n = ResultFiles.mapper().readTree(Files.readString(file));
+            return n != null && n.isObject() && COMMANDS.contains(n.path("command").asText());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Reads a study document, checking it has its rows. */
+    public static Study load(Path file) throws BadResultFileException {
+        JsonNode n;
+        try {
+            n = ResultFiles.mapper().readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new BadResultFileException(file + ": cannot read it as JSON");
+        }
+        if (n == null || !n.path("rows").isArray()) {
+            throw new BadResultFileException(file + ": a " + n.path("command").asText() + " document without rows");
+        }
+        return new Study(file.getFileName().toString(), n);
+    }
+
+    // ---- the answer
+
+    /** Prints the answer table. */
+    public static void printAnswer(PrintStream out, List<Answer.Row> rows) {
+        out.printf(Locale.ROOT, "%-14s %-9s %12s %18s %11s %18s %9s %s%n", "profile", "model", "max pps/CPU",
+                "(range)", "CPU @50k", "(range)", "sw/pkt", "as good as classic");
+        for (Answer.Row r : rows) {
+            Answer.Figures f = r.figures();
+            out.printf(Locale.ROOT, "%-14s %-9s %12s %18s %11s %18s %9s %s%n", r.profile(), r.model(), pps(f.maxRate()),
+                    "(" + pps(r.range().maxRateLow()) + "-" + pps(r.range().maxRateHigh()) + ")",
+                    share(f.cpuFor50k(), f.extrapolated()),
+                    "(" + share(r.range().cpuLow(), false) + "-" + share(r.range().cpuHigh(), false) + ")",
+                    Double.isNaN(f.switchesPerPacket()) ? "-" : String.format(Locale.ROOT, "%.2f", f.switchesPerPacket()),
+                    (r.aboutAsGoodAsClassic() ? "yes" : "no") + " (" + r.aboutAsGoodRange() + ")");
+        }
+        out.println("max pps/CPU: highest rate with >= 99% delivered; CPU @50k: share of one CPU for 50,000 pps "
+                + "(* extrapolated from the cpu per packet at the max rate: more than one CPU); ranges: every ranged "
+                + "cost of the profile at the ends of its range, one at a time");
+    }
+
+    /** @return the answer as a JSON document */
+    public static ObjectNode answerJson(List<String> args, SimSpec base, List<Answer.Row> rows) {
+        ObjectNode d = ResultFiles.mapper().createObjectNode();
+        d.put("command", "simulate-answer");
+        ArrayNode a = d.putArray("arguments");
+        args.forEach(a::add);
+        d.put("simulated", true);
+        d.put("seedRate", Answer.SEED_RATE);
+        d.put("aboutAsGood", Answer.ABOUT_AS_GOOD);
+        d.put("sizes", base.sizes().label());
+        d.put("crypto", base.crypto() == null ? "model" : base.crypto().label());
+        ArrayNode rs = d.putArray("rows");
+        for (Answer.Row r : rows) {
+            ObjectNode o = rs.addObject();
+            o.put("profile", r.profile());
+            o.put("model", r.model());
+            o.put("maxRatePps", r.figures().maxRate());
+            o.put("cpuShareFor50k", finite(r.figures().cpuFor50k()));
+            o.put("cpuShareExtrapolated", r.figures().extrapolated());
+            o.put("switchesPerPacket", finite(r.figures().switchesPerPacket()));
+            o.put("cpuNanosPerPacket", finite(r.figures().cpuNanosPerPacket()));
+            o.put("aboutAsGoodAsClassic", r.aboutAsGoodAsClassic());
+            o.put("aboutAsGoodRange", r.aboutAsGoodRange());
+            ObjectNode g = o.putObject("range");
+            g.put("variants", r.range().variants());
+            g.put("maxRateLow", r.range().maxRateLow());
+            g.put("maxRateHigh", r.range().maxRateHigh());
+            g.put("cpuShareLow", finite(r.range().cpuLow()));
+            g.put("cpuShareHigh", finite(r.range().cpuHigh()));
+            g.put("switchesLow", finite(r.range().switchesLow()));
+            g.put("switchesHigh", finite(r.range().switchesHigh()));
+        }
+        return d;
+    }
+
+    public static void writeAnswer(Path file, List<String> args, SimSpec base, List<Answer.Row> rows) throws IOException {
+        write(file, answerJson(args, base, rows));
+    }
+
+    public static Study answerStudy(List<String> args, SimSpec base, List<Answer.Row> rows) {
+        return new Study("this answer", answerJson(args, base, rows));
+    }
+
+    // ---- validation
+
+    /** Prints the validation table. */
+    public static void printValidation(PrintStream out, List<Validation.Cell> cells) {
+        out.printf(Locale.ROOT, "%-9s %-15s %10s | %10s %10s %7s %-4s | %7s %7s %7s %-4s | %9s %9s%n", "model", "load",
+                "offered", "delivered", "predicted", "error", "", "sw/pkt", "pred", "error", "", "cpu ns", "pred");
+        int pass = 0;
+        for (Validation.Cell c : cells) {
+            out.printf(Locale.ROOT, "%-9s %-15s %10.0f | %10.0f %10.0f %6.1f%% %-4s | %7.3f %7.3f %6.1f%% %-4s | %9.0f %9.0f%n",
+                    c.model(), c.load(), c.offeredPps(), c.measuredDelivered(), c.predictedDelivered(),
+                    100 * c.deliveredError(), c.deliveredPass() ? "ok" : "FAIL", c.measuredSwitches(),
+                    c.predictedSwitches(), 100 * c.switchesError(), c.switchesPass() ? "ok" : "FAIL",
+                    c.measuredCpuNanos(), c.predictedCpuNanos());
+            pass += c.pass() ? 1 : 0;
+        }
+        out.printf(Locale.ROOT, "%d of %d rows pass (delivered within %.0f%%, switches/packet within %.0f%% or %.2f)%n",
+                pass, cells.size(), 100 * Validation.DELIVERED_TOLERANCE, 100 * Validation.SWITCHES_TOLERANCE,
+                Validation.SWITCHES_FLOOR);
+    }
+
+    /** @return the validation as a JSON document */
+    public static ObjectNode validationJson(List<String> args, String profile, List<Validation.Cell> cells) {
+        ObjectNode d = ResultFiles.mapper().createObjectNode();
+        d.put("command", "validate");
+        ArrayNode a = d.putArray("arguments");
+        args.forEach(a::add);
+        d.put("profile", profile);
+        d.put("deliveredTolerance", Validation.DELIVERED_TOLERANCE);
+        d.put("switchesTolerance", Validation.SWITCHES_TOLERANCE);
+        d.put("switchesFloor", Validation.SWITCHES_FLOOR);
+        ArrayNode rs = d.putArray("rows");
+        for (Validation.Cell c : cells) {
+            rs.add(ResultFiles.mapper().valueToTree(c));
+        }
+        return d;
+    }
+
+    public static void writeValidation(Path file, List<String> args, String profile, List<Validation.Cell> cells)
+            throws IOException {
+        write(file, validationJson(args, profile, cells));
+    }
+
+    private static void write(Path file, JsonNode doc) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        ResultFiles.mapper().writeValue(file.toFile(), doc);
+    }
+
+    // ---- HTML
+
+    /** @return the HTML section for {@code studies}, empty when there are none */
+    public static String html(List<Study> studies) {
+        if (studies.isEmpty()) {
+            return "";
+        }
+        StringBuilder h = new StringBuilder("<section id=\"simulation\">\n<h2>Simulation</h2>\n");
+        h.append("<p class=\"muted\">Predictions of the discrete-event simulator (package <code>sim</code>): the same "
+                + "dispatch models on architecture profiles whose costs come from published measurements. The "
+                + "validation table checks the simulator against this machine's measured runs first.</p>\n");
+        for (Study s : studies) {
+            JsonNode d = s.document();
+            String cmd = d.path("command").asText();
+            if (cmd.equals("validate")) {
+                validationHtml(h, s);
+            } else if (cmd.equals("simulate-answer")) {
+                answerHtml(h, s);
+            }
+        }
+        return h.append("</section>\n").toString();
+    }
+
+    private static void validationHtml(StringBuilder h, Study s) {
+        JsonNode d = s.document();
+        h.append("<h3>Validation: predicted against measured (").append(esc(s.name())).append(")</h3>\n");
+        h.append("<p>Profile <code>").append(esc(d.path("profile").asText())).append("</code>. A delivered cell passes "
+                + "within ").append(pct(d.path("deliveredTolerance").asDouble())).append(", a switches cell within ")
+                .append(pct(d.path("switchesTolerance").asDouble())).append(" or ")
+                .append(d.path("switchesFloor").asDouble()).append(" switches per packet.</p>\n");
+        h.append("<div class=\"scroll\"><table><thead><tr><th>model</th><th>load</th><th>offered pps</th>"
+                + "<th>delivered, measured</th><th>predicted</th><th>error</th><th>host switches/pkt, measured</th>"
+                + "<th>predicted</th><th>error</th><th>cpu ns/pkt, measured</th><th>predicted</th></tr></thead><tbody>\n");
+        int pass = 0;
+        int n = 0;
+        for (JsonNode r : d.path("rows")) {
+            boolean dp = r.path("deliveredPass").asBoolean();
+            boolean sp = r.path("switchesPass").asBoolean();
+            n++;
+            pass += dp && sp ? 1 : 0;
+            h.append(dp && sp ? "<tr>" : "<tr class=\"failed\">")
+                    .append(td(r.path("model").asText())).append(td(r.path("load").asText()))
+                    .append(num(r.path("offeredPps").asDouble(), 0)).append(num(r.path("measuredDelivered").asDouble(), 0))
+                    .append(num(r.path("predictedDelivered").asDouble(), 0))
+                    .append(verdict(r.path("deliveredError").asDouble(), dp))
+                    .append(num(r.path("measuredSwitches").asDouble(), 3)).append(num(r.path("predictedSwitches").asDouble(), 3))
+                    .append(verdict(r.path("switchesError").asDouble(), sp))
+                    .append(num(r.path("measuredCpuNanos").asDouble(), 0)).append(num(r.path("predictedCpuNanos").asDouble(), 0))
+                    .append("</tr>\n");
+        }
+        h.append("</tbody></table></div>\n<p>").append(pass).append(" of ").append(n).append(" rows pass.</p>\n");
+    }
+
+    private static void answerHtml(StringBuilder h, Study s) {
+        JsonNode d = s.document();
+        h.append("<h3>The answer: can a threaded or puller design be about as good as classic? (")
+                .append(esc(s.name())).append(")</h3>\n");
+        h.append("<p>For each profile and model: the highest rate one CPU sustains (at least 99 % delivered), the share "
+                + "of one CPU 50,000 IPsec packets/s need (above 1: more than one CPU, extrapolated from the CPU per "
+                + "packet at the highest rate), host switches per packet, and whether the model reaches 90 % of "
+                + "classic's highest rate. Ranges: each ranged cost of the profile set to the ends of its range, one "
+                + "at a time. Payloads ").append(esc(d.path("sizes").asText())).append(" bytes, crypto driver ")
+                .append(esc(d.path("crypto").asText())).append(".</p>\n");
+        h.append("<div class=\"scroll\"><table><thead><tr><th>profile</th><th>model</th><th>max pps per CPU</th>"
+                + "<th>range</th><th>CPU for 50k pps</th><th>range</th><th>switches/pkt</th><th>as good as classic</th>"
+                + "</tr></thead><tbody>\n");
+        for (JsonNode r : d.path("rows")) {
+            JsonNode g = r.path("range");
+            h.append("<tr>").append(td(r.path("profile").asText())).append(td(r.path("model").asText()))
+                    .append(num(r.path("maxRatePps").asDouble(), 0))
+                    .append(td(pps(g.path("maxRateLow").asDouble()) + " – " + pps(g.path("maxRateHigh").asDouble())))
+                    .append(td(share(r.path("cpuShareFor50k").asDouble(Double.POSITIVE_INFINITY),
+                            r.path("cpuShareExtrapolated").asBoolean())))
+                    .append(td(share(g.path("cpuShareLow").asDouble(Double.POSITIVE_INFINITY), false) + " – "
+                            + share(g.path("cpuShareHigh").asDouble(Double.POSITIVE_INFINITY), false)))
+                    .append(r.path("switchesPerPacket").isNumber() ? num(r.path("switchesPerPacket").asDouble(), 2) : td("-"))
+                    .append(td((r.path("aboutAsGoodAsClassic").asBoolean() ? "yes" : "no") + " ("
+                            + r.path("aboutAsGoodRange").asText() + ")"))
+                    .append("</tr>\n");
+        }
+        h.append("</tbody></table></div>\n");
+    }
+
+    private static String verdict(double err, boolean pass) {
+        String e = Double.isFinite(err) ? String.format(Locale.ROOT, "%+.1f%%", 100 * err) : "inf";
+        return "<td class=\"n " + (pass ? "good" : "bad") + "\">" + e + (pass ? " ok" : " FAIL") + "</td>";
+    }
+
+    private static String td(String s) {
+        return "<td>" + esc(s) + "</td>";
+    }
+
+    private static String num(double v, int decimals) {
+        return "<td class=\"n\">" + String.format(Locale.ROOT, "%,." + decimals + "f", v) + "</td>";
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static String pct(double v) {
+        return String.format(Locale.ROOT, "%.0f %%", 100 * v);
+    }
+
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    /** @return a rate as people write it */
+    static String pps(double v) {
+        if (v >= 1e6) {
+            return String.format(Locale.ROOT, "%.2fM", v / 1e6);
+        }
+        if (v >= 1e3) {
+            return String.format(Locale.ROOT, "%.1fk", v / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    static String share(double v, boolean extrapolated) {
+        if (!Double.isFinite(v)) {
+            return "n/a";
+        }
+        return v >= 1 ? String.format(Locale.ROOT, "%.1f CPUs%s", v, extrapolated ? "*" : "")
+                : String.format(Locale.ROOT, "%.0f%%%s", 100 * v, extrapolated ? "*" : "");
+    }
+}

@@ -1,0 +1,66 @@
+package dev.dispatchlab.sim;
+
+import dev.dispatchlab.sim.profile.CostParam;
+import dev.dispatchlab.sim.profile.Profile;
+
+/**
+ * A profile's costs in picoseconds (per byte: picoseconds per byte), looked up once per run. The one
+ * place where profile figures enter the engine.
+ */
+public final class Costs {
+
+    public final long hardInterrupt;
+    public final long contextSwitch;
+    /** Paid by a thread switched in after a different thread ran: refill, window spill and fill, TLB misses. */
+    public final long switchLocality;
+    public final long wakeup;
+    public final long crossCpuWakeup;
+    public final long softintSchedule;
+    public final long softintDispatch;
+    public final long continuation;
+    public final long vthreadParkUnpark;
+    public final long syscall;
+    public final long rx;
+    public final long ip;
+    public final long esp;
+    public final long cryptoFixed;
+    public final double cryptoPerByte;
+    public final long deliver;
+    public final double copyPerByte;
+
+    public Costs(Profile p) {
+        hardInterrupt = ps(p, CostParam.HARD_INTERRUPT);
+        contextSwitch = ps(p, CostParam.CONTEXT_SWITCH);
+        switchLocality = ps(p, CostParam.SWITCH_REFILL) + ps(p, CostParam.WINDOW_SPILL_FILL)
+                + Math.round(p.value(CostParam.TLB_MISSES_PER_SWITCH) * p.value(CostParam.TLB_REFILL) * Simulation.PS_PER_NS);
+        wakeup = ps(p, CostParam.WAKEUP);
+        crossCpuWakeup = ps(p, CostParam.CROSS_CPU_WAKEUP);
+        softintSchedule = ps(p, CostParam.SOFTINT_SCHEDULE);
+        softintDispatch = ps(p, CostParam.SOFTINT_DISPATCH);
+        continuation = ps(p, CostParam.CONTINUATION_DISPATCH);
+        vthreadParkUnpark = ps(p, CostParam.VTHREAD_PARK_UNPARK);
+        syscall = ps(p, CostParam.SYSCALL);
+        rx = ps(p, CostParam.STAGE_RX);
+        ip = ps(p, CostParam.STAGE_IP);
+        esp = ps(p, CostParam.STAGE_ESP);
+        cryptoFixed = ps(p, CostParam.CRYPTO_FIXED);
+        cryptoPerByte = p.value(CostParam.CRYPTO_PER_BYTE) * Simulation.PS_PER_NS;
+        deliver = ps(p, CostParam.STAGE_DELIVER);
+        copyPerByte = p.value(CostParam.USER_COPY_PER_BYTE) * Simulation.PS_PER_NS;
+    }
+
+    /** @return {@code p} in picoseconds, rounded */
+    public static long ps(Profile p, CostParam c) {
+        return Math.round(p.value(c) * Simulation.PS_PER_NS);
+    }
+
+    /** @return the software cipher's time for a payload of {@code bytes} */
+    public long crypto(int bytes) {
+        return cryptoFixed + Math.round(cryptoPerByte * bytes);
+    }
+
+    /** @return the user's copy of {@code bytes} */
+    public long copy(int bytes) {
+        return Math.round(copyPerByte * bytes);
+    }
+}

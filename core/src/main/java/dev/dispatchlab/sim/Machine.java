@@ -1,0 +1,196 @@
+package dev.dispatchlab.sim;
+
+import dev.dispatchlab.metrics.DropReason;
+import org.HdrHistogram.Histogram;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One simulated machine for one run: the host CPU, the threads on it, the packets in flight and
+ * every count a result reports. Devices ({@link SimNic}, {@link SimEngine}) and the dispatch model
+ * are built on it.
+ *
+ * <h2>Where interrupts run</h2>
+ * With {@code interruptsOnHost} (a real machine: the NIC and the card interrupt the CPU), a raised
+ * line becomes a hard interrupt on the host CPU. Without it (this machine as the runtime runs: the
+ * wire and the engine are threads on a CPU of their own), the handler's effects happen at once on
+ * the device side at no host cost, and the threads it wakes become runnable on the host after the
+ * profile's {@code cross_cpu_wakeup}.
+ *
+ * <p>Threading: confined to the simulation's thread.
+ */
+public final class Machine {
+
+    public final Simulation sim;
+    public final Costs costs;
+    public final SimCpu cpu;
+    public final boolean interruptsOnHost;
+    private final List<SimThread> threads = new ArrayList<>();
+
+    // packets: ids recycled through a free stack
+    private long[] arrival = new long[1024];
+    private int[] bytes = new int[1024];
+    private int[] free = new int[1024];
+    private int freeTop;
+    private int nextId;
+
+    long offered;
+    long delivered;
+    long deliveredBytes;
+    final long[] drops = new long[DropReason.count()];
+    long handoffs;
+    long hostWakeups;
+    long deviceInterrupts;
+    final Histogram latency = new Histogram(3_600_000_000_000L, 3);
+
+    public Machine(Simulation sim, Costs costs, long quantumPs, boolean interruptsOnHost) {
+        this.sim = sim;
+        this.costs = costs;
+        this.cpu = new SimCpu(sim, costs, "cpu0", quantumPs);
+        this.interruptsOnHost = interruptsOnHost;
+    }
+
+    /** Registers a thread on the host CPU (sleeping until woken). */
+    public <T extends SimThread> T thread(T t) {
+        t.cpu = cpu;
+        threads.add(t);
+        return t;
+    }
+
+    public List<SimThread> threads() {
+        return threads;
+    }
+
+    /** A new packet arriving now with {@code size} payload bytes; counted offered. */
+    public int newPacket(int size) {
+        int id;
+        if (freeTop > 0) {
+            id = free[--freeTop];
+        } else {
+            id = nextId++;
+            if (id == arrival.length) {
+                arrival = Arrays.copyOf(arrival, id * 2);
+                bytes = Arrays.copyOf(bytes, id * 2);
+                free = Arrays.copyOf(free, id * 2);
+            }
+        }
+        arrival[id] = sim.now();
+        bytes[id] = size;
+        offered++;
+        return id;
+    }
+
+    public int bytes(int p) {
+        return bytes[p];
+    }
+
+    public long arrival(int p) {
+        return arrival[p];
+    }
+
+    /** Drops packet {@code p} for {@code reason}. */
+    public void drop(int p, DropReason reason) {
+        drops[reason.ordinal()]++;
+        free[freeTop++] = p;
+    }
+
+    /** The user received {@code p}: latency from its arrival. */
+    public void deliver(int p) {
+        delivered++;
+        deliveredBytes += bytes[p];
+        latency.recordValue(Math.max(0, (sim.now() - arrival[p]) / Simulation.PS_PER_NS));
+        free[freeTop++] = p;
+    }
+
+    /** Counts a packet or request moving from one context to another. */
+    public void handoff() {
+        handoffs++;
+    }
+
+    /** @return packets offered and neither delivered nor dropped */
+    public long inFlight() {
+        long d = 0;
+        for (long x : drops) {
+            d += x;
+        }
+        return offered - delivered - d;
+    }
+
+    /**
+     * Wakes {@code t} if it sleeps. {@code waker} is the CPU whose context performs the wakeup and
+     * pays {@code wakeup}, or null for a device (which pays nothing on the host; the thread becomes
+     * runnable after {@code cross_cpu_wakeup}).
+     *
+     * @return true if it slept
+     */
+    public boolean wake(SimThread t, SimCpu waker) {
+        if (t.state != SimThread.State.SLEEPING) {
+            return false;
+        }
+        t.wakeups++;
+        if (t.host) {
+            hostWakeups++;
+        }
+        if (waker != null) {
+            t.state = SimThread.State.RUNNABLE;
+            waker.charge(costs.wakeup);
+            t.cpu.enqueue(t);
+        } else {
+            t.state = SimThread.State.RUNNABLE; // on its way: no second wakeup
+            sim.after(costs.crossCpuWakeup, Simulation.Order.INTERRUPT, () -> t.cpu.enqueue(t));
+        }
+        return true;
+    }
+
+    /**
+     * A device raises an interrupt whose handler is {@code irq}: on the host CPU as a hard interrupt,
+     * or on the device side (see the class note), where the handler gets a null CPU.
+     */
+    public void raise(SimCpu.Irq irq) {
+        if (interruptsOnHost) {
+            cpu.interrupt(irq);
+        } else {
+            deviceInterrupts++;
+            irq.handle(null);
+        }
+    }
+
+    /** Counts at one instant, for the measured interval's differences. */
+    public record Snapshot(long at, long offered, long delivered, long deliveredBytes, long[] drops, long handoffs,
+                           long hostWakeups, long interrupts, long softintRuns, long voluntary, long involuntary,
+                           long busyPs, long interruptPs) {
+    }
+
+    /** @return the counts now */
+    public Snapshot snapshot() {
+        cpu.settle();
+        long vol = 0;
+        long inv = 0;
+        for (SimThread t : threads) {
+            if (t.host) {
+                vol += t.voluntary;
+                inv += t.involuntary;
+            }
+        }
+        return new Snapshot(sim.now(), offered, delivered, deliveredBytes, drops.clone(), handoffs, hostWakeups,
+                cpu.interrupts() + deviceInterrupts, cpu.softintRuns(), vol, inv, cpu.busyPs(), cpu.interruptPs());
+    }
+
+    public Histogram latency() {
+        return latency;
+    }
+
+    public long offered() {
+        return offered;
+    }
+
+    public long delivered() {
+        return delivered;
+    }
+
+    public long[] drops() {
+        return drops.clone();
+    }
+}

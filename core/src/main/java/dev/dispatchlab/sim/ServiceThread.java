@@ -1,0 +1,120 @@
+package dev.dispatchlab.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A kernel thread that serves work sources in passes, as the runtime's execution contexts, interrupt
+ * threads and pullers do: each pass gives every source a turn of at most its budget of items, one
+ * step per item; a pass that found work is followed by another; a pass that found none ends in the
+ * {@linkplain #rearm re-arm check} and then sleep (or spin).
+ *
+ * <p>Wakeups of the user are deferred, as the runtime's stage contexts batch them: a packet put on a
+ * sleeping user's socket sets a flag, and the wakeup goes out every {@code flushEvery} passes and
+ * always before the thread sleeps.
+ */
+public class ServiceThread extends SimThread {
+
+    /** A source of items. {@link #start} takes one item and runs its step ({@link SimCpu#work}). */
+    public interface Source {
+        boolean hasWork();
+
+        void start(SimCpu cpu, ServiceThread self);
+    }
+
+    /** Called when a pass found nothing, before sleeping: re-enable interrupts; true if work appeared. */
+    @FunctionalInterface
+    public interface Rearm {
+        boolean rearm();
+    }
+
+    private final Machine m;
+    private final List<Source> sources = new ArrayList<>();
+    private final List<Integer> budgets = new ArrayList<>();
+    private Source[] src = new Source[0];
+    private int[] bud = new int[0];
+    private final int flushEvery;
+    private final boolean spin;
+    private Rearm rearm;
+    private UserProcess user;
+    private boolean wakePending;
+    private int at;
+    private int doneInSource;
+    private int workInPass;
+    private int passes;
+
+    /**
+     * @param flushEvery passes between deferred-wakeup flushes besides before sleeping (1: every pass)
+     * @param spin       spin instead of sleeping when idle (busy polling)
+     */
+    public ServiceThread(Machine m, String name, int priority, int flushEvery, boolean spin) {
+        super(name, priority, true);
+        this.m = m;
+        this.flushEvery = flushEvery;
+        this.spin = spin;
+    }
+
+    public ServiceThread add(Source s, int budget) {
+        sources.add(s);
+        budgets.add(budget);
+        src = sources.toArray(new Source[0]);
+        bud = budgets.stream().mapToInt(Integer::intValue).toArray();
+        return this;
+    }
+
+    public ServiceThread rearm(Rearm r) {
+        this.rearm = r;
+        return this;
+    }
+
+    public ServiceThread user(UserProcess u) {
+        this.user = u;
+        return this;
+    }
+
+    /** Puts {@code p} on the user's socket; the wakeup, if one is needed, waits for the end of the pass. */
+    public void toUser(int p) {
+        if (user.enqueue(p)) {
+            wakePending = true;
+        }
+    }
+
+    private void flush(SimCpu cpu) {
+        if (wakePending) {
+            wakePending = false;
+            m.wake(user, cpu);
+        }
+    }
+
+    @Override
+    protected Outcome step(SimCpu cpu) {
+        for (int guard = 0; guard < 4; guard++) {
+            while (at < src.length) {
+                if (doneInSource < bud[at] && src[at].hasWork()) {
+                    doneInSource++;
+                    workInPass++;
+                    src[at].start(cpu, this);
+                    return Outcome.WORKED;
+                }
+                at++;
+                doneInSource = 0;
+            }
+            at = 0;
+            passes++;
+            if (flushEvery > 0 && passes % flushEvery == 0) {
+                flush(cpu);
+            }
+            if (workInPass > 0) {
+                workInPass = 0;
+                continue;
+            }
+            if (rearm != null && rearm.rearm()) {
+                continue;
+            }
+            flush(cpu);
+            return spin ? Outcome.SPIN : Outcome.SLEEP;
+        }
+        flush(cpu);
+        return spin ? Outcome.SPIN : Outcome.SLEEP;
+    }
+}

@@ -1,0 +1,132 @@
+package dev.dispatchlab.sim;
+
+import dev.dispatchlab.metrics.DropReason;
+
+/**
+ * A crypto offload card, as the runtime's offload driver emulates one: a bounded submission ring
+ * ({@code crypto queue full} when it is), one engine that starts a request no earlier than the end
+ * of its previous one, spends {@code bytes / rate} on it and finishes no earlier than submit time plus
+ * the request latency (the PCI round trip, overlapped), a completion ring, and a completion interrupt
+ * coalesced over a count of completions or a delay.
+ *
+ * <p>With {@code emulated} (this machine: the engine is a thread on the device CPU that parks after a
+ * few microseconds idle), a submission to a parked engine costs the submitter a {@code wakeup} and the
+ * engine starts {@code cross_cpu_wakeup} later, and each request also takes the profile's cipher time
+ * on the engine, which runs the real cipher. A real card's doorbell is a register write, part of
+ * {@code stage_esp}.
+ */
+public final class SimEngine {
+
+    /** How long an idle emulated engine spins before it parks (the driver's 64 idle polls). */
+    static final long SPIN_BEFORE_PARK_PS = 5_000_000;
+
+    private final Machine m;
+    private final int capacity;
+    private final long latencyPs;
+    private final double psPerByte;
+    private final int coalesceCount;
+    private final long coalescePs;
+    private final boolean emulated;
+    private final IntQueue completions;
+    private SimCpu.Irq handler;
+    private long freeAt;
+    private int inEngine;
+    private int unsignalled;
+    private long generation;
+    private long busyPs;
+
+    /**
+     * @param bytesPerSecond engine speed cap, 0 for none
+     */
+    public SimEngine(Machine m, int capacity, long latencyNs, long bytesPerSecond, int coalesceCount,
+                     long coalesceNs, boolean emulated) {
+        this.m = m;
+        this.capacity = capacity;
+        this.latencyPs = latencyNs * Simulation.PS_PER_NS;
+        this.psPerByte = bytesPerSecond <= 0 ? 0 : 1e12 / bytesPerSecond;
+        this.coalesceCount = Math.max(1, coalesceCount);
+        this.coalescePs = coalesceNs * Simulation.PS_PER_NS;
+        this.emulated = emulated;
+        this.completions = new IntQueue(Math.max(capacity, 2) * 2);
+    }
+
+    public void connect(SimCpu.Irq irq) {
+        this.handler = irq;
+    }
+
+    /**
+     * Submits packet {@code p}'s cipher work from a context on {@code submitter} (null: a device).
+     *
+     * @return false if the ring was full (the packet is dropped)
+     */
+    public boolean submit(int p, SimCpu submitter) {
+        if (inEngine >= capacity) {
+            m.drop(p, DropReason.CRYPTO_QUEUE_FULL);
+            return false;
+        }
+        m.handoff();
+        long now = m.sim.now();
+        long start = Math.max(now, freeAt);
+        if (emulated && inEngine == 0 && now - freeAt > SPIN_BEFORE_PARK_PS) {
+            if (submitter != null) {
+                submitter.charge(m.costs.wakeup);
+            }
+            start = Math.max(start, now + m.costs.crossCpuWakeup);
+        }
+        inEngine++;
+        // the emulated engine does the real cipher work on its device CPU after the emulated transfer time
+        long service = Math.round(psPerByte * m.bytes(p)) + (emulated ? m.costs.crypto(m.bytes(p)) : 0);
+        freeAt = start + service;
+        busyPs += service;
+        long finish = Math.max(start + service, now + latencyPs);
+        m.sim.at(finish, Simulation.Order.DEVICE, () -> complete(p));
+        return true;
+    }
+
+    private void complete(int p) {
+        inEngine--;
+        completions.offer(p);
+        unsignalled++;
+        if (unsignalled >= coalesceCount) {
+            fire();
+        } else if (unsignalled == 1 && coalescePs > 0) {
+            long g = generation;
+            m.sim.after(coalescePs, Simulation.Order.DEVICE, () -> {
+                if (g == generation && unsignalled > 0) {
+                    fire();
+                }
+            });
+        } else if (coalescePs == 0 && unsignalled > 0) {
+            fire();
+        }
+    }
+
+    private void fire() {
+        unsignalled = 0;
+        generation++;
+        if (handler != null) {
+            m.raise(handler);
+        }
+    }
+
+    /** @return the next completed packet, or -1 (a drain counts a handoff per completion) */
+    public int poll() {
+        int p = completions.poll();
+        if (p >= 0) {
+            m.handoff();
+        }
+        return p;
+    }
+
+    public boolean hasCompletions() {
+        return !completions.isEmpty();
+    }
+
+    public int inFlight() {
+        return inEngine + completions.size();
+    }
+
+    public long busyPs() {
+        return busyPs;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.dispatchlab.sim;
+
+import java.util.Map;
+
+/**
+ * What one simulated run counted. Rates and per-packet figures are over the measured interval; the
+ * accounting covers the whole run, the drain after it included.
+ *
+ * @param spec            what it was run with
+ * @param offeredPps      offered packets per second
+ * @param deliveredPps    packets the user received per second
+ * @param payloadGbps     payload delivered, Gbit/s
+ * @param voluntary       host voluntary switches in the interval (threads that slept)
+ * @param involuntary     host involuntary switches in the interval (threads preempted)
+ * @param hostSwitches    host switches per delivered packet
+ * @param hostVoluntary   voluntary switches per delivered packet
+ * @param handoffs        context-to-context handoffs per delivered packet
+ * @param wakeups         wakeups of sleeping host threads per delivered packet
+ * @param interrupts      interrupts per delivered packet
+ * @param hostCpuNanos    host CPU nanoseconds per delivered packet
+ * @param cpuShare        host CPU busy share of the interval (0..1)
+ * @param deviceCpuNanos  the card's busy nanoseconds per delivered packet
+ * @param latency         p50, p90, p99, p99.9, max (ns), mean, count
+ * @param drops           drops by reason label, in the interval
+ * @param offered         packets offered over the whole run
+ * @param delivered       packets delivered over the whole run
+ * @param dropped         packets dropped over the whole run (SHUTDOWN included)
+ * @param allDrops        drops by reason over the whole run
+ * @param balanced        offered = delivered + dropped, nothing in flight
+ * @param threads         per-thread counts in the interval: name -> {voluntary, involuntary, cpuNanos}
+ * @param events          events the simulation ran
+ */
+public record SimResult(SimSpec spec, double offeredPps, double deliveredPps, double payloadGbps, long voluntary,
+                        long involuntary, double hostSwitches, double hostVoluntary, double handoffs, double wakeups,
+                        double interrupts, double hostCpuNanos, double cpuShare, double deviceCpuNanos,
+                        Latency latency, Map<String, Long> drops, long offered, long delivered, long dropped,
+                        Map<String, Long> allDrops, boolean balanced, Map<String, long[]> threads, long events) {
+
+    /** Latency percentiles, nanoseconds. */
+    public record Latency(long count, long p50, long p90, long p99, long p999, long max, double mean) {
+    }
+
+    /** @return delivered over offered in the interval */
+    public double deliveredShare() {
+        return offeredPps == 0 ? 0 : deliveredPps / offeredPps;
+    }
+}

@@ -1,0 +1,151 @@
+package dev.dispatchlab.sim;
+
+import dev.dispatchlab.crypto.CryptoDrivers;
+import dev.dispatchlab.device.ArrivalProcess;
+import dev.dispatchlab.metrics.DropReason;
+import dev.dispatchlab.sim.model.SimEnv;
+import org.HdrHistogram.Histogram;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Runs one simulation: builds the machine, the NIC, the card, the user and the model from a
+ * {@link SimSpec}; offers packets for the warm-up and the measured interval; stops the wire and lets
+ * the path drain; counts what is left as {@code shutdown} drops; checks the accounting.
+ *
+ * <p>Stateless; each call builds its own {@link Simulation}, so calls may run on several threads.
+ */
+public final class SimRunner {
+
+    /** Simulated time the path gets to drain after the wire stops. */
+    static final long DRAIN_PS = 2_000_000_000_000L;
+
+    private SimRunner() {
+    }
+
+    public static SimResult run(SimSpec spec) {
+        Simulation sim = new Simulation(new SplittableRandom(spec.seed()));
+        Costs costs = new Costs(spec.profile());
+        boolean onHost = spec.interruptsOnHost();
+        Machine m = new Machine(sim, costs, spec.quantumNs() * Simulation.PS_PER_NS, onHost);
+        SimNic nic = new SimNic(m, spec.ringCapacity(), spec.coalescePackets(), spec.coalesceNs() * Simulation.PS_PER_NS);
+        boolean card = spec.effectiveCrypto() != CryptoDrivers.SOFTWARE;
+        SimEngine engine = card ? new SimEngine(m, spec.cryptoRing(), spec.engineLatencyNs(), spec.engineRate(),
+                spec.cryptoCoalesceCount(), spec.cryptoCoalesceNs(), !onHost) : null;
+        boolean spin = spec.model().spins();
+        UserProcess user = m.thread(new UserProcess(m, spec.socketCapacity(), 0, spin));
+        spec.model().build(new SimEnv(m, nic, engine, user, spec.budget(), spec.queueCapacity(),
+                spec.effectiveKernelPriority(), spin));
+        if (spin) {
+            m.wake(user, null);
+        }
+
+        double pps = spec.offeredPps();
+        long warmupEnd = spec.warmupNs() * Simulation.PS_PER_NS;
+        long end = warmupEnd + spec.measureNs() * Simulation.PS_PER_NS;
+        Wire wire = new Wire(m, nic, pps, spec, end);
+        wire.start();
+        Machine.Snapshot[] marks = new Machine.Snapshot[2];
+        Histogram[] latency = new Histogram[1];
+        sim.at(warmupEnd, Simulation.Order.BOUNDARY, () -> {
+            marks[0] = m.snapshot();
+            m.latency.reset();
+        });
+        sim.at(end, Simulation.Order.BOUNDARY, () -> {
+            marks[1] = m.snapshot();
+            latency[0] = m.latency.copy();
+            sim.stop();
+        });
+        sim.runUntil(end);
+        long drainUntil = end + DRAIN_PS;
+        while (m.inFlight() > 0 && sim.now() < drainUntil && sim.pending() > 0) {
+            sim.runUntil(Math.min(drainUntil, sim.now() + 1_000_000_000L));
+        }
+        long left = m.inFlight();
+        if (left > 0) {
+            m.drops[DropReason.SHUTDOWN.ordinal()] += left;
+        }
+        return result(spec, m, marks[0], marks[1], latency[0], engine);
+    }
+
+    private static SimResult result(SimSpec spec, Machine m, Machine.Snapshot a, Machine.Snapshot b, Histogram h,
+                                    SimEngine engine) {
+        double seconds = (b.at() - a.at()) / 1e12;
+        long delivered = b.delivered() - a.delivered();
+        double per = Math.max(1, delivered);
+        long vol = b.voluntary() - a.voluntary();
+        long inv = b.involuntary() - a.involuntary();
+        Map<String, Long> drops = new LinkedHashMap<>();
+        Map<String, Long> all = new LinkedHashMap<>();
+        long dropped = 0;
+        for (DropReason r : DropReason.values()) {
+            long d = b.drops()[r.ordinal()] - a.drops()[r.ordinal()];
+            if (d > 0) {
+                drops.put(r.label(), d);
+            }
+            long w = m.drops[r.ordinal()];
+            if (w > 0) {
+                all.put(r.label(), w);
+                dropped += w;
+            }
+        }
+        Map<String, long[]> threads = new LinkedHashMap<>();
+        for (SimThread t : m.threads()) {
+            threads.put(t.name(), new long[]{t.voluntary(), t.involuntary(), t.cpuPs() / Simulation.PS_PER_NS});
+        }
+        SimResult.Latency lat = new SimResult.Latency(h.getTotalCount(), h.getValueAtPercentile(50),
+                h.getValueAtPercentile(90), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue(),
+                h.getTotalCount() == 0 ? 0 : h.getMean());
+        double busy = (b.busyPs() - a.busyPs());
+        boolean balanced = m.offered() == m.delivered() + dropped;
+        return new SimResult(spec, (b.offered() - a.offered()) / seconds, delivered / seconds,
+                (b.deliveredBytes() - a.deliveredBytes()) * 8 / seconds / 1e9, vol, inv, (vol + inv) / per, vol / per,
+                (b.handoffs() - a.handoffs()) / per, (b.hostWakeups() - a.hostWakeups()) / per,
+                (b.interrupts() - a.interrupts()) / per, busy / 1000 / per, busy / (b.at() - a.at()),
+                engine == null ? 0 : engine.busyPs() / 1000.0 / Math.max(1, m.delivered()), lat, drops, m.offered(),
+                m.delivered(), dropped, all, balanced, threads, m.sim.fired());
+    }
+
+    /** The wire: frames at the offered rate, constant or Poisson spacing, until the end of the interval. */
+    private static final class Wire {
+        private final Machine m;
+        private final SimNic nic;
+        private final double spacingPs;
+        private final SimSpec spec;
+        private final long end;
+        private final boolean poisson;
+        private long index;
+        private double next;
+
+        Wire(Machine m, SimNic nic, double pps, SimSpec spec, long end) {
+            this.m = m;
+            this.nic = nic;
+            this.spacingPs = 1e12 / pps;
+            this.spec = spec;
+            this.end = end;
+            this.poisson = spec.arrivals() == ArrivalProcess.POISSON;
+        }
+
+        void start() {
+            next = poisson ? -Math.log(1 - m.sim.random().nextDouble()) * spacingPs : 0;
+            schedule();
+        }
+
+        private void schedule() {
+            long t = Math.round(next);
+            if (t >= end) {
+                return;
+            }
+            m.sim.at(t, Simulation.Order.DEVICE, this::arrive);
+        }
+
+        private void arrive() {
+            int p = m.newPacket(spec.sizes().sizeAt((int) (index++ % spec.sizes().period())));
+            nic.arrive(p);
+            next += poisson ? -Math.log(1 - m.sim.random().nextDouble()) * spacingPs : spacingPs;
+            schedule();
+        }
+    }
+}

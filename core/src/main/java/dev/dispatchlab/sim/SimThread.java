@@ -1,0 +1,94 @@
+package dev.dispatchlab.sim;
+
+/**
+ * A thread of the simulated machine: a kernel thread (interrupt thread, softint thread, puller,
+ * continuation context, carrier) or the user process. The CPU asks it for one step at a time
+ * ({@link #step}); a step is work of a known cost whose effects land when it ends. Between steps the
+ * CPU takes pending interrupts and may preempt the thread.
+ *
+ * <p>Threading: confined to the simulation's thread.
+ */
+public abstract class SimThread {
+
+    /** Scheduler states; one line each. */
+    public enum State {
+        /** Waiting for a wakeup; not on a run queue. */
+        SLEEPING,
+        /** On its CPU's run queue. */
+        RUNNABLE,
+        /** The CPU's current thread. */
+        RUNNING
+    }
+
+    /** What a step call did. */
+    public enum Outcome {
+        /** Started a step ({@link SimCpu#work}). */
+        WORKED,
+        /** Has nothing to do: sleeps (a voluntary switch). */
+        SLEEP,
+        /** Has nothing to do but spins (busy polling): stays on the CPU, burning it, until kicked. */
+        SPIN
+    }
+
+    final String name;
+    final int priority;
+    final boolean host;
+    State state = State.SLEEPING;
+    SimCpu cpu;
+    long voluntary;
+    long involuntary;
+    long wakeups;
+    long cpuPs;
+    /** When it last got the CPU, for the scheduling quantum. */
+    long sliceStart;
+
+    /**
+     * @param priority higher runs first and preempts lower at the next step boundary
+     * @param host     counted with the host's threads (the OS switch counts)
+     */
+    protected SimThread(String name, int priority, boolean host) {
+        this.name = name;
+        this.priority = priority;
+        this.host = host;
+    }
+
+    /** Takes the next step on {@code cpu}: calls {@link SimCpu#work} and returns WORKED, or SLEEP or SPIN. */
+    protected abstract Outcome step(SimCpu cpu);
+
+    public String name() {
+        return name;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public long voluntary() {
+        return voluntary;
+    }
+
+    public long involuntary() {
+        return involuntary;
+    }
+
+    public long wakeups() {
+        return wakeups;
+    }
+
+    public long cpuPs() {
+        return cpuPs;
+    }
+
+    public boolean host() {
+        return host;
+    }
+
+    public SimCpu cpu() {
+        return cpu;
+    }
+
+    @Override
+    public String toString() {
+        return name + "(" + state + ")";
+    }
+}

@@ -1,0 +1,75 @@
+/**
+ * A discrete-event simulator of the dispatch models, so that designs can be compared on CPUs nobody
+ * can run here (SPARC, m68k, VAX, MIPS, a Pentium Pro) with costs from published measurements, after
+ * its predictions have been checked against the runtime on this machine ({@code validate}).
+ *
+ * <h2>Why a simulator, and why this one</h2>
+ * The 2007 question was whether a threaded or puller design can be "about as good as NetBSD is now"
+ * on machines where a thread switch costs tens to hundreds of microseconds. What decides it is
+ * counting: how many interrupts, wakeups, switches and stage runs each design pays per packet, and
+ * what each costs on the machine. The simulator runs the same shapes as the runtime's models (the
+ * same threads, queues, budgets, masking, deferred wakeups) with every cost taken from a profile, so
+ * the difference between two predictions is the difference between two designs, not two programs.
+ *
+ * <h2>What is modelled</h2>
+ * <pre>
+ *   Wire ──frames──► SimNic ring (drop: rx ring full) ──irq (coalesced, maskable)──┐
+ *                                                                                   ▼
+ *   SimCpu: [charged costs] ► [hard interrupts, FIFO] ► [fast softints] ► [threads by priority]
+ *                 │ interrupts borrow the running context; threads pay a switch to run
+ *                 ▼
+ *   ServiceThread (ithread, softnet, puller, kcont, carrier): passes over sources under a budget
+ *        │ ipintrq / continuation queue / inbox (drop: backlog full)
+ *        ├─submit─► SimEngine (drop: crypto queue full) ──completion irq (coalesced)──► ...
+ *        ▼
+ *   UserProcess socket (drop: socket full) ──recv: syscall + copy──► delivered (latency → HdrHistogram)
+ * </pre>
+ * <ul>
+ * <li><b>One host CPU</b> ({@link SimCpu}), stepping one unit of work at a time. Hard interrupts run
+ *     on the interrupted context and pay {@code hard_interrupt}; fast soft interrupts run after them on
+ *     the same borrowed context and pay {@code softint_dispatch} once per run; threads run by priority,
+ *     with preemption at step boundaries, wakeup preemption of an equal-priority thread, and a quantum
+ *     between equal-priority threads that never sleep. A thread switched in pays {@code context_switch},
+ *     and when another thread ran last, {@code switch_refill + window_spill_fill + tlb_misses_per_switch x
+ *     tlb_refill}. Switches are counted as the OS counts them: voluntary when a thread sleeps,
+ *     involuntary when it is preempted.</li>
+ * <li><b>Where interrupts run.</b> On a one-CPU profile the devices interrupt the host CPU. For this
+ *     machine the runtime's wire and engine are threads on a CPU of their own, so their interrupt top
+ *     halves cost the host nothing and the threads they wake become runnable after
+ *     {@code cross_cpu_wakeup} ({@link Machine}).</li>
+ * <li><b>Devices</b>: the NIC ring with masking and coalescing ({@link SimNic}); the crypto card with
+ *     its ring, latency, speed cap and coalesced completion interrupt, as the runtime's offload driver
+ *     ({@link SimEngine}).</li>
+ * <li><b>The user</b> reads its socket one packet per system call ({@link UserProcess}); kernel
+ *     contexts defer its wakeup to the end of a pass (every pass for interrupt threads and pullers,
+ *     every ten for softint and continuation contexts, always before sleeping), as the runtime does;
+ *     classic's softint wakes it at once (sorwakeup).</li>
+ * </ul>
+ *
+ * <h2>What is not modelled</h2>
+ * More than one host CPU or ring (the question is what one CPU sustains); lock contention, so a fast
+ * softint never blocks and never pays the switch a blocking one would; caches beyond the per-switch
+ * refill figure (a stage costs the same hot or cold); the JVM (allocation, JIT, GC); bad packets (every
+ * frame is valid ESP); the card's timeout and faults; interrupts nesting inside a step (an interrupt
+ * that arrives during a step runs when the step ends: a packet's stage is the granularity).
+ *
+ * <h2>How costs enter</h2>
+ * Only through {@link Costs}, built from a {@link dev.dispatchlab.sim.profile.Profile}: every figure
+ * in picoseconds. A step's cost is the sum of the profile figures of what it does (e.g. the push
+ * softnet's first step is {@code stage_ip + stage_esp}); costs a context runs up between steps (a
+ * wakeup it performs) are charged to the CPU and paid before its next choice. The hand-computed tests
+ * sum the figures along a packet's path and find exactly the CPU time the simulation counts.
+ *
+ * <h2>Event ordering and determinism</h2>
+ * {@link Simulation} orders events by (time, class, insertion sequence); the classes, lowest first,
+ * are measurement boundaries, devices, interrupt raises and cross-CPU wakeups landing, CPU steps, and
+ * scheduler quanta. The only randomness is the injected {@link java.util.SplittableRandom} (Poisson
+ * arrivals), seeded from the run's seed. There is no static clock or simulator: each run builds its
+ * own, so runs are independent and may run on several threads.
+ *
+ * <h2>Accounting</h2>
+ * Every frame the wire offers is delivered or dropped with a reason. After the measured interval the
+ * wire stops and the path drains (for up to two simulated seconds); anything still held is counted as
+ * a {@code shutdown} drop, and the result records whether offered = delivered + dropped.
+ */
+package dev.dispatchlab.sim;

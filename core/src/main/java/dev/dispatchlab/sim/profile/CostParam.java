@@ -1,0 +1,107 @@
+package dev.dispatchlab.sim.profile;
+
+import java.util.Locale;
+
+/**
+ * The costs an architecture profile gives, one constant per key of the profile file (the file's key
+ * is {@link #key()}). Each has a {@link Dimension}: the loader accepts only units of that dimension
+ * and converts every value to the simulator's units (nanoseconds, nanoseconds per byte, plain counts,
+ * MHz).
+ */
+public enum CostParam {
+    /** CPU clock; converts {@code cycles}. */
+    CLOCK_MHZ(Dimension.FREQUENCY, "CPU clock"),
+    /** Hardware interrupt entry, vector dispatch and return, on the interrupted context. */
+    HARD_INTERRUPT(Dimension.TIME, "hardware interrupt entry and exit"),
+    /** Direct cost of a switch between two threads (save, restore, scheduler pick). */
+    CONTEXT_SWITCH(Dimension.TIME, "context switch, direct"),
+    /** Cache refill paid by the incoming thread after a switch, excluding the TLB. */
+    SWITCH_REFILL(Dimension.TIME, "cache refill after a switch"),
+    /** SPARC register windows spilled and filled per switch; 0 elsewhere. */
+    WINDOW_SPILL_FILL(Dimension.TIME, "register window spill and fill per switch"),
+    /** One TLB miss serviced. */
+    TLB_REFILL(Dimension.TIME, "one TLB miss"),
+    /** TLB misses taken after a switch to another context. */
+    TLB_MISSES_PER_SWITCH(Dimension.COUNT, "TLB misses per switch"),
+    /** Making a sleeping thread runnable, paid by the waker. */
+    WAKEUP(Dimension.TIME, "wakeup (paid by the waker)"),
+    /** Extra cost of waking a thread on another CPU. */
+    CROSS_CPU_WAKEUP(Dimension.TIME, "extra cost of a cross-CPU wakeup"),
+    /** Raising a soft interrupt. */
+    SOFTINT_SCHEDULE(Dimension.TIME, "softint schedule"),
+    /** Entering and leaving a fast soft interrupt on the interrupted context. */
+    SOFTINT_DISPATCH(Dimension.TIME, "fast softint entry and exit"),
+    /** Continuation enqueue, dequeue and indirect call. */
+    CONTINUATION_DISPATCH(Dimension.TIME, "continuation dispatch"),
+    /** Park and resume of a virtual thread. */
+    VTHREAD_PARK_UNPARK(Dimension.TIME, "virtual thread park and unpark"),
+    /** Null system call entry and exit. */
+    SYSCALL(Dimension.TIME, "null system call"),
+    /** Driver receive: frame off the ring, link-layer demux. */
+    STAGE_RX(Dimension.TIME, "stage: driver receive and link demux"),
+    /** Outer IPv4 input. */
+    STAGE_IP(Dimension.TIME, "stage: outer IP input"),
+    /** ESP input excluding the cipher. */
+    STAGE_ESP(Dimension.TIME, "stage: ESP input without the cipher"),
+    /** Software cipher per packet. */
+    CRYPTO_FIXED(Dimension.TIME, "software cipher per packet"),
+    /** Software cipher per payload byte. */
+    CRYPTO_PER_BYTE(Dimension.TIME_PER_BYTE, "software cipher per byte"),
+    /** Inner IP, UDP input, socket enqueue. */
+    STAGE_DELIVER(Dimension.TIME, "stage: inner IP, UDP, socket enqueue"),
+    /** Copy from the socket buffer to the user, per byte. */
+    USER_COPY_PER_BYTE(Dimension.TIME_PER_BYTE, "copy to user per byte");
+
+    /** What a cost measures, which decides the units it may be given in. */
+    public enum Dimension {
+        /** {@code MHz} only. */
+        FREQUENCY,
+        /** {@code ns}, {@code us}, {@code ms}, {@code cycles}; stored in nanoseconds. */
+        TIME,
+        /** {@code ns/byte}, {@code cycles/byte}; stored in nanoseconds per byte. */
+        TIME_PER_BYTE,
+        /** {@code count}. */
+        COUNT
+    }
+
+    private final Dimension dimension;
+    private final String description;
+
+    CostParam(Dimension dimension, String description) {
+        this.dimension = dimension;
+        this.description = description;
+    }
+
+    /** @return the key in the profile file, e.g. {@code "context_switch"} */
+    public String key() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public Dimension dimension() {
+        return dimension;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** @return the parameter whose file key is {@code key}, or null */
+    public static CostParam byKey(String key) {
+        for (CostParam p : values()) {
+            if (p.key().equals(key)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** @return the simulator's unit for this parameter, for tables */
+    public String simUnit() {
+        return switch (dimension) {
+            case FREQUENCY -> "MHz";
+            case TIME -> "ns";
+            case TIME_PER_BYTE -> "ns/byte";
+            case COUNT -> "count";
+        };
+    }
+}

@@ -1,0 +1,141 @@
+package dev.dispatchlab.sim.study;
+
+import dev.dispatchlab.crypto.CryptoDrivers;
+import dev.dispatchlab.device.ArrivalProcess;
+import dev.dispatchlab.run.RunResult;
+import dev.dispatchlab.sim.SimResult;
+import dev.dispatchlab.sim.SimRunner;
+import dev.dispatchlab.sim.SimSpec;
+import dev.dispatchlab.sim.model.SimModels;
+import dev.dispatchlab.sim.profile.Profile;
+import dev.dispatchlab.workload.SizeMix;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks the simulator against the runtime: each measured run is simulated with this machine's
+ * calibrated profile under the run's own settings (model, crypto driver, offered rate as measured,
+ * sizes, ring, coalescing, budget, queues, the card's settings, the kernel priority it ran with;
+ * devices on their own CPU as the runtime places them), and the predicted delivered rate and host
+ * switches per packet are compared with the measured ones.
+ *
+ * <h2>Rules</h2>
+ * A delivered-rate cell passes when the prediction is within {@value #DELIVERED_TOLERANCE} of the
+ * measurement (relative); a switches cell within {@value #SWITCHES_TOLERANCE}, or within
+ * {@value #SWITCHES_FLOOR} switches per packet in absolute terms (so that 0.001 against 0.002 is not
+ * a failure of 100 %). Nothing is fitted per cell: the profile comes from {@code calibrate} alone.
+ *
+ * <p>Stateless; thread-safe.
+ */
+public final class Validation {
+
+    public static final double DELIVERED_TOLERANCE = 0.15;
+    public static final double SWITCHES_TOLERANCE = 0.20;
+    public static final double SWITCHES_FLOOR = 0.02;
+
+    /** One measured run against its prediction. */
+    public record Cell(String model, String load, double offeredPps, double measuredDelivered,
+                       double predictedDelivered, double deliveredError, boolean deliveredPass,
+                       double measuredSwitches, double predictedSwitches, double switchesError, boolean switchesPass,
+                       double measuredCpuNanos, double predictedCpuNanos) {
+        public boolean pass() {
+            return deliveredPass && switchesPass;
+        }
+    }
+
+    private Validation() {
+    }
+
+    /**
+     * @param measured runs of the runtime (compare documents), each with the settings it ran with
+     * @param loadOf   the load label of each run (low, near saturation, overload), same order
+     * @param profile  this machine's calibrated profile
+     * @param simSeconds simulated interval per prediction (0: the measured run's)
+     */
+    public static List<Cell> validate(List<RunResult> measured, List<String> loadOf, Profile profile,
+                                      double simSeconds) {
+        List<Cell> out = new ArrayList<>();
+        for (int i = 0; i < measured.size(); i++) {
+            RunResult r = measured.get(i);
+            SimModels m = SimModels.byLabel(r.model());
+            if (m == null) {
+                continue; // not a runtime model label (e.g. a simulated one relabelled)
+            }
+            SimSpec s = specOf(r, m, profile, simSeconds);
+            SimResult p = SimRunner.run(s);
+            double dErr = rel(p.deliveredPps(), r.deliveredPps());
+            double ms = r.perPacket().hostSwitches();
+            double sErr = rel(p.hostSwitches(), ms);
+            boolean sPass = Math.abs(sErr) <= SWITCHES_TOLERANCE || Math.abs(p.hostSwitches() - ms) <= SWITCHES_FLOOR;
+            out.add(new Cell(r.model(), loadOf.get(i), r.offeredPps(), r.deliveredPps(), p.deliveredPps(), dErr,
+                    Math.abs(dErr) <= DELIVERED_TOLERANCE, ms, p.hostSwitches(), sErr, sPass,
+                    r.perPacket().hostCpuNanos(), p.hostCpuNanos()));
+        }
+        return out;
+    }
+
+    private static double rel(double predicted, double measured) {
+        if (measured == 0) {
+            return predicted == 0 ? 0 : Double.POSITIVE_INFINITY;
+        }
+        return (predicted - measured) / measured;
+    }
+
+    /** The simulation of measured run {@code r}: its settings on {@code profile}, devices on their own CPU. */
+    public static SimSpec specOf(RunResult r, SimModels m, Profile profile, double simSeconds) {
+        Map<String, Object> st = r.settings();
+        CryptoDrivers crypto = CryptoDrivers.byLabel(String.valueOf(st.getOrDefault("crypto", r.crypto())));
+        SizeMix sizes;
+        try {
+            sizes = SizeMix.parse(String.valueOf(st.getOrDefault("sizes", "64")));
+        } catch (IllegalArgumentException e) {
+            sizes = SizeMix.fixed(64);
+        }
+        int coalescePackets = 1;
+        long coalesceNs = 0;
+        Object co = st.get("coalescing");
+        if (co instanceof String c && c.startsWith("coalescing(")) {
+            String[] parts = c.substring("coalescing(".length(), c.length() - 1).split(",");
+            coalescePackets = Integer.parseInt(parts[0].replace("packets", "").strip());
+            coalesceNs = Math.round(Double.parseDouble(parts[1].replace("us", "").strip()) * 1000);
+        }
+        long latency = 5_000;
+        long engineRate = 0;
+        int ring = 1024;
+        int cc = 8;
+        long cns = 10_000;
+        if (st.get("offload") instanceof Map<?, ?> o) {
+            latency = num(o.get("requestLatencyNanos"), latency);
+            engineRate = num(o.get("engineBytesPerSecond"), engineRate);
+            ring = (int) num(o.get("submissionRingSize"), ring);
+            cc = (int) num(o.get("coalesceCount"), cc);
+            cns = num(o.get("coalesceNanos"), cns);
+        }
+        boolean kernel = "true".equalsIgnoreCase(String.valueOf(st.get("kernelPriority")))
+                || String.valueOf(st.get("kernelPriority")).startsWith("SCHED_FIFO");
+        double seconds = simSeconds > 0 ? simSeconds : Math.max(0.1, r.seconds());
+        long measureNs = (long) (seconds * 1e9);
+        ArrivalProcess arrivals = "poisson".equals(st.get("arrivals")) ? ArrivalProcess.POISSON : ArrivalProcess.CONSTANT;
+        return new SimSpec(profile, m, crypto, Math.max(1, r.offeredPps()), arrivals, sizes, measureNs / 5, measureNs,
+                (int) num(st.get("ringCapacity"), 1024), coalescePackets, coalesceNs, (int) num(st.get("budget"), 64),
+                (int) num(st.get("queueCapacity"), 4096), (int) num(st.get("socketCapacity"), 4096), latency,
+                engineRate, ring, cc, cns, 1024, kernel, SimSpec.Interrupts.DEVICE, 3_000_000L,
+                num(st.get("seed"), 1));
+    }
+
+    private static long num(Object o, long dflt) {
+        if (o instanceof Number n) {
+            return n.longValue();
+        }
+        if (o instanceof String s) {
+            try {
+                return Math.round(Double.parseDouble(s));
+            } catch (NumberFormatException e) {
+                return dflt;
+            }
+        }
+        return dflt;
+    }
+}

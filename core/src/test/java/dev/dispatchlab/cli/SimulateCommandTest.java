@@ -1,0 +1,85 @@
+package dev.dispatchlab.cli;
+
+import dev.dispatchlab.report.ResultFiles;
+import dev.dispatchlab.run.RunResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SimulateCommandTest {
+
+    private static String resource(String name) {
+        try {
+            return Path.of(SimulateCommandTest.class.getResource("/sim/" + name).toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void simulatedResultsAreCompareDocumentsMarkedSimulated(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("sim.json");
+        Cli c = Cli.run("simulate", "--profile", resource("testbox.json"), "--rate", "2000", "--warmup", "10ms",
+                "--measure", "50ms", "--json", json.toString());
+        assertThat(c.status()).as(c.err()).isZero();
+        ResultFiles.Document d = ResultFiles.load(json);
+        assertThat(d.command()).isEqualTo("compare");
+        assertThat(d.runs()).hasSize(7);
+        for (RunResult r : d.runs()) {
+            assertThat(r.settings()).containsEntry("simulated", true).containsEntry("profile", "testbox");
+            assertThat(r.environment().host()).isEqualTo("simulated");
+            assertThat(r.checks().passed()).isTrue();
+            assertThat(r.deliveredPps()).isCloseTo(2000, org.assertj.core.api.Assertions.within(100.0));
+        }
+    }
+
+    @Test
+    void aSweepIsASweepDocumentAndTheReportShowsIt(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("sweep.json");
+        Path html = dir.resolve("r.html");
+        Cli c = Cli.run("simulate", "--profile", resource("testbox.json"), "--models", "push,classic", "--rates",
+                "1000,100k", "--warmup", "5ms", "--measure", "20ms", "--json", json.toString());
+        assertThat(c.status()).as(c.err()).isZero();
+        assertThat(ResultFiles.load(json).runs()).hasSize(4);
+        assertThat(ResultFiles.load(json).command()).isEqualTo("sweep");
+        assertThat(Cli.run("report", json.toString(), "--html", html.toString()).status()).isZero();
+        assertThat(Files.readString(html)).contains("simulated");
+    }
+
+    @Test
+    void badProfilesAreOneLineUsageErrors(@TempDir Path dir) throws Exception {
+        Cli c = Cli.run("simulate", "--profile", "pdp11");
+        assertThat(c.status()).isEqualTo(2);
+        assertThat(c.err()).contains("no such profile").doesNotContain("Exception");
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, Files.readString(Path.of(resource("testbox.json"))).replace("\"ns\"", "\"parsecs\""));
+        c = Cli.run("simulate", "--profile", bad.toString());
+        assertThat(c.status()).isEqualTo(2);
+        assertThat(c.err()).contains(bad.toString()).contains("unit: 'parsecs'").doesNotContain("at dev.");
+        assertThat(c.err().strip().lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    void validateAndAnswerTablesGoIntoTheReport(@TempDir Path dir) throws Exception {
+        Path v = dir.resolve("validation.json");
+        Cli c = Cli.run("validate", "--calibration", resource("calibration.json"), "--measured",
+                resource("measured-compare.json"), "--sim-seconds", "0.05", "--json", v.toString());
+        assertThat(c.status()).as(c.err()).isZero();
+        assertThat(Files.readString(v)).contains("\"validate\"").contains("near saturation");
+        Path a = dir.resolve("answer.json");
+        c = Cli.run("simulate", "--answer", "--no-sensitivity", "--profile", resource("testbox.json"), "--models",
+                "puller", "--json", a.toString());
+        assertThat(c.status()).as(c.err()).isZero();
+        Path html = dir.resolve("report.html");
+        c = Cli.run("report", v.toString(), a.toString(), "--html", html.toString());
+        assertThat(c.status()).as(c.err()).isZero();
+        String page = Files.readString(html);
+        assertThat(page).contains("Validation: predicted against measured").contains("The answer")
+                .contains("testbox").contains("classic");
+    }
+}

@@ -1,0 +1,79 @@
+package dev.dispatchlab.sim;
+
+import dev.dispatchlab.crypto.CryptoDrivers;
+import dev.dispatchlab.sim.model.SimModels;
+import dev.dispatchlab.sim.profile.Profile;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * One packet through a model on an idle one-CPU machine costs exactly the profile's costs summed along
+ * its path, as worked out by hand here from the model's drawing (interrupts on the host CPU, kernel
+ * threads above the user, every thread switched in after another: each switch pays its locality).
+ */
+class HandComputedTest {
+
+    private final Profile p = SimFixtures.testbox();
+    private final Costs c = new Costs(p);
+
+    private SimResult onePacket(SimModels m) {
+        // one packet at t=0 (1 packet/s, half a second), nothing else
+        SimResult r = SimRunner.run(SimSpec.defaults(p, m, 1).withTimes(0, 500_000_000L));
+        assertThat(r.offered()).isEqualTo(1);
+        assertThat(r.delivered()).isEqualTo(1);
+        assertThat(r.balanced()).isTrue();
+        return r;
+    }
+
+    private static long cpuPs(SimResult r) {
+        return Math.round(r.hostCpuNanos() * 1000);
+    }
+
+    @Test
+    void pushPaysTwoInterruptsFiveWakeupsFiveSwitchesAndEveryStage() {
+        SimResult r = onePacket(SimModels.PUSH);
+        long sw = c.contextSwitch + c.switchLocality;
+        // nic intr -> wake ithread | ithread: rx, ipintrq, wake softnet | softnet: ip, esp, submit |
+        // crypto intr -> wake crypto ithread | cith: queue, wake softnet | softnet: deliver, wake user | user: recv
+        long expected = 2 * c.hardInterrupt + 5 * c.wakeup + 5 * sw + c.rx + c.softintSchedule + c.ip + c.esp
+                + c.continuation + c.softintSchedule + c.deliver + c.syscall + c.copy(64);
+        assertThat(cpuPs(r)).isEqualTo(expected);
+        assertThat(r.hostSwitches()).isEqualTo(5.0);
+        assertThat(r.hostVoluntary()).isEqualTo(5.0);
+        // the card: 5 us latency, then the 10 us coalescing timer (fewer than 8 completions)
+        assertThat((double) r.latency().max()).isCloseTo((expected + 15_000_000) / 1000.0, within(expected / 1000.0 * 0.002 + 20));
+    }
+
+    @Test
+    void pullerPaysOneInterruptTwoWakeupsTwoSwitchesAndTheWholePathInline() {
+        SimResult r = onePacket(SimModels.PULLER);
+        assertThat(r.spec().effectiveCrypto()).isEqualTo(CryptoDrivers.SOFTWARE);
+        long sw = c.contextSwitch + c.switchLocality;
+        long expected = c.hardInterrupt + 2 * c.wakeup + 2 * sw + c.rx + c.ip + c.esp + c.crypto(64) + c.deliver
+                + c.syscall + c.copy(64);
+        assertThat(cpuPs(r)).isEqualTo(expected);
+        assertThat(r.hostSwitches()).isEqualTo(2.0);
+    }
+
+    @Test
+    void classicSwitchesOnlyToTheUser() {
+        SimResult r = onePacket(SimModels.CLASSIC);
+        // nic intr: rx, ipintrq, schedule | softint: dispatch, ip, esp, submit | crypto intr: queue, schedule |
+        // softint: dispatch, deliver, wake user | user: switch in, recv
+        long expected = 2 * c.hardInterrupt + c.rx + 2 * c.softintSchedule + 2 * c.softintDispatch + c.ip + c.esp
+                + c.continuation + c.deliver + c.wakeup + c.contextSwitch + c.switchLocality + c.syscall + c.copy(64);
+        assertThat(cpuPs(r)).isEqualTo(expected);
+        assertThat(r.hostSwitches()).isEqualTo(1.0);
+    }
+
+    @Test
+    void theFiguresAreTheProfilesInPicoseconds() {
+        assertThat(c.contextSwitch).isEqualTo(2_300_000);
+        // switch_refill 410 ns + window 50 cycles at 100 MHz (500 ns) + 3 TLB misses x 7 ns
+        assertThat(c.switchLocality).isEqualTo(410_000 + 500_000 + 21_000);
+        assertThat(c.crypto(64)).isEqualTo(3_100_000 + 64 * 20_000);
+        assertThat(c.copy(64)).isEqualTo(32_000);
+    }
+}

@@ -1,0 +1,127 @@
+package dev.dispatchlab.sim;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dispatchlab.sim.profile.CalibratedProfile;
+import dev.dispatchlab.sim.profile.CostParam;
+import dev.dispatchlab.sim.profile.Kind;
+import dev.dispatchlab.sim.profile.Profile;
+import dev.dispatchlab.sim.profile.ProfileException;
+import dev.dispatchlab.sim.profile.ProfileLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class ProfileLoaderTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static ObjectNode testbox() throws Exception {
+        return (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("testbox.json")));
+    }
+
+    /** Parses the test profile after {@code edit}; the message must name the file and say {@code what}. */
+    private static void rejects(Consumer<ObjectNode> edit, String what) throws Exception {
+        ObjectNode doc = testbox();
+        edit.accept(doc);
+        assertThatThrownBy(() -> ProfileLoader.parse(JSON.writeValueAsString(doc), "box.json", "test"))
+                .isInstanceOf(ProfileException.class)
+                .hasMessageStartingWith("box.json: ")
+                .hasMessageContaining(what)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    private static ObjectNode cost(ObjectNode doc, String key) {
+        return (ObjectNode) doc.get("costs").get(key);
+    }
+
+    @Test
+    void everyRuleOfTheFormatIsEnforcedWithTheFileAndTheKey() throws Exception {
+        rejects(d -> cost(d, "wakeup").remove("source"), "costs.wakeup: source: missing");
+        rejects(d -> cost(d, "wakeup").put("source", " "), "costs.wakeup: source: missing or empty");
+        rejects(d -> cost(d, "syscall").remove("unit"), "costs.syscall: unit: missing");
+        rejects(d -> cost(d, "syscall").put("unit", "fortnights"), "costs.syscall: unit: 'fortnights' is not one of");
+        rejects(d -> cost(d, "syscall").put("unit", "count"), "costs.syscall: unit: 'count' does not measure a time");
+        rejects(d -> cost(d, "tlb_misses_per_switch").put("unit", "ns"), "costs.tlb_misses_per_switch: unit: 'ns' does not measure a count");
+        rejects(d -> ((ObjectNode) d.get("costs")).set("fpu_switch", cost(d, "syscall").deepCopy()), "costs.fpu_switch: unknown key");
+        rejects(d -> ((ObjectNode) d.get("costs")).remove("stage_ip"), "costs.stage_ip: missing");
+        rejects(d -> cost(d, "wakeup").put("kind", "guessed"), "costs.wakeup: kind: 'guessed' is not measured, derived, estimated or configured");
+        rejects(d -> cost(d, "context_switch").remove("range"), "costs.context_switch: range: an estimated figure must carry a range");
+        rejects(d -> cost(d, "context_switch").putArray("range").add(1).add(2), "costs.context_switch: range: value 2300 is outside [1, 2]");
+        rejects(d -> cost(d, "wakeup").put("value", -1), "costs.wakeup: value: must be a finite number >= 0");
+        rejects(d -> cost(d, "wakeup").put("value", "fast"), "costs.wakeup: value: missing or not a number");
+        rejects(d -> d.put("cpus", 0), "cpus: must be a whole number >= 1");
+        rejects(d -> d.remove("name"), "name: missing");
+        rejects(d -> d.put("colour", "blue"), "unknown field 'colour'");
+        assertThatThrownBy(() -> ProfileLoader.parse("{ nope", "box.json", "test")).hasMessageStartingWith("box.json:1: not JSON");
+    }
+
+    @Test
+    void unitsConvertToNanosecondsWithTheClock() {
+        Profile p = SimFixtures.testbox();
+        assertThat(p.value(CostParam.CONTEXT_SWITCH)).isEqualTo(2300);
+        assertThat(p.value(CostParam.WINDOW_SPILL_FILL)).isEqualTo(500, within(1e-9)); // 50 cycles at 100 MHz
+        assertThat(p.value(CostParam.CRYPTO_FIXED)).isEqualTo(3100, within(1e-9)); // 3.1 us
+        assertThat(p.value(CostParam.CRYPTO_PER_BYTE)).isEqualTo(20, within(1e-9)); // 2 cycles/byte
+        assertThat(p.low(CostParam.CONTEXT_SWITCH)).isEqualTo(1000);
+        assertThat(p.high(CostParam.CONTEXT_SWITCH)).isEqualTo(4000);
+        // the clock moves every figure given in cycles
+        Profile slow = p.withValue(CostParam.CLOCK_MHZ, 50);
+        assertThat(slow.value(CostParam.WINDOW_SPILL_FILL)).isEqualTo(1000, within(1e-9));
+        assertThat(slow.value(CostParam.CONTEXT_SWITCH)).isEqualTo(2300);
+        assertThat(p.withValue(CostParam.WAKEUP, 99).value(CostParam.WAKEUP)).isEqualTo(99);
+        assertThat(p.value(CostParam.WAKEUP)).isEqualTo(730);
+    }
+
+    @Test
+    void everyShippedProfileLoads() throws Exception {
+        assertThat(ProfileLoader.shippedNames()).contains("this-machine");
+        for (Profile p : ProfileLoader.shipped()) {
+            for (CostParam k : CostParam.values()) {
+                assertThat(p.value(k)).as(p.name() + " " + k.key()).isFinite().isGreaterThanOrEqualTo(0);
+                if (p.costs().get(k).kind() == Kind.ESTIMATED) {
+                    assertThat(p.costs().get(k).ranged()).isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
+    void unknownNamesListTheShippedOnes() {
+        assertThatThrownBy(() -> ProfileLoader.load("pdp11")).hasMessageContaining("no such profile")
+                .hasMessageContaining("this-machine");
+    }
+
+    @Test
+    void thisMachinesProfileComesFromCalibrationAndTreatsNoisyStagesAsEstimates(@TempDir Path dir) throws Exception {
+        Profile p = CalibratedProfile.fromFile(SimFixtures.resource("calibration.json"));
+        // ipInputNanos is -0.66 in the file: taken as 0, estimated in [0, 25]
+        assertThat(p.value(CostParam.STAGE_IP)).isZero();
+        assertThat(p.costs().get(CostParam.STAGE_IP).kind()).isEqualTo(Kind.ESTIMATED);
+        assertThat(p.high(CostParam.STAGE_IP)).isEqualTo(25);
+        // linkInputNanos is -21.6: 0, plus the cold frame: a 162-byte frame is 3 lines, + 2, x 87.34 ns
+        assertThat(p.value(CostParam.STAGE_RX)).isEqualTo(5 * 87.338, within(0.01));
+        assertThat(p.value(CostParam.STAGE_ESP)).isEqualTo(75.27, within(0.01));
+        // the same-CPU handoff, 3690.7 ns, split 30/50/20
+        assertThat(p.value(CostParam.WAKEUP) + p.value(CostParam.CONTEXT_SWITCH) + p.value(CostParam.SWITCH_REFILL))
+                .isEqualTo(3690.73, within(0.01));
+        assertThat(p.value(CostParam.CROSS_CPU_WAKEUP)).isEqualTo(9111.58 - 3690.73, within(0.01));
+        assertThat(p.value(CostParam.USER_COPY_PER_BYTE)).isEqualTo(105.588 / 64, within(1e-3));
+        // written as a profile file, it reads back with the same figures
+        Path f = dir.resolve("me.json");
+        ProfileLoader.write(p, f);
+        Profile back = ProfileLoader.loadFile(f);
+        for (CostParam k : CostParam.values()) {
+            assertThat(back.value(k)).as(k.key()).isEqualTo(p.value(k), within(0.01));
+        }
+        assertThatThrownBy(() -> CalibratedProfile.fromFile(SimFixtures.resource("testbox.json")))
+                .hasMessageContaining("primitives: missing");
+    }
+}

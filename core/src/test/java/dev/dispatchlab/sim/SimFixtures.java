@@ -1,0 +1,32 @@
+package dev.dispatchlab.sim;
+
+import dev.dispatchlab.sim.profile.Profile;
+import dev.dispatchlab.sim.profile.ProfileException;
+import dev.dispatchlab.sim.profile.ProfileLoader;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+
+/** Test profiles and files. */
+public final class SimFixtures {
+
+    private SimFixtures() {
+    }
+
+    public static Path resource(String name) {
+        try {
+            return Path.of(SimFixtures.class.getResource("/sim/" + name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A one-CPU machine with round, distinct figures (src/test/resources/sim/testbox.json). */
+    public static Profile testbox() {
+        try {
+            return ProfileLoader.loadFile(resource("testbox.json"));
+        } catch (ProfileException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

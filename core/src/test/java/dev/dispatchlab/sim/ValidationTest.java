@@ -1,0 +1,91 @@
+package dev.dispatchlab.sim;
+
+import dev.dispatchlab.report.ResultFiles;
+import dev.dispatchlab.run.RunResult;
+import dev.dispatchlab.sim.model.SimModels;
+import dev.dispatchlab.sim.profile.CalibratedProfile;
+import dev.dispatchlab.sim.profile.Profile;
+import dev.dispatchlab.sim.study.Validation;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** validate's comparison logic on measured compare JSON recorded on this machine (src/test/resources/sim). */
+class ValidationTest {
+
+    private static final List<String> LOADS = List.of("low", "near saturation", "overload", "low", "near saturation",
+            "overload");
+
+    private static List<RunResult> measured() throws Exception {
+        return ResultFiles.load(SimFixtures.resource("measured-compare.json")).runs();
+    }
+
+    private static Profile machine() throws Exception {
+        return CalibratedProfile.fromFile(SimFixtures.resource("calibration.json"));
+    }
+
+    @Test
+    void everyMeasuredRunGetsACellWithItsErrorsAndVerdicts() throws Exception {
+        List<RunResult> runs = measured();
+        List<Validation.Cell> cells = Validation.validate(runs, LOADS, machine(), 0.05);
+        assertThat(cells).hasSize(6);
+        for (int i = 0; i < cells.size(); i++) {
+            Validation.Cell c = cells.get(i);
+            RunResult r = runs.get(i);
+            assertThat(c.model()).isEqualTo(r.model());
+            assertThat(c.load()).isEqualTo(LOADS.get(i));
+            assertThat(c.measuredDelivered()).isEqualTo(r.deliveredPps());
+            assertThat(c.measuredSwitches()).isEqualTo(r.perPacket().hostSwitches());
+            assertThat(c.deliveredError()).isCloseTo((c.predictedDelivered() - c.measuredDelivered())
+                    / c.measuredDelivered(), within(1e-12));
+            assertThat(c.deliveredPass()).isEqualTo(Math.abs(c.deliveredError()) <= 0.15);
+            assertThat(c.switchesPass()).isEqualTo(Math.abs(c.switchesError()) <= 0.20
+                    || Math.abs(c.predictedSwitches() - c.measuredSwitches()) <= 0.02);
+        }
+    }
+
+    @Test
+    void theSimulatedRunTakesTheMeasuredRunsSettings() throws Exception {
+        RunResult push = measured().get(3);
+        SimSpec s = Validation.specOf(push, SimModels.PUSH, machine(), 0.1);
+        assertThat(s.ratePps()).isEqualTo(push.offeredPps());
+        assertThat(s.effectiveCrypto().label()).isEqualTo(push.crypto());
+        assertThat(s.effectiveKernelPriority()).isFalse(); // the run's threads ran at normal priority
+        assertThat(s.interruptsOnHost()).isFalse(); // devices are threads on their own CPU
+        assertThat(s.cryptoCoalesceCount()).isEqualTo(8);
+        assertThat(s.cryptoCoalesceNs()).isEqualTo(10_000);
+        assertThat(s.budget()).isEqualTo(64);
+    }
+
+    /** Runs whose figures are the simulator's own predictions pass; the same with 30 % more delivered fail. */
+    @Test
+    void aMatchingMeasurementPassesAndAnOffOneFails() throws Exception {
+        Profile p = machine();
+        List<RunResult> same = new ArrayList<>();
+        List<RunResult> off = new ArrayList<>();
+        for (RunResult r : measured()) {
+            SimResult pred = SimRunner.run(Validation.specOf(r, SimModels.byLabel(r.model()), p, 0.05));
+            same.add(as(r, pred.deliveredPps(), pred.hostSwitches()));
+            off.add(as(r, pred.deliveredPps() * 1.3, pred.hostSwitches() * 1.5 + 0.1));
+        }
+        assertThat(Validation.validate(same, LOADS, p, 0.05)).allSatisfy(c -> assertThat(c.pass()).isTrue());
+        assertThat(Validation.validate(off, LOADS, p, 0.05)).allSatisfy(c -> {
+            assertThat(c.deliveredPass()).isFalse();
+            assertThat(c.switchesPass()).isFalse();
+        });
+    }
+
+    private static RunResult as(RunResult r, double delivered, double switches) {
+        RunResult.PerPacket pp = r.perPacket();
+        RunResult.PerPacket np = new RunResult.PerPacket(switches, pp.hostVoluntary(), pp.deviceSwitches(), pp.handoffs(),
+                pp.wakeups(), pp.interrupts(), pp.hostCpuNanos(), pp.deviceCpuNanos());
+        return new RunResult(r.model(), r.modelDescription(), r.crypto(), r.workload(), r.settings(), r.environment(),
+                r.seconds(), r.offeredPps(), delivered, r.payloadGbps(), r.host(), r.device(), r.other(), np,
+                r.latency(), r.drops(), r.events(), r.accounting(), r.checks(), r.wire(), r.cryptoStats(), r.threads(),
+                r.notes(), r.sentBad());
+    }
+}
