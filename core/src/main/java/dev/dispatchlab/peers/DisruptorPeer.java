@@ -234,16 +234,7 @@ final class DisruptorPeer extends ModelRuntime {
                     disruptor.halt();
                 }
             }
-            long deadline = System.nanoTime() + timeout.toNanos();
-            for (Thread t : threads()) {
-                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            }
-            for (Thread t : threads()) {
-                if (t.isAlive()) {
-                    return false;
-                }
-            }
-            return true;
+            return Joins.allBy(threads(), System.nanoTime() + timeout.toNanos());
         }
 
         @Override

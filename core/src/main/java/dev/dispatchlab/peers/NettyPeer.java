@@ -218,13 +218,7 @@ final class NettyPeer extends ModelRuntime {
                 return false;
             }
             // the executor reports termination before its thread has finished running off the end
-            for (Thread t : threads()) {
-                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-                if (t.isAlive()) {
-                    return false;
-                }
-            }
-            return true;
+            return Joins.allBy(threads(), deadline);
         }
 
         @Override

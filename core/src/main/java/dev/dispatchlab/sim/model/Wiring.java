@@ -10,6 +10,8 @@ import dev.dispatchlab.sim.SimEngine;
 import dev.dispatchlab.sim.SimNic;
 import dev.dispatchlab.sim.UserProcess;
 
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.ToLongFunction;
 
 /**
@@ -27,45 +29,29 @@ final class Wiring {
     }
 
     static ServiceThread.Source queueSource(IntQueue q, ToLongFunction<Integer> cost, Done done) {
-        return new ServiceThread.Source() {
-            @Override
-            public boolean hasWork() {
-                return !q.isEmpty();
-            }
-
-            @Override
-            public void start(SimCpu cpu, ServiceThread self) {
-                int p = q.poll();
-                cpu.work(cost.applyAsLong(p), () -> done.run(p, cpu, self));
-            }
-        };
+        return source(() -> !q.isEmpty(), q::poll, cost, done);
     }
 
     static ServiceThread.Source nicSource(SimNic nic, ToLongFunction<Integer> cost, Done done) {
-        return new ServiceThread.Source() {
-            @Override
-            public boolean hasWork() {
-                return nic.hasWork();
-            }
-
-            @Override
-            public void start(SimCpu cpu, ServiceThread self) {
-                int p = nic.poll();
-                cpu.work(cost.applyAsLong(p), () -> done.run(p, cpu, self));
-            }
-        };
+        return source(nic::hasWork, nic::poll, cost, done);
     }
 
     static ServiceThread.Source completionSource(SimEngine engine, ToLongFunction<Integer> cost, Done done) {
+        return source(engine::hasCompletions, engine::poll, cost, done);
+    }
+
+    /** Per packet that {@code poll} gives while {@code hasWork}: a step of {@code cost}, then {@code done}. */
+    private static ServiceThread.Source source(BooleanSupplier hasWork, IntSupplier poll, ToLongFunction<Integer> cost,
+                                               Done done) {
         return new ServiceThread.Source() {
             @Override
             public boolean hasWork() {
-                return engine.hasCompletions();
+                return hasWork.getAsBoolean();
             }
 
             @Override
             public void start(SimCpu cpu, ServiceThread self) {
-                int p = engine.poll();
+                int p = poll.getAsInt();
                 cpu.work(cost.applyAsLong(p), () -> done.run(p, cpu, self));
             }
         };
