@@ -1,10 +1,20 @@
 package dev.dispatchlab.run;
 
+import dev.dispatchlab.crypto.AutoConfig;
 import dev.dispatchlab.crypto.CompletionTarget;
+import dev.dispatchlab.crypto.CryptoCallback;
+import dev.dispatchlab.crypto.CryptoDriver;
+import dev.dispatchlab.crypto.CryptoDrivers;
 import dev.dispatchlab.crypto.CryptoOp;
 import dev.dispatchlab.crypto.CryptoRequest;
+import dev.dispatchlab.crypto.CryptoStatus;
+import dev.dispatchlab.crypto.OffloadConfig;
 import dev.dispatchlab.crypto.SoftwareDriver;
+import dev.dispatchlab.device.ArrivalProcess;
+import dev.dispatchlab.device.Coalescing;
 import dev.dispatchlab.device.FrameTemplate;
+import dev.dispatchlab.device.InterruptLine;
+import dev.dispatchlab.device.RxRing;
 import dev.dispatchlab.dispatch.Continuation;
 import dev.dispatchlab.dispatch.Doorbell;
 import dev.dispatchlab.dispatch.ExecutionContext;
@@ -14,10 +24,16 @@ import dev.dispatchlab.dispatch.Lifecycle;
 import dev.dispatchlab.dispatch.Softint;
 import dev.dispatchlab.dispatch.SoftintLevel;
 import dev.dispatchlab.dispatch.Softints;
+import dev.dispatchlab.dispatch.models.DispatchModels;
 import dev.dispatchlab.esp.EspInput;
+import dev.dispatchlab.esp.SaDatabase;
 import dev.dispatchlab.esp.SecurityAssociation;
 import dev.dispatchlab.metrics.Clock;
+import dev.dispatchlab.metrics.DropReason;
 import dev.dispatchlab.metrics.LatencyRecorder;
+import dev.dispatchlab.metrics.ThreadRegistry;
+import dev.dispatchlab.metrics.ThreadRole;
+import dev.dispatchlab.metrics.ThreadSample;
 import dev.dispatchlab.metrics.ThreadSwitches;
 import dev.dispatchlab.os.CpuSet;
 import dev.dispatchlab.os.CurrentThread;
@@ -27,6 +43,10 @@ import dev.dispatchlab.packet.StageContext;
 import dev.dispatchlab.proto.IpInput;
 import dev.dispatchlab.proto.LinkInput;
 import dev.dispatchlab.stack.Application;
+import dev.dispatchlab.stack.CompletionRouting;
+import dev.dispatchlab.stack.PacketSink;
+import dev.dispatchlab.stack.PathOptions;
+import dev.dispatchlab.stack.ReceivePath;
 import dev.dispatchlab.stack.SocketTable;
 import dev.dispatchlab.stack.UdpDelivery;
 import dev.dispatchlab.stack.UserSocket;
@@ -35,13 +55,17 @@ import dev.dispatchlab.workload.SizeMix;
 import dev.dispatchlab.workload.TrafficSet;
 import dev.dispatchlab.workload.Workload;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Measures this machine's primitive costs for the simulator: what a wakeup and a context switch
@@ -57,11 +81,62 @@ import java.util.concurrent.atomic.AtomicLong;
  * then link demux, then IP, then ESP, ..., each pipeline timed whole; a stage's cost is its
  * pipeline minus the one before it.
  *
- * <p>Threading: {@link #measure} on the calling thread, which it pins to the host CPU.
+ * <h2>In place</h2>
+ * Those figures are costs on one CPU with the data hot in its cache, and the runtime pays more for the
+ * same work: the synthetic wire writes every frame on the device CPU, so the host reads frames (and
+ * pool buffers) out of the other CPU's cache; and the emulated crypto card's engine, a device thread,
+ * spends CPU of its own per request beyond the bare cipher (descriptor rings, clock readings, the
+ * coalesced interrupt, packets last written by the host CPU). The simulator's profile for this
+ * machine needs the costs as the runtime pays them, so with a device CPU apart from the host two
+ * figures are measured in place, with the runtime's own pieces, under {@code inPlace}:
+ * <ul>
+ *   <li>{@code pathNanos}: what a synthetic puller run builds ({@link Runner}'s driver and pool, a
+ *       {@link WireFeed}: the wire at {@link RunSpec#MAX_RATE} on the device CPU into the NIC's ring)
+ *       and one host thread on the host CPU that takes up to 64 frames off the ring at a time, as a
+ *       puller does, runs each through the receive path (link, IP, ESP with the software driver
+ *       inline, inner IP and UDP, the user socket), then takes them off the socket and releases them.
+ *       No dispatch (no wakeups, no queues, no user thread). The host thread's CPU clock is read
+ *       around each batch that found frames, so waiting for the wire is left out; the figure is CPU
+ *       per frame after a warm-up, less what the clock readings themselves cost, over batches whose
+ *       frames all went the whole way (a slow host meets replays: see {@link #pathTrial}).</li>
+ *   <li>{@code offloadHostNanosPerRequest} and {@code offloadEngineNanosPerRequest}: a real
+ *       {@link dev.dispatchlab.crypto.OffloadDriver} with the run command's default settings, its
+ *       engine made by the runtime's device thread factory (pinned to the device CPU), its completion
+ *       interrupt connected to a line that does nothing. One host thread on the host CPU keeps 768 to
+ *       896 requests outstanding (so the engine never idles, and requests are far older than the
+ *       emulated 5 us latency when it takes them, so it never waits), submits each request as
+ *       esp_input does and drains the completions itself; the continuation releases the packet. Host:
+ *       its CPU time around the submit and drain calls only (not preparing packets, not waiting) per
+ *       request. Engine: the engine thread's CPU time over the same requests, the kernel's
+ *       {@code sum_exec_runtime} that a run's per-thread figures read from {@code schedstat}, but read
+ *       through the thread's CPU clock, which brings it up to date for a thread running at that moment
+ *       ({@code schedstat} lags by up to a scheduler tick, all of a short window).</li>
+ * </ul>
+ *
+ * <p>Threading: {@link #measure} on the calling thread, which it pins to the host CPU; the in-place
+ * measurements start and join threads of their own.
  */
 public final class Calibration {
 
     static final int TRIALS = 5;
+
+    /** In place: frames taken off the ring before the measured ones, and measured, per trial. */
+    static final int PATH_WARMUP_FRAMES = 200_000;
+    static final int PATH_FRAMES = 200_000;
+    /** In place: requests completed before the measured ones, and measured, per trial. */
+    static final int OFFLOAD_WARMUP_REQUESTS = 100_000;
+    static final int OFFLOAD_REQUESTS = 200_000;
+    /** Packets a host pass takes at most: the run command's budget, NAPI's weight. */
+    private static final int BUDGET = 64;
+    /** Outstanding requests are kept between this many below {@link #OFFLOAD_HIGH} and it. */
+    private static final int OFFLOAD_SLACK = 128;
+    /** Most requests outstanding: under both crypto rings' 1024, so no submit is refused and no completion waits. */
+    private static final int OFFLOAD_HIGH = 1024 - OFFLOAD_SLACK;
+    /** How long the offload host waits (untimed) between its drain-and-refill passes. */
+    private static final long OFFLOAD_PASS_NANOS = 50_000;
+    /** A trial's host thread gives up after this long (a stuck wire, a starved engine). */
+    private static final Duration TRIAL_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
 
     private Calibration() {
     }
@@ -112,6 +187,570 @@ public final class Calibration {
         crypto.put("perByteNanos", fit[1]);
         crypto.put("points", points);
         out.put("crypto", crypto);
+        if (device != null && host != null && !device.equals(host) && threadCpuClock() != null) {
+            TrafficSet traffic = TrafficSet.build(Workload.defaults().withSuite(suite));
+            out.put("inPlace", inPlace(placement, traffic, PATH_WARMUP_FRAMES, PATH_FRAMES, OFFLOAD_WARMUP_REQUESTS,
+                    OFFLOAD_REQUESTS));
+        }
+        return out;
+    }
+
+    // ---- in place -----------------------------------------------------------------------------------
+
+    /**
+     * One in-place trial (see the class note).
+     *
+     * @param hostNanos   the host thread's CPU per frame or request, the clock readings' own cost taken off
+     * @param engineNanos the engine threads' CPU per request (NaN for the path, which has no engine)
+     * @param wallNanos   elapsed time per request over the measured window (NaN for the path)
+     * @param count       frames or requests measured (after the warm-up)
+     * @param pool        the trial's packet pool: every buffer is back in it after a clean trial
+     * @param threads     every thread the trial started (host, wire or engine and watchdog): all ended
+     * @param problem     why the figures cannot be used (a failure, a give-up, too many drops), or null
+     */
+    record Trial(double hostNanos, double engineNanos, double wallNanos, long count, PacketPool pool, List<Thread> threads,
+                 String problem) {
+
+        /** @throws IllegalStateException when the trial failed, leaked a buffer or left a thread running */
+        Trial verified() {
+            if (problem != null) {
+                throw new IllegalStateException("in-place calibration: " + problem);
+            }
+            requireClean();
+            if (!usable()) {
+                throw new IllegalStateException("in-place calibration: host figure " + hostNanos + ", engine figure "
+                        + engineNanos);
+            }
+            return this;
+        }
+
+        /** @throws IllegalStateException when the trial leaked a packet buffer or left a thread running */
+        void requireClean() {
+            if (pool.outstanding() != 0) {
+                throw new IllegalStateException("in-place calibration leaked " + pool.outstanding()
+                        + " packet buffers of " + pool.capacity());
+            }
+            for (Thread t : threads) {
+                if (t.isAlive()) {
+                    throw new IllegalStateException("in-place calibration left thread '" + t.getName() + "' running");
+                }
+            }
+        }
+
+        /** @return true when the figures can be used: no problem, positive and finite (the engine's too, if any) */
+        boolean usable() {
+            return problem == null && hostNanos > 0 && !Double.isInfinite(hostNanos)
+                    && (Double.isNaN(engineNanos) || (engineNanos > 0 && !Double.isInfinite(engineNanos)));
+        }
+    }
+
+    /**
+     * The {@code inPlace} figures: the median of {@value #TRIALS} {@link #pathTrial}s and of as many
+     * {@link #offloadTrial}s, 64-byte payloads of {@code traffic}.
+     */
+    static Map<String, Object> inPlace(Placement placement, TrafficSet traffic, int warmupFrames, int frames,
+                                       int warmupRequests, int requests) throws InterruptedException {
+        double[] path = new double[TRIALS];
+        double[] host = new double[TRIALS];
+        double[] engine = new double[TRIALS];
+        long counted = 0;
+        long completed = 0;
+        // A trial the machine disturbed (frames kept on the ring for many milliseconds, so that the wire's
+        // re-armed windows meet them as replays; requests timed out) is rejected and run again, a few times.
+        List<String> rejected = new ArrayList<>();
+        for (int t = 0, attempts = 0; t < TRIALS; attempts++) {
+            Trial p = pathTrial(placement, traffic, warmupFrames, frames);
+            p.requireClean();
+            if (p.usable()) {
+                path[t++] = p.hostNanos();
+                counted = p.count();
+            } else {
+                rejected.add("path: " + p.problem());
+                requireAttempts(attempts, rejected);
+            }
+        }
+        double[] besideWall = new double[TRIALS];
+        double[] besideEngine = new double[TRIALS];
+        for (int t = 0, attempts = 0; t < TRIALS; attempts++) {
+            Trial o = offloadTrial(placement, traffic, warmupRequests, requests, true);
+            o.requireClean();
+            if (o.usable()) {
+                besideWall[t] = o.wallNanos();
+                besideEngine[t++] = o.engineNanos();
+            } else {
+                rejected.add("offload beside the wire: " + o.problem());
+                requireAttempts(attempts, rejected);
+            }
+        }
+        for (int t = 0, attempts = 0; t < TRIALS; attempts++) {
+            Trial o = offloadTrial(placement, traffic, warmupRequests, requests, false);
+            o.requireClean();
+            if (o.usable()) {
+                host[t] = o.hostNanos();
+                engine[t++] = o.engineNanos();
+                completed = o.count();
+            } else {
+                rejected.add("offload: " + o.problem());
+                requireAttempts(attempts, rejected);
+            }
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("payloadBytes", traffic.workload().sizes().max());
+        m.put("pathNanos", median(path));
+        m.put("frames", counted);
+        m.put("offloadHostNanosPerRequest", median(host));
+        m.put("offloadEngineNanosPerRequest", median(engine));
+        m.put("requests", completed);
+        m.put("offloadBesideWireNanosPerRequest", median(besideWall));
+        m.put("offloadBesideWireEngineNanosPerRequest", median(besideEngine));
+        m.put("note", "pathNanos: host thread CPU (its thread CPU clock, read around each batch of up to 64 frames "
+                + "taken off the NIC ring) per frame, the synthetic wire filling the ring at max rate from the device "
+                + "CPU and one host thread running link, IP, ESP with the software driver inline, inner IP/UDP and "
+                + "socket delivery, then taking the packet off the socket and releasing it (batches in which a frame "
+                + "was dropped left out); offload: the run "
+                + "command's default offload driver, its engine on the device CPU and its interrupt line doing "
+                + "nothing, one host thread keeping 768-896 requests outstanding, host CPU around its submit and "
+                + "drainCompletions calls only (packet preparation and waits left out) per request, engine thread "
+                + "CPU (its thread CPU clock) per request over the same window; beside the wire: the same with the wire "
+                + "at max rate on the engine's CPU (the host freeing its frames, untimed), elapsed time and engine CPU "
+                + "per request; medians of " + TRIALS + " trials after "
+                + "a warm-up, clock-read costs taken off."
+                + (rejected.isEmpty() ? "" : " Trials rejected and run again: " + rejected));
+        return m;
+    }
+
+    /** @throws IllegalStateException when a measurement has used up its attempts (twice its trials) */
+    private static void requireAttempts(int attempts, List<String> rejected) {
+        if (attempts + 1 >= 2 * TRIALS) {
+            throw new IllegalStateException("in-place calibration: too many trials rejected: " + rejected);
+        }
+    }
+
+    /**
+     * The run command's defaults (cli.RunOptions) for a synthetic puller run at saturation on {@code w}
+     * with {@code crypto}: one ring of 1024 with an interrupt per packet, budget 64, queues and socket
+     * 4096, replay window 1024, and the emulated card as the run command sets it up (1 engine, rings
+     * 1024, 5 us per request, no speed cap, an interrupt per 8 completions or 10 us).
+     */
+    static RunSpec inPlaceSpec(Placement placement, Workload w, CryptoDrivers crypto) {
+        OffloadConfig offload = OffloadConfig.defaults().withEngines(1).withRings(1024, 1024)
+                .withRequestLatencyNanos(5_000).withEngineBytesPerSecond(0).withCoalescing(8, 10_000);
+        return new RunSpec(DispatchModels.PULLER, crypto, offload, new AutoConfig(1024, 1024 * 3 / 4), w,
+                RunSpec.MAX_RATE, ArrivalProcess.CONSTANT, Duration.ofSeconds(1), Duration.ofSeconds(3), 1, 1024,
+                Coalescing.of(1, 0), BUDGET, IdleStrategies.PARK, 4096, 4096, 256, 1024, false, placement, 0);
+    }
+
+    /**
+     * What an in-place trial is built from, as a run of {@link #inPlaceSpec} builds it: the thread CPU
+     * clock, the spec, device threads on the device CPU and host threads on the host CPU, and the run's
+     * crypto driver.
+     */
+    private record Rig(ThreadMXBean mx, Clock clock, RunSpec spec, ThreadRegistry registry,
+                       ThreadFactory deviceThreads, ThreadFactory hostThreads, CryptoDriver driver) {
+
+        static Rig of(Placement placement, TrafficSet traffic, CryptoDrivers crypto) {
+            ThreadMXBean mx = threadCpuClock();
+            if (mx == null) {
+                throw new UnsupportedOperationException("this JVM has no per-thread CPU clock");
+            }
+            RunSpec spec = inPlaceSpec(placement, traffic.workload(), crypto);
+            ThreadRegistry registry = new ThreadRegistry();
+            ThreadFactory deviceThreads = registry.threadFactory(ThreadRole.DEVICE, "dev", placement.device());
+            ThreadFactory hostThreads = registry.threadFactory(ThreadRole.HOST, "host0", placement.hostCpu(0));
+            return new Rig(mx, Clock.SYSTEM, spec, registry, deviceThreads, hostThreads,
+                    Runner.cryptoDriver(spec, deviceThreads, Clock.SYSTEM));
+        }
+    }
+
+    /**
+     * The software receive path in place: the wire on the device CPU feeds the NIC's ring at max rate,
+     * one host thread on the host CPU polls it in batches and runs every stage to the socket (see the
+     * class note). Stops and joins the wire and the host thread and releases every buffer before it returns.
+     *
+     * <p>Measured frames go the whole way: batches in which the path dropped a frame are left out. When
+     * the host is slow (a cold JIT, a disturbed CPU), frames wait on the ring for milliseconds while the
+     * wire, finding it full, offers tens of millions of frames a second and comes round its pre-built
+     * set (262,144 frames per SPI at the run command's sizes), re-arming windows that waiting frames of
+     * the previous round then move on: frames of the next round meet them as replays, dropped after a
+     * fraction of the path.
+     *
+     * @param warmup frames taken before the measured ones
+     * @param frames frames measured
+     */
+    static Trial pathTrial(Placement placement, TrafficSet traffic, int warmup, int frames) throws InterruptedException {
+        Rig rig = Rig.of(placement, traffic, CryptoDrivers.SOFTWARE);
+        ThreadMXBean mx = rig.mx();
+        Clock clock = rig.clock();
+        RunSpec spec = rig.spec();
+        ThreadRegistry registry = rig.registry();
+        ThreadFactory deviceThreads = rig.deviceThreads();
+        ThreadFactory hostThreads = rig.hostThreads();
+        CryptoDriver driver = rig.driver();
+        PacketPool pool = Runner.packetPool(spec, traffic.workload());
+        WireFeed feed = new WireFeed(spec, traffic, driver, pool, clock, deviceThreads);
+        SocketTable sockets = new SocketTable();
+        UserSocket socket = new UserSocket(traffic.workload().port(), spec.socketCapacity());
+        sockets.bind(socket);
+        ReceivePath path = new ReceivePath(feed.sas(), new UdpDelivery(sockets, spec.verifyInnerChecksums()),
+                PacketSink.IKE_COUNTED, PathOptions.DEFAULT.withVerifyInnerChecksums(spec.verifyInnerChecksums()),
+                CompletionRouting.INLINE);
+        RxRing ring = feed.nic().ring(0);
+        // [0] CPU ns in measured batches, [1] frames in them, [2] batches, [3] one clock reading's cost
+        long[] r = new long[4];
+        AtomicReference<String> problem = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean giveUp = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread host = hostThreads.newThread(() -> {
+            try (StageContext ctx = new StageContext("calibrate-path", clock)) {
+                ctx.batchWakeups(true);
+                ring.mask(); // polled throughout, as a puller under load keeps its interrupt masked
+                r[3] = cpuClockCost(mx);
+                long deadline = System.nanoTime() + TRIAL_TIMEOUT.toNanos();
+                long taken = 0;
+                long drops = 0;
+                while (r[1] < frames) {
+                    if (giveUp.get() || System.nanoTime() > deadline) {
+                        problem.compareAndSet(null, "after " + taken + " frames taken, " + r[1] + " of " + frames
+                                + " measured");
+                        break;
+                    }
+                    long c0 = mx.getCurrentThreadCpuTime();
+                    int n = 0;
+                    PacketBuffer p;
+                    while (n < BUDGET && (p = ring.poll()) != null) {
+                        path.input(ctx, p);
+                        n++;
+                    }
+                    PacketBuffer q;
+                    while ((q = socket.poll()) != null) {
+                        q.release(); // the user's part (its checks, its copy) is stages.userNanos
+                    }
+                    ctx.endOfPass();
+                    long c1 = mx.getCurrentThreadCpuTime();
+                    if (n == 0) {
+                        Thread.onSpinWait();
+                        continue;
+                    }
+                    long d = ctx.counters().totalDrops();
+                    boolean clean = d == drops;
+                    drops = d;
+                    if (taken >= warmup) {
+                        if (clean) { // a batch with a drop (replays, see above) is left out
+                            r[0] += c1 - c0;
+                            r[1] += n;
+                            r[2]++;
+                        }
+                    }
+                    taken += n;
+                }
+                path.flushReassembly(ctx);
+            } catch (Throwable t) {
+                problem.compareAndSet(null, "the host thread failed: " + t);
+            }
+        });
+        host.setName("calibrate-path");
+        StageContext shutdown = new StageContext("calibrate-shutdown", clock);
+        System.gc(); // as a run does: the pool and the frames move to the old generation first
+        try {
+            feed.start();
+            host.start();
+            if (!host.join(TRIAL_TIMEOUT.plus(JOIN_TIMEOUT))) {
+                problem.compareAndSet(null, "the host thread did not end");
+            }
+        } finally {
+            giveUp.set(true);
+            host.join(JOIN_TIMEOUT);
+            feed.stopGenerating();
+            feed.discard(shutdown); // what the wire left on the ring
+            socket.discard(shutdown, DropReason.SHUTDOWN);
+            driver.close();
+            feed.close();
+            shutdown.close();
+        }
+        if (feed.failure() != null) {
+            problem.compareAndSet(null, "the wire failed: " + feed.failure());
+        }
+        double nanos = r[1] == 0 ? Double.NaN : (r[0] - r[2] * r[3]) / (double) r[1];
+        return new Trial(nanos, Double.NaN, Double.NaN, r[1], pool, threadsOf(registry, host), problem.get());
+    }
+
+    /**
+     * The emulated crypto card in place: a real offload driver with the run command's settings, its
+     * engine on the device CPU, fed and drained by one host thread on the host CPU (see the class
+     * note). Closes the driver, joins its threads and the host thread and releases every buffer
+     * before it returns.
+     *
+     * <p>With {@code besideWire}, the synthetic wire runs flat out on the engine's CPU meanwhile, as in
+     * a run at the maximum rate: the host takes its frames off the ring and frees them (untimed), so the
+     * wire keeps writing frames as it does when a model drains the ring. The engine then gets part of
+     * its CPU and shares its caches, and the elapsed time per request says how fast the card is there.
+     *
+     * @param warmup     requests completed before the measured ones
+     * @param requests   requests measured
+     * @param besideWire run the wire at the maximum rate beside the engine
+     */
+    static Trial offloadTrial(Placement placement, TrafficSet traffic, int warmup, int requests, boolean besideWire)
+            throws InterruptedException {
+        Rig rig = Rig.of(placement, traffic, CryptoDrivers.OFFLOAD);
+        ThreadMXBean mx = rig.mx();
+        Clock clock = rig.clock();
+        RunSpec spec = rig.spec();
+        ThreadRegistry registry = rig.registry();
+        ThreadFactory deviceThreads = rig.deviceThreads();
+        ThreadFactory hostThreads = rig.hostThreads();
+        CryptoDriver driver = rig.driver();
+        // The host drains by itself; the engine's coalesced interrupt raises a line connected to nothing
+        // (with no line at all the engine would run the completions itself).
+        driver.connectInterrupt(InterruptLine.NONE);
+        PacketPool pool = Runner.packetPool(spec, traffic.workload());
+        WireFeed feed = besideWire ? new WireFeed(spec, traffic, driver, pool, clock, deviceThreads) : null;
+        RxRing ring = feed == null ? null : feed.nic().ring(0);
+        TrafficSet.Receiver rx = traffic.receiver(driver, spec.replayWindow());
+        TrafficSet.Source source = rx.source();
+        boolean shared = placement.shared();
+        // [0] completed, [1] completed with another status than OK (both written by continuations)
+        long[] done = new long[2];
+        Map<CryptoStatus, Long> failed = new java.util.EnumMap<>(CryptoStatus.class);
+        CryptoCallback release = (req, ctx) -> {
+            if (req.status() != CryptoStatus.OK) {
+                done[1]++;
+                failed.merge(req.status(), 1L, Long::sum);
+            }
+            req.packet().release();
+            done[0]++;
+        };
+        // [0] CPU ns in measured calls, [1] requests measured, [2] timed stretches, [3] one clock reading's
+        // cost, [4] engine CPU ns over the measured requests, [5] of which completed with another status than OK,
+        // [6] elapsed ns over the measured requests
+        long[] r = new long[7];
+        AtomicReference<String> problem = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean giveUp = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread host = hostThreads.newThread(() -> {
+            try (StageContext ctx = new StageContext("calibrate-offload", clock)) {
+                r[3] = cpuClockCost(mx);
+                CryptoRequest[] batch = new CryptoRequest[BUDGET];
+                long deadline = System.nanoTime() + TRIAL_TIMEOUT.toNanos();
+                long submitted = 0;
+                long seq = 0;
+                long from = -1;
+                long engineFrom = 0;
+                long wallFrom = 0;
+                long failedFrom = 0;
+                long failures = 0;
+                long lastFailureAt = 0;
+                while (true) {
+                    if (done[1] != failures) {
+                        failures = done[1];
+                        lastFailureAt = done[0];
+                    }
+                    if (from < 0 && done[0] >= warmup && done[0] - lastFailureAt >= warmup / 2) {
+                        from = done[0];
+                        failedFrom = done[1];
+                        engineFrom = engineCpu(registry, mx);
+                        wallFrom = System.nanoTime();
+                    }
+                    if (from >= 0 && done[0] - from >= requests) {
+                        r[4] = engineCpu(registry, mx) - engineFrom;
+                        r[6] = System.nanoTime() - wallFrom;
+                        r[1] = done[0] - from;
+                        r[5] = done[1] - failedFrom;
+                        break;
+                    }
+                    if (giveUp.get() || System.nanoTime() > deadline) {
+                        problem.compareAndSet(null, "only " + done[0] + " of " + ((long) warmup + requests)
+                                + " requests completed");
+                        break;
+                    }
+                    if (submitted - done[0] >= OFFLOAD_HIGH) {
+                        waitUntracked(OFFLOAD_PASS_NANOS, shared); // the engine works through ~50 us of requests
+                    }
+                    boolean measuring = from >= 0;
+                    if (ring != null) {
+                        PacketBuffer f;
+                        for (int i = 0; i < BUDGET && (f = ring.poll()) != null; i++) {
+                            f.release(); // untimed: keeps the wire writing frames, as a model draining the ring does
+                        }
+                    }
+                    long c0 = mx.getCurrentThreadCpuTime();
+                    int drained = 0;
+                    int k;
+                    while ((k = driver.drainCompletions(ctx, BUDGET)) > 0) {
+                        drained += k;
+                    }
+                    long c1 = mx.getCurrentThreadCpuTime();
+                    if (measuring && drained > 0) {
+                        r[0] += c1 - c0;
+                        r[2]++;
+                    }
+                    long outstanding = submitted - done[0];
+                    while (outstanding < OFFLOAD_HIGH) {
+                        int n = (int) Math.min(BUDGET, OFFLOAD_HIGH - outstanding);
+                        for (int i = 0; i < n; i++) {
+                            batch[i] = prepare(source, seq++, pool, rx.sas()).then(release, CompletionTarget.INLINE);
+                        }
+                        c0 = mx.getCurrentThreadCpuTime();
+                        for (int i = 0; i < n; i++) {
+                            batch[i].session().submit(batch[i], ctx); // one submit per request, as esp_input does
+                        }
+                        c1 = mx.getCurrentThreadCpuTime();
+                        if (measuring) {
+                            r[0] += c1 - c0;
+                            r[2]++;
+                        }
+                        submitted += n;
+                        outstanding = submitted - done[0];
+                    }
+                }
+                // untimed: let the engine finish what is outstanding, and take it back
+                while (submitted - done[0] > 0 && System.nanoTime() < deadline + JOIN_TIMEOUT.toNanos()) {
+                    if (driver.drainCompletions(ctx, BUDGET) == 0) {
+                        waitUntracked(OFFLOAD_PASS_NANOS, shared);
+                    }
+                }
+            } catch (Throwable t) {
+                problem.compareAndSet(null, "the host thread failed: " + t);
+            }
+        });
+        host.setName("calibrate-offload");
+        if (ring != null) {
+            ring.mask(); // polled by the host; the wire raises no interrupts
+        }
+        StageContext shutdown = new StageContext("calibrate-shutdown", clock);
+        System.gc(); // as a run does: the pool moves to the old generation first
+        try {
+            if (feed != null) {
+                feed.start();
+            }
+            host.start();
+            if (!host.join(TRIAL_TIMEOUT.plus(JOIN_TIMEOUT).plus(JOIN_TIMEOUT))) {
+                problem.compareAndSet(null, "the host thread did not end");
+            }
+        } finally {
+            giveUp.set(true);
+            host.join(JOIN_TIMEOUT);
+            if (feed != null) {
+                feed.stopGenerating();
+                feed.discard(shutdown); // what the wire left on the ring
+            }
+            driver.close(); // joins the engine and the watchdog; whatever is left completes here, and is released
+            rx.close();
+            if (feed != null) {
+                feed.close();
+            }
+            shutdown.close();
+        }
+        if (feed != null && feed.failure() != null) {
+            problem.compareAndSet(null, "the wire failed: " + feed.failure());
+        }
+        // Early in a JVM the engine runs the cipher interpreted, and requests of the first warm-up time out
+        // (50 ms): the warm-up lasts until half of it has passed without one. In the measured window they
+        // would be completions that cost the engine nothing.
+        if (r[5] > r[1] / 100) {
+            problem.compareAndSet(null, r[5] + " of " + r[1] + " measured requests did not complete OK: " + failed);
+        }
+        double hostNanos = r[1] == 0 ? Double.NaN : (r[0] - r[2] * r[3]) / (double) r[1];
+        double engineNanos = r[1] == 0 ? Double.NaN : r[4] / (double) r[1];
+        double wallNanos = r[1] == 0 ? Double.NaN : r[6] / (double) r[1];
+        return new Trial(hostNanos, engineNanos, wallNanos, r[1], pool, threadsOf(registry, host), problem.get());
+    }
+
+    /** @return the JVM's thread CPU clock, enabled, or null when it has none */
+    private static ThreadMXBean threadCpuClock() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        if (!mx.isCurrentThreadCpuTimeSupported()) {
+            return null;
+        }
+        if (!mx.isThreadCpuTimeEnabled()) {
+            mx.setThreadCpuTimeEnabled(true);
+        }
+        return mx;
+    }
+
+    /** @return what one reading of the calling thread's CPU clock adds to a stretch it brackets (a median) */
+    private static long cpuClockCost(ThreadMXBean mx) {
+        long[] d = new long[20_001];
+        for (int i = 0; i < d.length; i++) {
+            long a = mx.getCurrentThreadCpuTime();
+            long b = mx.getCurrentThreadCpuTime();
+            d[i] = b - a;
+        }
+        Arrays.sort(d);
+        return d[d.length / 2];
+    }
+
+    /**
+     * @return the CPU time of every crypto engine thread in {@code registry}, summed: each read through
+     *         the thread's CPU clock (the kernel's {@code sum_exec_runtime}, the figure {@code schedstat}
+     *         shows, brought up to date for a thread that is running now), or from {@code schedstat} by
+     *         its tid when the JVM cannot read it. {@code /proc}'s figure for a thread that never stops
+     *         running is brought up to date only at the scheduler's tick: up to a tick behind, which is
+     *         all of a short window (a whole measurement read 0 ns).
+     */
+    private static long engineCpu(ThreadRegistry registry, ThreadMXBean mx) {
+        long sum = 0;
+        int engines = 0;
+        for (ThreadRegistry.Registration g : registry.registrations()) {
+            if (g.role() == ThreadRole.DEVICE && g.name().contains("-engine-")) {
+                long cpu = g.thread() == null ? -1 : mx.getThreadCpuTime(g.thread().threadId());
+                if (cpu < 0) {
+                    ThreadSample s = ThreadSwitches.sample(g.tid());
+                    if (s == null) {
+                        throw new IllegalStateException("crypto engine thread '" + g.name() + "' ended early");
+                    }
+                    cpu = s.cpuNanos();
+                }
+                sum += cpu;
+                engines++;
+            }
+        }
+        if (engines == 0) {
+            throw new IllegalStateException("no crypto engine thread registered");
+        }
+        return sum;
+    }
+
+    /** Waits {@code nanos} without touching anything the engine writes: spins, or yields on a shared CPU. */
+    private static void waitUntracked(long nanos, boolean shared) {
+        long until = System.nanoTime() + nanos;
+        while (System.nanoTime() < until) {
+            if (shared) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /** A fresh copy of the next valid frame, parsed down to its ESP header, described as its decryption. */
+    private static CryptoRequest prepare(TrafficSet.Source source, long n, PacketPool pool, SaDatabase sas) {
+        FrameTemplate f = source.template(source.select(n));
+        PacketBuffer p = pool.acquire();
+        if (p == null) {
+            throw new IllegalStateException("packet pool exhausted: " + pool);
+        }
+        p.append(f.bytes(), 0, f.length());
+        p.linkType(f.linkType());
+        p.tag = f.tag();
+        DropReason bad = LinkInput.demux(p);
+        if (bad == null) {
+            bad = IpInput.validate(p);
+        }
+        if (bad != null) {
+            p.release();
+            throw new IllegalStateException("a pre-built frame does not parse: " + bad);
+        }
+        p.setRange(p.transportOffset(), p.end() - p.transportOffset());
+        return describeOpen(sas, p);
+    }
+
+    /** @return every thread of {@code registry} and {@code host} */
+    private static List<Thread> threadsOf(ThreadRegistry registry, Thread host) {
+        List<Thread> out = new ArrayList<>();
+        out.add(host);
+        for (ThreadRegistry.Registration g : registry.registrations()) {
+            if (g.thread() != null && !out.contains(g.thread())) {
+                out.add(g.thread());
+            }
+        }
         return out;
     }
 
@@ -433,15 +1072,24 @@ public final class Calibration {
 
     /** The transform alone on the packet ESP would decrypt: the crypto part of esp_input. */
     private static void cryptoOnly(TrafficSet.Receiver rx, PacketBuffer p, StageContext ctx) {
+        CryptoRequest r = describeOpen(rx.sas(), p);
+        r.session().transform(ctx.slot()).process(r);
+    }
+
+    /**
+     * Describes the decryption of the ESP packet {@code p} (its range at the ESP header, IPv4 outer
+     * header) as esp_input would, on the packet's reused request: no replay check, no continuation set.
+     */
+    private static CryptoRequest describeOpen(SaDatabase sas, PacketBuffer p) {
         byte[] d = p.data();
         int esp = p.offset();
-        SecurityAssociation sa = rx.sas().lookup(dev.dispatchlab.packet.Bytes.i32(d, esp), d,
+        SecurityAssociation sa = sas.lookup(dev.dispatchlab.packet.Bytes.i32(d, esp), d,
                 p.networkOffset() + 12, p.networkOffset() + 16, 4);
         CryptoRequest r = p.attachment instanceof CryptoRequest q ? q : new CryptoRequest();
         p.attachment = r;
         int iv = esp + 8;
         int payLen = p.length() - 8 - sa.ivLength() - sa.icvLength();
-        r.describe(sa.session(), CryptoOp.OPEN, p, esp, iv, iv + sa.ivLength(), payLen, iv + sa.ivLength() + payLen, 0);
-        sa.session().transform(ctx.slot()).process(r);
+        return r.describe(sa.session(), CryptoOp.OPEN, p, esp, iv, iv + sa.ivLength(), payLen,
+                iv + sa.ivLength() + payLen, 0);
     }
 }

@@ -136,12 +136,8 @@ public final class Runner {
         }
         ThreadFactory userThreads = registry.threadFactory(ThreadRole.HOST, "user", place.hostCpu(0));
         CryptoDrivers cryptoKind = spec.effectiveCrypto();
-        CryptoDriver driver = cryptoKind.create(CryptoDriverConfig.defaults().withClock(clock)
-                .withThreadFactory(deviceThreads).withOffload(spec.offload()).withAuto(spec.auto()));
-        int frame = workload.sizes().max() + 200;
-        int buffers = spec.rings() * spec.ringCapacity() + spec.socketCapacity() + 2 * spec.queueCapacity()
-                + spec.offload().submissionRingSize() + spec.offload().completionRingSize() + 1024;
-        PacketPool pool = new PacketPool("rx", buffers, frame + PacketPool.DEFAULT_HEADROOM, PacketPool.DEFAULT_HEADROOM);
+        CryptoDriver driver = cryptoDriver(spec, deviceThreads, clock);
+        PacketPool pool = packetPool(spec, workload);
         Feed feed = feeds.open(driver, pool, deviceThreads);
         SocketTable sockets = new SocketTable();
         UserSocket socket = new UserSocket(workload.port(), spec.socketCapacity());
@@ -315,6 +311,28 @@ public final class Runner {
                 workload.describe(), settings, Environment.current(), secs, d.get(Counter.OFFERED) / secs,
                 delivered / secs, bytes * 8 / secs / 1e9, host, dev, other, pp, l, drops, events, ar, checks,
                 feedReport, cryptoStats, threads, notes, sentBad);
+    }
+
+    /**
+     * The crypto driver a run of {@code spec} uses: {@link RunSpec#effectiveCrypto()} with the run's
+     * offload and auto settings, its device threads (an offload driver's engines and watchdog) made by
+     * {@code deviceThreads}. Also used by {@link Calibration} to build the same driver.
+     */
+    static CryptoDriver cryptoDriver(RunSpec spec, ThreadFactory deviceThreads, Clock clock) {
+        return spec.effectiveCrypto().create(CryptoDriverConfig.defaults().withClock(clock)
+                .withThreadFactory(deviceThreads).withOffload(spec.offload()).withAuto(spec.auto()));
+    }
+
+    /**
+     * The packet pool a run of {@code spec} uses: enough buffers for every ring, the socket, two
+     * queues and the crypto card's rings full at once, plus 1024, each big enough for the workload's
+     * largest frame. Also used by {@link Calibration} to build the same pool.
+     */
+    static PacketPool packetPool(RunSpec spec, Workload workload) {
+        int frame = workload.sizes().max() + 200;
+        int buffers = spec.rings() * spec.ringCapacity() + spec.socketCapacity() + 2 * spec.queueCapacity()
+                + spec.offload().submissionRingSize() + spec.offload().completionRingSize() + 1024;
+        return new PacketPool("rx", buffers, frame + PacketPool.DEFAULT_HEADROOM, PacketPool.DEFAULT_HEADROOM);
     }
 
     /**

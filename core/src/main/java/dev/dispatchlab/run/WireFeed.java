@@ -150,8 +150,10 @@ final class WireFeed implements Feed {
         return wire.failure();
     }
 
+    /** Stops and joins the wire if it still runs, gives back its stage context's slot, closes the SAs. */
     @Override
     public void close() {
+        wire.close();
         receiver.close();
     }
 }
