@@ -126,7 +126,7 @@ final class SimOptions {
                     r.measure().toNanos(), r.ringCapacity(), r.coalescing().packets(), r.coalescing().delayNanos(),
                     r.budget(), r.queueCapacity(), r.socketCapacity(), r.offload().requestLatencyNanos(),
                     r.offload().engineBytesPerSecond(), r.offload().submissionRingSize(), r.offload().coalesceCount(),
-                    r.offload().coalesceNanos(), r.auto().engineMinBytes(),
+                    r.offload().coalesceNanos(), r.auto().engineMinBytes(), r.virtualWorkers(),
                     explicitKernelPriority ? Boolean.valueOf(r.kernelPriority() > 0) : null, where, q, w.seed());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

@@ -27,6 +27,9 @@ public final class Costs {
     public final double cryptoPerByte;
     public final long deliver;
     public final double copyPerByte;
+    /** Half the host's work per card request: charged at the submission, and again with the completion. */
+    public final long cardHalf;
+    public final long enginePerRequest;
 
     public Costs(Profile p) {
         hardInterrupt = ps(p, CostParam.HARD_INTERRUPT);
@@ -47,6 +50,8 @@ public final class Costs {
         cryptoPerByte = p.value(CostParam.CRYPTO_PER_BYTE) * Simulation.PS_PER_NS;
         deliver = ps(p, CostParam.STAGE_DELIVER);
         copyPerByte = p.value(CostParam.USER_COPY_PER_BYTE) * Simulation.PS_PER_NS;
+        cardHalf = ps(p, CostParam.CARD_HOST_PER_REQUEST) / 2;
+        enginePerRequest = ps(p, CostParam.ENGINE_PER_REQUEST);
     }
 
     /** @return {@code p} in picoseconds, rounded */

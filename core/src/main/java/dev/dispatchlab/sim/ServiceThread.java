@@ -10,8 +10,9 @@ import java.util.List;
  * {@linkplain #rearm re-arm check} and then sleep (or spin).
  *
  * <p>Wakeups of the user are deferred, as the runtime's stage contexts batch them: a packet put on a
- * sleeping user's socket sets a flag, and the wakeup goes out every {@code flushEvery} passes and
- * always before the thread sleeps.
+ * sleeping user's socket sets a flag, and the wakeup goes out every {@code flushEvery} passes, after
+ * every {@linkplain #flushEveryDeliveries so many deliveries} when set, when a source
+ * {@linkplain #requestFlush asks}, and always before the thread sleeps.
  */
 public class ServiceThread extends SimThread {
 
@@ -38,6 +39,9 @@ public class ServiceThread extends SimThread {
     private Rearm rearm;
     private UserProcess user;
     private boolean wakePending;
+    private boolean flushAsked;
+    private int flushDeliveries;
+    private int sinceFlush;
     private int at;
     private int doneInSource;
     private int workInPass;
@@ -72,14 +76,33 @@ public class ServiceThread extends SimThread {
         return this;
     }
 
+    /**
+     * Makes the deferred wakeup go out also after every {@code n} packets this thread puts on the
+     * socket (0: never on that account). For the virtual-thread carrier, whose workers end a pass
+     * after a budget of their own packets each.
+     */
+    public ServiceThread flushEveryDeliveries(int n) {
+        this.flushDeliveries = n;
+        return this;
+    }
+
+    /** A source's request that the deferred wakeup go out before the next item (a worker about to wait). */
+    public void requestFlush() {
+        flushAsked = true;
+    }
+
     /** Puts {@code p} on the user's socket; the wakeup, if one is needed, waits for the end of the pass. */
     public void toUser(int p) {
         if (user.enqueue(p)) {
             wakePending = true;
         }
+        if (flushDeliveries > 0 && ++sinceFlush >= flushDeliveries) {
+            flushAsked = true;
+        }
     }
 
     private void flush(SimCpu cpu) {
+        sinceFlush = 0;
         if (wakePending) {
             wakePending = false;
             m.wake(user, cpu);
@@ -90,6 +113,10 @@ public class ServiceThread extends SimThread {
     protected Outcome step(SimCpu cpu) {
         for (int guard = 0; guard < 4; guard++) {
             while (at < src.length) {
+                if (flushAsked) {
+                    flushAsked = false;
+                    flush(cpu);
+                }
                 if (doneInSource < bud[at] && src[at].hasWork()) {
                     doneInSource++;
                     workInPass++;

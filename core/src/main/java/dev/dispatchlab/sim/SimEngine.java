@@ -11,9 +11,15 @@ import dev.dispatchlab.metrics.DropReason;
  *
  * <p>With {@code emulated} (this machine: the engine is a thread on the device CPU that parks after a
  * few microseconds idle), a submission to a parked engine costs the submitter a {@code wakeup} and the
- * engine starts {@code cross_cpu_wakeup} later, and each request also takes the profile's cipher time
- * on the engine, which runs the real cipher. A real card's doorbell is a register write, part of
+ * engine starts {@code cross_cpu_wakeup} later, and each request also takes the engine's own CPU:
+ * {@code engine_per_request} plus the profile's cipher time for the packet, since it runs the real
+ * cipher. That CPU is shared: {@code share} is the part of it the engine gets while busy (1 on a CPU
+ * of its own; see {@link SimSpec#engineShare()}). A real card's doorbell is a register write, part of
  * {@code stage_esp}.
+ *
+ * <p>Every submission charges the submitting context half of {@code card_host_per_request} (the
+ * driver's side of the request); the model charges the other half to the context taking the
+ * completion.
  */
 public final class SimEngine {
 
@@ -27,6 +33,7 @@ public final class SimEngine {
     private final int coalesceCount;
     private final long coalescePs;
     private final boolean emulated;
+    private final double share;
     private final IntQueue completions;
     private SimCpu.Irq handler;
     private long freeAt;
@@ -37,9 +44,14 @@ public final class SimEngine {
 
     /**
      * @param bytesPerSecond engine speed cap, 0 for none
+     * @param share          emulated engine: the part of its CPU it gets while busy, in (0, 1]
      */
     public SimEngine(Machine m, int capacity, long latencyNs, long bytesPerSecond, int coalesceCount,
-                     long coalesceNs, boolean emulated) {
+                     long coalesceNs, boolean emulated, double share) {
+        if (!(share > 0) || share > 1) {
+            throw new IllegalArgumentException("engine share must be in (0, 1]: " + share);
+        }
+        this.share = share;
         this.m = m;
         this.capacity = capacity;
         this.latencyPs = latencyNs * Simulation.PS_PER_NS;
@@ -65,6 +77,9 @@ public final class SimEngine {
             return false;
         }
         m.handoff();
+        if (submitter != null) {
+            submitter.charge(m.costs.cardHalf);
+        }
         long now = m.sim.now();
         long start = Math.max(now, freeAt);
         if (emulated && inEngine == 0 && now - freeAt > SPIN_BEFORE_PARK_PS) {
@@ -74,8 +89,10 @@ public final class SimEngine {
             start = Math.max(start, now + m.costs.crossCpuWakeup);
         }
         inEngine++;
-        // the emulated engine does the real cipher work on its device CPU after the emulated transfer time
-        long service = Math.round(psPerByte * m.bytes(p)) + (emulated ? m.costs.crypto(m.bytes(p)) : 0);
+        // the emulated engine does the real cipher work on its device CPU after the emulated transfer time,
+        // at the share of that CPU it gets
+        long service = Math.round(psPerByte * m.bytes(p))
+                + (emulated ? Math.round((m.costs.enginePerRequest + m.costs.crypto(m.bytes(p))) / share) : 0);
         freeAt = start + service;
         busyPs += service;
         long finish = Math.max(start + service, now + latencyPs);

@@ -33,11 +33,11 @@ public final class SimRunner {
         SimNic nic = new SimNic(m, spec.ringCapacity(), spec.coalescePackets(), spec.coalesceNs() * Simulation.PS_PER_NS);
         boolean card = spec.effectiveCrypto() != CryptoDrivers.SOFTWARE;
         SimEngine engine = card ? new SimEngine(m, spec.cryptoRing(), spec.engineLatencyNs(), spec.engineRate(),
-                spec.cryptoCoalesceCount(), spec.cryptoCoalesceNs(), !onHost) : null;
+                spec.cryptoCoalesceCount(), spec.cryptoCoalesceNs(), !onHost, spec.engineShare()) : null;
         boolean spin = spec.model().spins();
         UserProcess user = m.thread(new UserProcess(m, spec.socketCapacity(), 0, spin));
         spec.model().build(new SimEnv(m, nic, engine, user, spec.budget(), spec.queueCapacity(),
-                spec.effectiveKernelPriority(), spin));
+                spec.effectiveKernelPriority(), spin, spec.virtualWorkers()));
         if (spin) {
             m.wake(user, null);
         }

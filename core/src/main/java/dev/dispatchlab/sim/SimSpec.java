@@ -32,6 +32,8 @@ import dev.dispatchlab.workload.SizeMix;
  * @param cryptoCoalesceCount completion interrupt after this many completions...
  * @param cryptoCoalesceNs    ...or this long after the first
  * @param autoThreshold   auto driver: mean payload from which the card is used
+ * @param virtualWorkers  vthread with the card: virtual workers, each ending its pass (and sending its
+ *                        deferred wakeups) after a budget of its own packets
  * @param kernelPriority  null: the model's own in a kernel (kernel contexts above the user); false as
  *                        the runtime runs by default (every thread at normal priority)
  * @param interrupts      where the devices' interrupts run
@@ -42,7 +44,8 @@ public record SimSpec(Profile profile, SimModels model, CryptoDrivers crypto, do
                       SizeMix sizes, long warmupNs, long measureNs, int ringCapacity, int coalescePackets,
                       long coalesceNs, int budget, int queueCapacity, int socketCapacity, long engineLatencyNs,
                       long engineRate, int cryptoRing, int cryptoCoalesceCount, long cryptoCoalesceNs,
-                      int autoThreshold, Boolean kernelPriority, Interrupts interrupts, long quantumNs, long seed) {
+                      int autoThreshold, int virtualWorkers, Boolean kernelPriority, Interrupts interrupts, long quantumNs,
+                      long seed) {
 
     /** The rate that means saturation, as in the runtime. */
     public static final double MAX_RATE = 1e9;
@@ -62,7 +65,7 @@ public record SimSpec(Profile profile, SimModels model, CryptoDrivers crypto, do
             throw new IllegalArgumentException("incomplete simulation spec");
         }
         if (!(ratePps > 0) || measureNs <= 0 || warmupNs < 0 || ringCapacity < 1 || budget < 1 || queueCapacity < 1
-                || socketCapacity < 1 || cryptoRing < 1 || quantumNs <= 0) {
+                || socketCapacity < 1 || cryptoRing < 1 || virtualWorkers < 1 || quantumNs <= 0) {
             throw new IllegalArgumentException("bad simulation spec: rate=" + ratePps + ", measure=" + measureNs
                     + "ns, ring=" + ringCapacity + ", budget=" + budget + ", queue=" + queueCapacity);
         }
@@ -71,56 +74,56 @@ public record SimSpec(Profile profile, SimModels model, CryptoDrivers crypto, do
     /** The runtime's defaults (RunOptions), on {@code profile} with {@code model}, at {@code ratePps}. */
     public static SimSpec defaults(Profile profile, SimModels model, double ratePps) {
         return new SimSpec(profile, model, null, ratePps, ArrivalProcess.CONSTANT, SizeMix.fixed(64), 20_000_000L,
-                200_000_000L, 1024, 1, 0, 64, 4096, 4096, 5_000, 0, 1024, 8, 10_000, 1024, null, Interrupts.AUTO,
+                200_000_000L, 1024, 1, 0, 64, 4096, 4096, 5_000, 0, 1024, 8, 10_000, 1024, 256, null, Interrupts.AUTO,
                 3_000_000L, 1);
     }
 
     public SimSpec withModel(SimModels m) {
         return new SimSpec(profile, m, crypto, ratePps, arrivals, sizes, warmupNs, measureNs, ringCapacity,
                 coalescePackets, coalesceNs, budget, queueCapacity, socketCapacity, engineLatencyNs, engineRate,
-                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, kernelPriority, interrupts, quantumNs, seed);
+                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, quantumNs, seed);
     }
 
     public SimSpec withProfile(Profile p) {
         return new SimSpec(p, model, crypto, ratePps, arrivals, sizes, warmupNs, measureNs, ringCapacity,
                 coalescePackets, coalesceNs, budget, queueCapacity, socketCapacity, engineLatencyNs, engineRate,
-                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, kernelPriority, interrupts, quantumNs, seed);
+                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, quantumNs, seed);
     }
 
     public SimSpec withRate(double pps) {
         return new SimSpec(profile, model, crypto, pps, arrivals, sizes, warmupNs, measureNs, ringCapacity,
                 coalescePackets, coalesceNs, budget, queueCapacity, socketCapacity, engineLatencyNs, engineRate,
-                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, kernelPriority, interrupts, quantumNs, seed);
+                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, quantumNs, seed);
     }
 
     public SimSpec withSeed(long s) {
         return new SimSpec(profile, model, crypto, ratePps, arrivals, sizes, warmupNs, measureNs, ringCapacity,
                 coalescePackets, coalesceNs, budget, queueCapacity, socketCapacity, engineLatencyNs, engineRate,
-                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, kernelPriority, interrupts, quantumNs, s);
+                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, quantumNs, s);
     }
 
     public SimSpec withTimes(long warmup, long measure) {
         return new SimSpec(profile, model, crypto, ratePps, arrivals, sizes, warmup, measure, ringCapacity,
                 coalescePackets, coalesceNs, budget, queueCapacity, socketCapacity, engineLatencyNs, engineRate,
-                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, kernelPriority, interrupts, quantumNs, seed);
+                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, quantumNs, seed);
     }
 
     public SimSpec withCrypto(CryptoDrivers c) {
         return new SimSpec(profile, model, c, ratePps, arrivals, sizes, warmupNs, measureNs, ringCapacity,
                 coalescePackets, coalesceNs, budget, queueCapacity, socketCapacity, engineLatencyNs, engineRate,
-                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, kernelPriority, interrupts, quantumNs, seed);
+                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, quantumNs, seed);
     }
 
     public SimSpec withKernelPriority(Boolean k) {
         return new SimSpec(profile, model, crypto, ratePps, arrivals, sizes, warmupNs, measureNs, ringCapacity,
                 coalescePackets, coalesceNs, budget, queueCapacity, socketCapacity, engineLatencyNs, engineRate,
-                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, k, interrupts, quantumNs, seed);
+                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, k, interrupts, quantumNs, seed);
     }
 
     public SimSpec withInterrupts(Interrupts i) {
         return new SimSpec(profile, model, crypto, ratePps, arrivals, sizes, warmupNs, measureNs, ringCapacity,
                 coalescePackets, coalesceNs, budget, queueCapacity, socketCapacity, engineLatencyNs, engineRate,
-                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, kernelPriority, i, quantumNs, seed);
+                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, i, quantumNs, seed);
     }
 
     /** @return the driver the run uses */
@@ -142,6 +145,19 @@ public record SimSpec(Profile profile, SimModels model, CryptoDrivers crypto, do
             case DEVICE -> false;
             case AUTO -> profile.cpus() < 2;
         };
+    }
+
+    /**
+     * @return an emulated card's engine's speed as a share of its speed alone: the profile's
+     *         {@code engine_share_beside_wire} when the runtime's wire shares its CPU running flat out
+     *         (at the maximum rate it never waits), else 1 (at a set rate the wire yields between
+     *         frames, so a busy engine runs first)
+     */
+    public double engineShare() {
+        if (interruptsOnHost() || ratePps < MAX_RATE) {
+            return 1.0;
+        }
+        return Math.min(1.0, Math.max(0.01, profile.value(CostParam.ENGINE_SHARE_BESIDE_WIRE)));
     }
 
     /** @return whether kernel contexts run above the user in this run */

@@ -39,10 +39,15 @@
  *     {@code cross_cpu_wakeup} ({@link Machine}).</li>
  * <li><b>Devices</b>: the NIC ring with masking and coalescing ({@link SimNic}); the crypto card with
  *     its ring, latency, speed cap and coalesced completion interrupt, as the runtime's offload driver
- *     ({@link SimEngine}).</li>
+ *     ({@link SimEngine}). On this machine the card is emulated: its engine spends its own CPU per
+ *     request ({@code engine_per_request} plus the cipher), and at the maximum rate it shares that CPU
+ *     with the wire running flat out, at the speed {@code engine_share_beside_wire} says; the host pays
+ *     {@code card_host_per_request} per request, half at the submission and half with the completion.</li>
  * <li><b>The user</b> reads its socket one packet per system call ({@link UserProcess}); kernel
  *     contexts defer its wakeup to the end of a pass (every pass for interrupt threads and pullers,
- *     every ten for softint and continuation contexts, always before sleeping), as the runtime does;
+ *     every ten for softint and continuation contexts, always before sleeping; for the virtual-thread
+ *     carrier with the card, when a worker finds the inbox empty or after a budget of packets per
+ *     worker), as the runtime does;
  *     classic's softint wakes it at once (sorwakeup).</li>
  * </ul>
  *

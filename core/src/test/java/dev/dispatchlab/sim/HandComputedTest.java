@@ -2,6 +2,7 @@ package dev.dispatchlab.sim;
 
 import dev.dispatchlab.crypto.CryptoDrivers;
 import dev.dispatchlab.sim.model.SimModels;
+import dev.dispatchlab.sim.profile.CostParam;
 import dev.dispatchlab.sim.profile.Profile;
 import org.junit.jupiter.api.Test;
 
@@ -66,6 +67,38 @@ class HandComputedTest {
                 + c.continuation + c.deliver + c.wakeup + c.contextSwitch + c.switchLocality + c.syscall + c.copy(64);
         assertThat(cpuPs(r)).isEqualTo(expected);
         assertThat(r.hostSwitches()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aCardThatCostsTheHostIsPaidHalfAtTheSubmissionAndHalfWithTheCompletion() {
+        Profile costly = p.withValue(CostParam.CARD_HOST_PER_REQUEST, 400);
+        SimResult base = onePacket(SimModels.PUSH);
+        SimResult r = SimRunner.run(SimSpec.defaults(costly, SimModels.PUSH, 1).withTimes(0, 500_000_000L));
+        assertThat(r.delivered()).isEqualTo(1);
+        assertThat(cpuPs(r) - cpuPs(base)).isEqualTo(400_000);
+        // the submitter's half is charged to the CPU (as a wakeup is), the completion's is in its step
+        assertThat(r.threads().get("crypto-ithread")[2] - base.threads().get("crypto-ithread")[2])
+                .as("completion's half, ns").isEqualTo(200);
+    }
+
+    @Test
+    void anEmulatedEngineSpendsItsOwnTimePerRequestAndIsSlowerBesideAFlatOutWire() {
+        // devices on a CPU of their own: the engine's own time per request delays the packet, not the host
+        Profile slow = p.withValue(CostParam.ENGINE_PER_REQUEST, 100_000).withValue(CostParam.ENGINE_SHARE_BESIDE_WIRE, 0.25);
+        SimSpec set = SimSpec.defaults(slow, SimModels.PUSH, 1).withTimes(0, 500_000_000L)
+                .withInterrupts(SimSpec.Interrupts.DEVICE);
+        SimSpec fast = SimSpec.defaults(p, SimModels.PUSH, 1).withTimes(0, 500_000_000L)
+                .withInterrupts(SimSpec.Interrupts.DEVICE);
+        SimResult a = SimRunner.run(set);
+        SimResult b = SimRunner.run(fast);
+        assertThat(a.hostCpuNanos()).isEqualTo(b.hostCpuNanos());
+        // 100 us of engine work instead of the 5 us latency it overlaps with
+        assertThat((double) a.latency().max() - b.latency().max()).isCloseTo(100_000 + c.crypto(64) / 1000.0 - 5_000,
+                within(2_000.0));
+        assertThat(set.engineShare()).as("at a set rate the wire yields to the engine").isEqualTo(1.0);
+        assertThat(set.withRate(SimSpec.MAX_RATE).engineShare()).as("at the maximum rate").isEqualTo(0.25);
+        assertThat(set.withRate(SimSpec.MAX_RATE).withInterrupts(SimSpec.Interrupts.HOST).engineShare())
+                .as("a hardware card").isEqualTo(1.0);
     }
 
     @Test

@@ -17,9 +17,10 @@ import dev.dispatchlab.sim.UserProcess;
  * @param queueCapacity  queues between contexts
  * @param kernelPriority kernel contexts run above the user
  * @param spinning       the model's host contexts and user spin instead of sleeping
+ * @param virtualWorkers vthread's virtual workers (each ends its pass after a budget of its own packets)
  */
 public record SimEnv(Machine machine, SimNic nic, SimEngine engine, UserProcess user, int budget, int queueCapacity,
-                     boolean kernelPriority, boolean spinning) {
+                     boolean kernelPriority, boolean spinning, int virtualWorkers) {
 
     /** Priority of interrupt threads. */
     public int ithreadPriority() {

@@ -131,7 +131,7 @@ final class Wiring {
         if (env.engine() != null) {
             ServiceThread cith = m.thread(new ServiceThread(m, "crypto-ithread", env.ithreadPriority(), 1, false))
                     .user(env.user());
-            cith.add(completionSource(env.engine(), p -> c.continuation + c.softintSchedule, (p, cpu, self) -> {
+            cith.add(completionSource(env.engine(), p -> c.cardHalf + c.continuation + c.softintSchedule, (p, cpu, self) -> {
                 if (offer(m, compq, p, DropReason.BACKLOG_FULL)) {
                     m.wake(softnet, cpu);
                 }
@@ -160,7 +160,7 @@ final class Wiring {
         if (env.engine() != null) {
             ServiceThread cith = m.thread(new ServiceThread(m, "crypto-ithread", env.ithreadPriority(), 1, false))
                     .user(env.user());
-            cith.add(completionSource(env.engine(), p -> c.deliver, (p, cpu, self) -> self.toUser(p)), env.budget());
+            cith.add(completionSource(env.engine(), p -> c.cardHalf + c.deliver, (p, cpu, self) -> self.toUser(p)), env.budget());
             env.engine().connect(cpu -> {
                 m.wake(cith, cpu);
                 return 0;
@@ -181,7 +181,7 @@ final class Wiring {
         ServiceThread puller = m.thread(new ServiceThread(m, spin ? "busypoll/0" : "puller/0",
                 env.kernelThreadPriority(), 1, spin)).user(env.user());
         if (env.engine() != null) {
-            puller.add(completionSource(env.engine(), p -> c.deliver, (p, cpu, self) -> self.toUser(p)), env.budget());
+            puller.add(completionSource(env.engine(), p -> c.cardHalf + c.deliver, (p, cpu, self) -> self.toUser(p)), env.budget());
         }
         puller.add(nicSource(nic, p -> toCompletion(env, p), (p, cpu, self) -> afterEsp(env, p, cpu, self)),
                 env.budget());
@@ -250,7 +250,7 @@ final class Wiring {
             }
         };
         k.add(rx, env.budget());
-        k.add(queueSource(contq, p -> c.deliver + c.continuation, (p, cpu, self) -> self.toUser(p)), env.budget());
+        k.add(queueSource(contq, p -> c.cardHalf + c.deliver + c.continuation, (p, cpu, self) -> self.toUser(p)), env.budget());
         nic.connect(cpu -> {
             nic.mask();
             rxScheduled[0] = true;
@@ -277,24 +277,47 @@ final class Wiring {
      * completion. Card: the rx worker takes frames (rx) and hands each to a virtual worker (an unpark);
      * the worker runs ip, esp, submits and parks; the card's interrupt rings the rx worker, which hands
      * each completion to its waiting worker (an unpark), which delivers. The OS sees the carrier sleep
-     * only when no virtual thread is runnable.
+     * only when no virtual thread is runnable. The user's wakeup goes out as the runtime's workers send
+     * it: when a worker finds the inbox empty (about to wait), or when the workers have each delivered
+     * a budget of packets since (they take packets in turn, so that is budget x workers in all), and
+     * before the carrier sleeps.
      */
     static void vthread(SimEnv env) {
         Machine m = env.machine();
         Costs c = env.costs();
         SimNic nic = env.nic();
-        ServiceThread carrier = m.thread(new ServiceThread(m, "carrier/0", env.kernelThreadPriority(), 1, false))
-                .user(env.user());
-        if (env.engine() == null) {
+        boolean card = env.engine() != null;
+        ServiceThread carrier = m.thread(new ServiceThread(m, "carrier/0", env.kernelThreadPriority(), card ? 0 : 1,
+                false)).user(env.user());
+        if (!card) {
             carrier.add(nicSource(nic, p -> toCompletion(env, p), (p, cpu, self) -> self.toUser(p)), env.budget());
         } else {
+            // Each virtual worker holds one packet from the inbox until its completion is delivered; the
+            // carrier runs every runnable worker before the rx worker, which yields after a budget of
+            // frames, comes round again: per pass, up to all the workers' completions and as many inbox
+            // packets as there are idle workers, against a budget of frames.
+            int workers = env.virtualWorkers();
+            int[] busy = {0};
+            carrier.flushEveryDeliveries(env.budget() * workers);
             IntQueue inbox = new IntQueue(env.queueCapacity());
-            carrier.add(completionSource(env.engine(), p -> c.vthreadParkUnpark + c.deliver,
-                    (p, cpu, self) -> self.toUser(p)), env.budget());
+            carrier.add(completionSource(env.engine(), p -> c.cardHalf + c.vthreadParkUnpark + c.deliver,
+                    (p, cpu, self) -> {
+                        busy[0]--;
+                        self.toUser(p);
+                    }), workers);
             carrier.add(nicSource(nic, p -> c.rx + c.vthreadParkUnpark,
                     (p, cpu, self) -> offer(m, inbox, p, DropReason.BACKLOG_FULL)), env.budget());
-            carrier.add(queueSource(inbox, p -> c.ip + c.esp + c.vthreadParkUnpark,
-                    (p, cpu, self) -> env.engine().submit(p, cpu)), env.budget());
+            carrier.add(source(() -> {
+                if (inbox.isEmpty()) {
+                    carrier.requestFlush(); // a worker finds nothing to take: its pass ends
+                    return false;
+                }
+                return busy[0] < workers;
+            }, inbox::poll, p -> c.ip + c.esp + c.vthreadParkUnpark, (p, cpu, self) -> {
+                if (env.engine().submit(p, cpu)) {
+                    busy[0]++;
+                }
+            }), workers);
             env.engine().connect(cpu -> {
                 m.wake(carrier, cpu);
                 return 0;
@@ -366,7 +389,7 @@ final class Wiring {
                 long cost = 0;
                 int p;
                 while ((p = e.poll()) >= 0) {
-                    cost += c.continuation;
+                    cost += c.cardHalf + c.continuation;
                     offer(m, crpq, p, DropReason.BACKLOG_FULL);
                 }
                 cpu.scheduleSoftint(cryptoret);

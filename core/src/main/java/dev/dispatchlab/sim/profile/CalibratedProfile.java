@@ -24,10 +24,18 @@ import java.util.Map;
  *     thread) is a cross-check, not a separate figure. {@code cross_cpu_wakeup} is
  *     {@code wakeupCrossCpu - wakeupSameCpu}.</li>
  * <li><b>Receive.</b> calibrate's stage pipeline runs on one CPU with each frame hot in its cache, but the
- *     runtime's wire writes frames on the device CPU, so the host reads every one cold: {@code stage_rx}
- *     adds the frame's cache lines, plus two for the descriptor and buffer header, each at
- *     {@code spinHandoffCrossCpu} (a measured cross-CPU cache-line handoff); the line count is the
- *     estimate, ranged.</li>
+ *     runtime's wire writes frames on the device CPU, so the host reads every one cold. calibrate's
+ *     {@code inPlace.pathNanos} measures the path as the runtime has it (the real wire on the device CPU,
+ *     the real ring, one host thread running every stage to the socket); {@code stage_rx} is that
+ *     figure less the hot stages after the receive. Without it (one CPU, an older file) {@code stage_rx}
+ *     adds to the link stage the frame's cache lines, plus two for the descriptor and buffer header, each
+ *     at {@code spinHandoffCrossCpu}, an estimate.</li>
+ * <li><b>Card.</b> The emulated card's engine is a thread on the device CPU: {@code engine_per_request}
+ *     is calibrate's {@code inPlace.offloadEngineNanosPerRequest} (the engine's CPU per request, kept
+ *     busy) less the cipher, and {@code card_host_per_request} is {@code inPlace.offloadHostNanosPerRequest}
+ *     (the submitting and draining host thread's CPU per request). At the maximum rate the wire runs
+ *     flat out beside the engine: {@code engine_share_beside_wire} is the engine's time per request
+ *     alone over the time per request with the wire beside it ({@code inPlace.offloadBesideWireNanosPerRequest}).</li>
  * <li><b>Stages.</b> calibrate times cumulative pipelines and takes differences; the link and outer IP
  *     stages cost tens of nanoseconds, below the noise of a difference of two ~500 ns medians, and can
  *     come out negative. A difference below {@value #NOISE_NS} ns is taken as
@@ -125,17 +133,61 @@ public final class CalibratedProfile {
         c.put(CostParam.SYSCALL, new Cost(0, Unit.NS, Kind.CONFIGURED,
                 "the runtime's user reads an in-process socket, no system call; its per-packet work is user_copy_per_byte",
                 Double.NaN, Double.NaN));
-        // The runtime's wire writes each frame on the device CPU; the host reads it cold. calibrate's stage
-        // pipeline runs on one CPU with the frame hot, so the transfer is added: the frame's cache lines
-        // plus two of descriptor and buffer header, each a cross-CPU line handoff as measured.
-        double spin = num(need(prim, "spinHandoffCrossCpu", file), "handoffNanos", file + ": primitives.spinHandoffCrossCpu");
-        int lines = (int) Math.ceil(frameBytes(payload) / 64.0) + 2;
+        JsonNode in = doc.get("inPlace");
         double rx = Math.max(0, link);
-        c.put(CostParam.STAGE_RX, new Cost(rx + lines * spin, Unit.NS, Kind.ESTIMATED,
-                cal + ": max(stages.linkInputNanos " + r(link) + ", 0) + " + lines + " cache lines (a " + (int) frameBytes(payload)
-                        + "-byte frame of a " + (int) payload + "-byte payload, plus descriptor and buffer header) x "
-                        + "spinHandoffCrossCpu " + r(spin) + " ns, the frame being written on the device CPU; line count estimated",
-                rx + 2 * spin, rx + (lines + 4) * spin));
+        if (in != null && in.has("pathNanos")) {
+            // Measured as the runtime has it: frames written by the wire on the device CPU, taken off the
+            // real ring by one host thread and run to the socket. What the hot stages do not account for
+            // is the receive: the ring, the buffer, and the frame's cache lines coming from the other CPU.
+            double path = num(in, "pathNanos", file + ": inPlace");
+            double bytes = in.path("payloadBytes").asDouble(payload);
+            double hot = Math.max(0, ip) + esp + perPacket + perByte * bytes + deliver;
+            c.put(CostParam.STAGE_RX, new Cost(Math.max(rx, path - hot), Unit.NS, Kind.DERIVED,
+                    cal + ": inPlace.pathNanos " + r(path) + " (one host thread taking frames the wire wrote on the device "
+                            + "CPU off the real ring, every stage to the socket) - the hot stages after the receive (ip "
+                            + r(Math.max(0, ip)) + ", esp " + r(esp) + ", cipher " + r(perPacket + perByte * bytes)
+                            + ", deliver " + r(deliver) + ")", Double.NaN, Double.NaN));
+        } else {
+            // No in-place figure (one CPU, or an older calibration): the frame's cache lines plus two of
+            // descriptor and buffer header, each a cross-CPU line handoff as measured.
+            double spin = num(need(prim, "spinHandoffCrossCpu", file), "handoffNanos", file + ": primitives.spinHandoffCrossCpu");
+            int lines = (int) Math.ceil(frameBytes(payload) / 64.0) + 2;
+            c.put(CostParam.STAGE_RX, new Cost(rx + lines * spin, Unit.NS, Kind.ESTIMATED,
+                    cal + ": max(stages.linkInputNanos " + r(link) + ", 0) + " + lines + " cache lines (a " + (int) frameBytes(payload)
+                            + "-byte frame of a " + (int) payload + "-byte payload, plus descriptor and buffer header) x "
+                            + "spinHandoffCrossCpu " + r(spin) + " ns, the frame being written on the device CPU; line count estimated",
+                    rx + 2 * spin, rx + (lines + 4) * spin));
+        }
+        if (in != null && in.has("offloadHostNanosPerRequest")) {
+            double host = num(in, "offloadHostNanosPerRequest", file + ": inPlace");
+            double engine = num(in, "offloadEngineNanosPerRequest", file + ": inPlace");
+            double bytes = in.path("payloadBytes").asDouble(payload);
+            double cipher = perPacket + perByte * bytes;
+            c.put(CostParam.CARD_HOST_PER_REQUEST, new Cost(host, Unit.NS, Kind.MEASURED,
+                    cal + ": inPlace.offloadHostNanosPerRequest (a host thread's CPU per request submitted to and "
+                            + "drained from the real offload driver, its engine on the device CPU)", Double.NaN, Double.NaN));
+            c.put(CostParam.ENGINE_PER_REQUEST, new Cost(Math.max(0, engine - cipher), Unit.NS, Kind.DERIVED,
+                    cal + ": inPlace.offloadEngineNanosPerRequest " + r(engine) + " (the engine thread's CPU per request, "
+                            + "kept busy) - the cipher " + r(cipher) + " ns", Double.NaN, Double.NaN));
+            if (in.has("offloadBesideWireNanosPerRequest")) {
+                double beside = num(in, "offloadBesideWireNanosPerRequest", file + ": inPlace");
+                c.put(CostParam.ENGINE_SHARE_BESIDE_WIRE, new Cost(Math.min(1, engine / beside), Unit.COUNT, Kind.DERIVED,
+                        cal + ": inPlace.offloadEngineNanosPerRequest " + r(engine) + " / offloadBesideWireNanosPerRequest "
+                                + r(beside) + " (the engine alone, against the time per request with the wire running "
+                                + "flat out on its CPU)", Double.NaN, Double.NaN));
+            } else {
+                c.put(CostParam.ENGINE_SHARE_BESIDE_WIRE, new Cost(0.5, Unit.COUNT, Kind.ESTIMATED,
+                        cal + " has no beside-the-wire figure: two runnable threads share a CPU evenly", 0.25, 1));
+            }
+        } else {
+            c.put(CostParam.CARD_HOST_PER_REQUEST, new Cost(0, Unit.NS, Kind.ESTIMATED,
+                    cal + " has no in-place offload figure (one CPU, or an older calibration): taken as 0", 0, 2000));
+            c.put(CostParam.ENGINE_PER_REQUEST, new Cost(0, Unit.NS, Kind.ESTIMATED,
+                    cal + " has no in-place offload figure (one CPU, or an older calibration): the engine costs its cipher only",
+                    0, 2000));
+            c.put(CostParam.ENGINE_SHARE_BESIDE_WIRE, new Cost(0.5, Unit.COUNT, Kind.ESTIMATED,
+                    cal + " has no beside-the-wire figure: two runnable threads share a CPU evenly", 0.25, 1));
+        }
         c.put(CostParam.STAGE_IP, stage(ip, cal + ": stages.ipInputNanos"));
         c.put(CostParam.STAGE_ESP, stage(esp, cal + ": stages.espInputExcludingCryptoNanos"));
         c.put(CostParam.CRYPTO_FIXED, new Cost(perPacket, Unit.NS, Kind.DERIVED,

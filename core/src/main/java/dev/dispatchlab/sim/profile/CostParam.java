@@ -50,7 +50,24 @@ public enum CostParam {
     /** Inner IP, UDP input, socket enqueue. */
     STAGE_DELIVER(Dimension.TIME, "stage: inner IP, UDP, socket enqueue"),
     /** Copy from the socket buffer to the user, per byte. */
-    USER_COPY_PER_BYTE(Dimension.TIME_PER_BYTE, "copy to user per byte");
+    USER_COPY_PER_BYTE(Dimension.TIME_PER_BYTE, "copy to user per byte"),
+    /**
+     * The host's own work per crypto card request beyond the stages: the driver's submission and its
+     * completion handling, half charged to the submitting context and half to the one taking the
+     * completion. 0 where the profile counts them in {@code stage_esp} and {@code continuation_dispatch}.
+     */
+    CARD_HOST_PER_REQUEST(Dimension.TIME, "card request, host side (submit and completion)"),
+    /**
+     * An emulated card's engine: its own CPU time per request beyond the cipher (taking the
+     * descriptor, reading the packet another CPU wrote, posting the completion). 0 for a hardware
+     * engine, whose time is the card's latency and speed cap.
+     */
+    ENGINE_PER_REQUEST(Dimension.TIME, "emulated card engine per request, beyond the cipher"),
+    /**
+     * An emulated card's speed while the wire runs flat out beside it on its CPU, as a share of its
+     * speed alone (the CPU share it gets and the caches the wire takes from it). 1 for a hardware engine.
+     */
+    ENGINE_SHARE_BESIDE_WIRE(Dimension.COUNT, "emulated engine's speed beside a flat-out wire, share of alone");
 
     /** What a cost measures, which decides the units it may be given in. */
     public enum Dimension {

@@ -118,10 +118,12 @@ public final class Validation {
         double seconds = simSeconds > 0 ? simSeconds : Math.max(0.1, r.seconds());
         long measureNs = (long) (seconds * 1e9);
         ArrivalProcess arrivals = "poisson".equals(st.get("arrivals")) ? ArrivalProcess.POISSON : ArrivalProcess.CONSTANT;
-        return new SimSpec(profile, m, crypto, Math.max(1, r.offeredPps()), arrivals, sizes, measureNs / 5, measureNs,
+        // a run at the maximum rate is simulated at the maximum rate: its wire ran flat out (SimSpec#engineShare)
+        double rate = "max".equals(String.valueOf(st.get("rate"))) ? SimSpec.MAX_RATE : Math.max(1, r.offeredPps());
+        return new SimSpec(profile, m, crypto, rate, arrivals, sizes, measureNs / 5, measureNs,
                 (int) num(st.get("ringCapacity"), 1024), coalescePackets, coalesceNs, (int) num(st.get("budget"), 64),
                 (int) num(st.get("queueCapacity"), 4096), (int) num(st.get("socketCapacity"), 4096), latency,
-                engineRate, ring, cc, cns, 1024, kernel, SimSpec.Interrupts.DEVICE, 3_000_000L,
+                engineRate, ring, cc, cns, 1024, (int) num(st.get("virtualWorkers"), 256), kernel, SimSpec.Interrupts.DEVICE, 3_000_000L,
                 num(st.get("seed"), 1));
     }
 
