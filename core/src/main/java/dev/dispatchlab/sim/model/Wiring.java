@@ -57,6 +57,24 @@ final class Wiring {
         };
     }
 
+    /** The NIC's interrupt masks the ring and wakes {@code t}, which polls it. */
+    static void maskAndWake(SimEnv env, ServiceThread t) {
+        SimNic nic = env.nic();
+        nic.connect(cpu -> {
+            nic.mask();
+            env.machine().wake(t, cpu);
+            return 0;
+        });
+    }
+
+    /** An interrupt handler that only wakes {@code t}. */
+    static SimCpu.Irq wakes(Machine m, ServiceThread t) {
+        return cpu -> {
+            m.wake(t, cpu);
+            return 0;
+        };
+    }
+
     /** Re-enables the ring's interrupt when a pass found nothing, re-checking for frames that came meanwhile. */
     static ServiceThread.Rearm rearm(SimNic nic) {
         return () -> {
@@ -123,11 +141,7 @@ final class Wiring {
             }
         }), env.budget());
         ith.rearm(rearm(nic));
-        nic.connect(cpu -> {
-            nic.mask();
-            m.wake(ith, cpu);
-            return 0;
-        });
+        maskAndWake(env, ith);
         if (env.engine() != null) {
             ServiceThread cith = m.thread(new ServiceThread(m, "crypto-ithread", env.ithreadPriority(), 1, false))
                     .user(env.user());
@@ -136,10 +150,7 @@ final class Wiring {
                     m.wake(softnet, cpu);
                 }
             }), env.budget());
-            env.engine().connect(cpu -> {
-                m.wake(cith, cpu);
-                return 0;
-            });
+            env.engine().connect(wakes(m, cith));
         }
     }
 
@@ -152,19 +163,12 @@ final class Wiring {
                 .user(env.user());
         ith.add(nicSource(nic, p -> toCompletion(env, p), (p, cpu, self) -> afterEsp(env, p, cpu, self)), env.budget());
         ith.rearm(rearm(nic));
-        nic.connect(cpu -> {
-            nic.mask();
-            m.wake(ith, cpu);
-            return 0;
-        });
+        maskAndWake(env, ith);
         if (env.engine() != null) {
             ServiceThread cith = m.thread(new ServiceThread(m, "crypto-ithread", env.ithreadPriority(), 1, false))
                     .user(env.user());
             cith.add(completionSource(env.engine(), p -> c.cardHalf + c.deliver, (p, cpu, self) -> self.toUser(p)), env.budget());
-            env.engine().connect(cpu -> {
-                m.wake(cith, cpu);
-                return 0;
-            });
+            env.engine().connect(wakes(m, cith));
         }
     }
 
@@ -198,16 +202,9 @@ final class Wiring {
             return;
         }
         puller.rearm(rearm(nic));
-        nic.connect(cpu -> {
-            nic.mask();
-            m.wake(puller, cpu);
-            return 0;
-        });
+        maskAndWake(env, puller);
         if (env.engine() != null) {
-            env.engine().connect(cpu -> {
-                m.wake(puller, cpu);
-                return 0;
-            });
+            env.engine().connect(wakes(m, puller));
         }
     }
 
@@ -318,17 +315,10 @@ final class Wiring {
                     busy[0]++;
                 }
             }), workers);
-            env.engine().connect(cpu -> {
-                m.wake(carrier, cpu);
-                return 0;
-            });
+            env.engine().connect(wakes(m, carrier));
         }
         carrier.rearm(rearm(nic));
-        nic.connect(cpu -> {
-            nic.mask();
-            m.wake(carrier, cpu);
-            return 0;
-        });
+        maskAndWake(env, carrier);
     }
 
     /**
