@@ -111,6 +111,14 @@ import java.util.concurrent.atomic.AtomicReference;
  *       {@code sum_exec_runtime} that a run's per-thread figures read from {@code schedstat}, but read
  *       through the thread's CPU clock, which brings it up to date for a thread running at that moment
  *       ({@code schedstat} lags by up to a scheduler tick, all of a short window).</li>
+ *   <li>{@code offloadBesideWireNanosPerRequest}, {@code offloadBesideWireEngineNanosPerRequest} and
+ *       {@code offloadBesideWireHostNanosPerRequest}: the card in place ({@link #cardTrial}), the wire
+ *       flat out on the engine's CPU and one host thread running the wire's frames through the receive
+ *       path with the offload driver, as a run at the maximum rate has it: elapsed time, engine CPU and
+ *       host CPU per packet delivered. Here the engine spends about twice its CPU per request on
+ *       prepared requests, and the figures move with the JIT's state: measured after the software path
+ *       in one JVM (as here, and as most of a compare's runs are) the card is about twice as slow as in
+ *       a fresh JVM.</li>
  * </ul>
  *
  * <p>Threading: {@link #measure} on the calling thread, which it pins to the host CPU; the in-place
@@ -271,11 +279,13 @@ public final class Calibration {
         }
         double[] besideWall = new double[TRIALS];
         double[] besideEngine = new double[TRIALS];
+        double[] besideHost = new double[TRIALS];
         for (int t = 0, attempts = 0; t < TRIALS; attempts++) {
-            Trial o = offloadTrial(placement, traffic, warmupRequests, requests, true);
+            Trial o = cardTrial(placement, traffic, warmupRequests, requests);
             o.requireClean();
             if (o.usable()) {
                 besideWall[t] = o.wallNanos();
+                besideHost[t] = o.hostNanos();
                 besideEngine[t++] = o.engineNanos();
             } else {
                 rejected.add("offload beside the wire: " + o.problem());
@@ -283,7 +293,7 @@ public final class Calibration {
             }
         }
         for (int t = 0, attempts = 0; t < TRIALS; attempts++) {
-            Trial o = offloadTrial(placement, traffic, warmupRequests, requests, false);
+            Trial o = offloadTrial(placement, traffic, warmupRequests, requests);
             o.requireClean();
             if (o.usable()) {
                 host[t] = o.hostNanos();
@@ -303,6 +313,7 @@ public final class Calibration {
         m.put("requests", completed);
         m.put("offloadBesideWireNanosPerRequest", median(besideWall));
         m.put("offloadBesideWireEngineNanosPerRequest", median(besideEngine));
+        m.put("offloadBesideWireHostNanosPerRequest", median(besideHost));
         m.put("note", "pathNanos: host thread CPU (its thread CPU clock, read around each batch of up to 64 frames "
                 + "taken off the NIC ring) per frame, the synthetic wire filling the ring at max rate from the device "
                 + "CPU and one host thread running link, IP, ESP with the software driver inline, inner IP/UDP and "
@@ -311,9 +322,12 @@ public final class Calibration {
                 + "command's default offload driver, its engine on the device CPU and its interrupt line doing "
                 + "nothing, one host thread keeping 768-896 requests outstanding, host CPU around its submit and "
                 + "drainCompletions calls only (packet preparation and waits left out) per request, engine thread "
-                + "CPU (its thread CPU clock) per request over the same window; beside the wire: the same with the wire "
-                + "at max rate on the engine's CPU (the host freeing its frames, untimed), elapsed time and engine CPU "
-                + "per request; medians of " + TRIALS + " trials after "
+                + "CPU (its thread CPU clock) per request over the same window; beside the wire: the card in place, "
+                + "the wire at max rate on the engine's CPU, one host thread taking its frames off the ring while fewer "
+                + "than 896 are with the card, running them through the receive path with the offload driver, draining "
+                + "the completions itself (the rest of the path inline) and releasing the packets off the socket; "
+                + "elapsed time, engine CPU and host CPU (passes that took frames or completions) per packet delivered; "
+                + "medians of " + TRIALS + " trials after "
                 + "a warm-up, clock-read costs taken off."
                 + (rejected.isEmpty() ? "" : " Trials rejected and run again: " + rejected));
         return m;
@@ -363,6 +377,27 @@ public final class Calibration {
     }
 
     /**
+     * What the in-place path trials share, as a synthetic run builds it: the pool, the wire on the
+     * device CPU into the NIC's ring, a bound user socket and the receive path to it, with the rig's
+     * crypto driver and its continuations run inline by whoever drains the driver.
+     */
+    private record WirePath(PacketPool pool, WireFeed feed, UserSocket socket, ReceivePath path, RxRing ring) {
+
+        static WirePath of(Rig rig, TrafficSet traffic) {
+            RunSpec spec = rig.spec();
+            PacketPool pool = Runner.packetPool(spec, traffic.workload());
+            WireFeed feed = new WireFeed(spec, traffic, rig.driver(), pool, rig.clock(), rig.deviceThreads());
+            SocketTable sockets = new SocketTable();
+            UserSocket socket = new UserSocket(traffic.workload().port(), spec.socketCapacity());
+            sockets.bind(socket);
+            ReceivePath path = new ReceivePath(feed.sas(), new UdpDelivery(sockets, spec.verifyInnerChecksums()),
+                    PacketSink.IKE_COUNTED, PathOptions.DEFAULT.withVerifyInnerChecksums(spec.verifyInnerChecksums()),
+                    CompletionRouting.INLINE);
+            return new WirePath(pool, feed, socket, path, feed.nic().ring(0));
+        }
+    }
+
+    /**
      * The software receive path in place: the wire on the device CPU feeds the NIC's ring at max rate,
      * one host thread on the host CPU polls it in batches and runs every stage to the socket (see the
      * class note). Stops and joins the wire and the host thread and releases every buffer before it returns.
@@ -383,18 +418,14 @@ public final class Calibration {
         Clock clock = rig.clock();
         RunSpec spec = rig.spec();
         ThreadRegistry registry = rig.registry();
-        ThreadFactory deviceThreads = rig.deviceThreads();
         ThreadFactory hostThreads = rig.hostThreads();
         CryptoDriver driver = rig.driver();
-        PacketPool pool = Runner.packetPool(spec, traffic.workload());
-        WireFeed feed = new WireFeed(spec, traffic, driver, pool, clock, deviceThreads);
-        SocketTable sockets = new SocketTable();
-        UserSocket socket = new UserSocket(traffic.workload().port(), spec.socketCapacity());
-        sockets.bind(socket);
-        ReceivePath path = new ReceivePath(feed.sas(), new UdpDelivery(sockets, spec.verifyInnerChecksums()),
-                PacketSink.IKE_COUNTED, PathOptions.DEFAULT.withVerifyInnerChecksums(spec.verifyInnerChecksums()),
-                CompletionRouting.INLINE);
-        RxRing ring = feed.nic().ring(0);
+        WirePath wp = WirePath.of(rig, traffic);
+        PacketPool pool = wp.pool();
+        WireFeed feed = wp.feed();
+        UserSocket socket = wp.socket();
+        ReceivePath path = wp.path();
+        RxRing ring = wp.ring();
         // [0] CPU ns in measured batches, [1] frames in them, [2] batches, [3] one clock reading's cost
         long[] r = new long[4];
         AtomicReference<String> problem = new AtomicReference<>();
@@ -479,16 +510,10 @@ public final class Calibration {
      * note). Closes the driver, joins its threads and the host thread and releases every buffer
      * before it returns.
      *
-     * <p>With {@code besideWire}, the synthetic wire runs flat out on the engine's CPU meanwhile, as in
-     * a run at the maximum rate: the host takes its frames off the ring and frees them (untimed), so the
-     * wire keeps writing frames as it does when a model drains the ring. The engine then gets part of
-     * its CPU and shares its caches, and the elapsed time per request says how fast the card is there.
-     *
-     * @param warmup     requests completed before the measured ones
-     * @param requests   requests measured
-     * @param besideWire run the wire at the maximum rate beside the engine
+     * @param warmup   requests completed before the measured ones
+     * @param requests requests measured
      */
-    static Trial offloadTrial(Placement placement, TrafficSet traffic, int warmup, int requests, boolean besideWire)
+    static Trial offloadTrial(Placement placement, TrafficSet traffic, int warmup, int requests)
             throws InterruptedException {
         Rig rig = Rig.of(placement, traffic, CryptoDrivers.OFFLOAD);
         ThreadMXBean mx = rig.mx();
@@ -502,8 +527,6 @@ public final class Calibration {
         // (with no line at all the engine would run the completions itself).
         driver.connectInterrupt(InterruptLine.NONE);
         PacketPool pool = Runner.packetPool(spec, traffic.workload());
-        WireFeed feed = besideWire ? new WireFeed(spec, traffic, driver, pool, clock, deviceThreads) : null;
-        RxRing ring = feed == null ? null : feed.nic().ring(0);
         TrafficSet.Receiver rx = traffic.receiver(driver, spec.replayWindow());
         TrafficSet.Source source = rx.source();
         boolean shared = placement.shared();
@@ -564,12 +587,6 @@ public final class Calibration {
                         waitUntracked(OFFLOAD_PASS_NANOS, shared); // the engine works through ~50 us of requests
                     }
                     boolean measuring = from >= 0;
-                    if (ring != null) {
-                        PacketBuffer f;
-                        for (int i = 0; i < BUDGET && (f = ring.poll()) != null; i++) {
-                            f.release(); // untimed: keeps the wire writing frames, as a model draining the ring does
-                        }
-                    }
                     long c0 = mx.getCurrentThreadCpuTime();
                     int drained = 0;
                     int k;
@@ -611,15 +628,9 @@ public final class Calibration {
             }
         });
         host.setName("calibrate-offload");
-        if (ring != null) {
-            ring.mask(); // polled by the host; the wire raises no interrupts
-        }
         StageContext shutdown = new StageContext("calibrate-shutdown", clock);
         System.gc(); // as a run does: the pool moves to the old generation first
         try {
-            if (feed != null) {
-                feed.start();
-            }
             host.start();
             if (!host.join(TRIAL_TIMEOUT.plus(JOIN_TIMEOUT).plus(JOIN_TIMEOUT))) {
                 problem.compareAndSet(null, "the host thread did not end");
@@ -627,19 +638,9 @@ public final class Calibration {
         } finally {
             giveUp.set(true);
             host.join(JOIN_TIMEOUT);
-            if (feed != null) {
-                feed.stopGenerating();
-                feed.discard(shutdown); // what the wire left on the ring
-            }
             driver.close(); // joins the engine and the watchdog; whatever is left completes here, and is released
             rx.close();
-            if (feed != null) {
-                feed.close();
-            }
             shutdown.close();
-        }
-        if (feed != null && feed.failure() != null) {
-            problem.compareAndSet(null, "the wire failed: " + feed.failure());
         }
         // Early in a JVM the engine runs the cipher interpreted, and requests of the first warm-up time out
         // (50 ms): the warm-up lasts until half of it has passed without one. In the measured window they
@@ -651,6 +652,158 @@ public final class Calibration {
         double engineNanos = r[1] == 0 ? Double.NaN : r[4] / (double) r[1];
         double wallNanos = r[1] == 0 ? Double.NaN : r[6] / (double) r[1];
         return new Trial(hostNanos, engineNanos, wallNanos, r[1], pool, threadsOf(registry, host), problem.get());
+    }
+
+    /**
+     * The emulated crypto card in place, as a run at the maximum rate has it: the wire flat out on the
+     * device CPU into the NIC's ring, one host thread on the host CPU taking up to 64 frames at a time
+     * off the ring and running each through the receive path with the run command's offload driver
+     * (link, IP, ESP, the submit), draining the card's completions itself (the continuation runs inner
+     * IP, UDP and the socket inline), then taking the packets off the socket and releasing them. The
+     * card gets the wire's frames as a run gives them, cache state and all, and shares its CPU with the
+     * wire as in a run at the maximum rate. The host takes frames only while fewer than
+     * {@value #OFFLOAD_HIGH} are with the card, so no submit is refused and the card never idles.
+     *
+     * <p>Figures over the packets delivered after the warm-up: elapsed time per packet (the card's
+     * speed there), the engine thread's CPU per packet, and the host thread's CPU per packet in the
+     * passes that took frames or completions (waiting for the card left out, the clock readings' own
+     * cost taken off): the whole path with the card, its data coming back decrypted from the device CPU.
+     *
+     * @param warmup   packets delivered before the measured ones
+     * @param requests packets measured
+     */
+    static Trial cardTrial(Placement placement, TrafficSet traffic, int warmup, int requests) throws InterruptedException {
+        Rig rig = Rig.of(placement, traffic, CryptoDrivers.OFFLOAD);
+        ThreadMXBean mx = rig.mx();
+        Clock clock = rig.clock();
+        RunSpec spec = rig.spec();
+        ThreadRegistry registry = rig.registry();
+        CryptoDriver driver = rig.driver();
+        // The host drains by itself; the engine's coalesced interrupt raises a line connected to nothing.
+        driver.connectInterrupt(InterruptLine.NONE);
+        WirePath wp = WirePath.of(rig, traffic);
+        PacketPool pool = wp.pool();
+        WireFeed feed = wp.feed();
+        UserSocket socket = wp.socket();
+        ReceivePath path = wp.path();
+        RxRing ring = wp.ring();
+        // [0] host CPU ns in passes that did work, [1] packets measured, [2] engine CPU ns, [3] elapsed ns,
+        // [4] drops in the window, [5] passes timed, [6] one clock reading's cost
+        long[] r = new long[7];
+        AtomicReference<String> problem = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean giveUp = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread host = rig.hostThreads().newThread(() -> {
+            try (StageContext ctx = new StageContext("calibrate-card", clock)) {
+                ctx.batchWakeups(true);
+                r[6] = cpuClockCost(mx);
+                long deadline = System.nanoTime() + TRIAL_TIMEOUT.toNanos();
+                long taken = 0;
+                long delivered = 0;
+                long from = -1;
+                long engineFrom = 0;
+                long wallFrom = 0;
+                long dropsFrom = 0;
+                long hostCpu = 0;
+                long passes = 0;
+                while (true) {
+                    if (giveUp.get() || System.nanoTime() > deadline) {
+                        problem.compareAndSet(null, "only " + delivered + " of " + ((long) warmup + requests)
+                                + " packets delivered");
+                        break;
+                    }
+                    long withCard = taken - delivered - ctx.counters().totalDrops();
+                    long c0 = mx.getCurrentThreadCpuTime();
+                    int n = 0;
+                    PacketBuffer p;
+                    while (n < BUDGET && withCard + n < OFFLOAD_HIGH && (p = ring.poll()) != null) {
+                        path.input(ctx, p);
+                        n++;
+                    }
+                    taken += n;
+                    int drained = 0;
+                    int k;
+                    while ((k = driver.drainCompletions(ctx, BUDGET)) > 0) {
+                        drained += k;
+                    }
+                    PacketBuffer q;
+                    while ((q = socket.poll()) != null) {
+                        q.release(); // the user's part (its checks, its copy) is stages.userNanos
+                        delivered++;
+                    }
+                    ctx.endOfPass();
+                    long c1 = mx.getCurrentThreadCpuTime();
+                    if (from >= 0 && (n > 0 || drained > 0)) { // waiting for the card is left out
+                        hostCpu += c1 - c0;
+                        passes++;
+                    }
+                    if (from < 0 && delivered >= warmup) {
+                        from = delivered;
+                        dropsFrom = ctx.counters().totalDrops();
+                        engineFrom = engineCpu(registry, mx);
+                        wallFrom = System.nanoTime();
+                    }
+                    if (from >= 0 && delivered - from >= requests) {
+                        r[3] = System.nanoTime() - wallFrom;
+                        r[0] = hostCpu;
+                        r[5] = passes;
+                        r[2] = engineCpu(registry, mx) - engineFrom;
+                        r[1] = delivered - from;
+                        r[4] = ctx.counters().totalDrops() - dropsFrom;
+                        break;
+                    }
+                    if (n == 0 && drained == 0) {
+                        Thread.onSpinWait();
+                    }
+                }
+                // untimed: stop taking frames, let the card finish what it holds, and take it back
+                long end = System.nanoTime() + JOIN_TIMEOUT.toNanos();
+                while (taken - delivered - ctx.counters().totalDrops() > 0 && System.nanoTime() < end) {
+                    if (driver.drainCompletions(ctx, BUDGET) == 0) {
+                        Thread.onSpinWait();
+                    }
+                    PacketBuffer q;
+                    while ((q = socket.poll()) != null) {
+                        q.release();
+                        delivered++;
+                    }
+                    ctx.endOfPass();
+                }
+                path.flushReassembly(ctx);
+            } catch (Throwable t) {
+                problem.compareAndSet(null, "the host thread failed: " + t);
+            }
+        });
+        host.setName("calibrate-card");
+        ring.mask(); // polled by the host; the wire raises no interrupts
+        StageContext shutdown = new StageContext("calibrate-shutdown", clock);
+        System.gc(); // as a run does: the pool and the frames move to the old generation first
+        try {
+            feed.start();
+            host.start();
+            if (!host.join(TRIAL_TIMEOUT.plus(JOIN_TIMEOUT).plus(JOIN_TIMEOUT))) {
+                problem.compareAndSet(null, "the host thread did not end");
+            }
+        } finally {
+            giveUp.set(true);
+            host.join(JOIN_TIMEOUT);
+            feed.stopGenerating();
+            feed.discard(shutdown); // what the wire left on the ring
+            driver.close(); // joins the engine and the watchdog; whatever is left completes here, and is released
+            socket.discard(shutdown, DropReason.SHUTDOWN);
+            feed.close();
+            shutdown.close();
+        }
+        if (feed.failure() != null) {
+            problem.compareAndSet(null, "the wire failed: " + feed.failure());
+        }
+        // Packets the path dropped in the window (replays, when the wire comes round its pre-built set
+        // while frames wait) went part of the way: a few are noise, many mean a disturbed trial.
+        if (r[4] > r[1] / 100) {
+            problem.compareAndSet(null, r[4] + " packets dropped against " + r[1] + " delivered in the window");
+        }
+        double n = r[1];
+        return new Trial(r[1] == 0 ? Double.NaN : (r[0] - r[5] * r[6]) / n, r[1] == 0 ? Double.NaN : r[2] / n,
+                r[1] == 0 ? Double.NaN : r[3] / n, r[1], pool, threadsOf(registry, host), problem.get());
     }
 
     /** @return the JVM's thread CPU clock, enabled, or null when it has none */

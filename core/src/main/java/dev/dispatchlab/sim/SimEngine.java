@@ -41,6 +41,10 @@ public final class SimEngine {
     private int unsignalled;
     private long generation;
     private long busyPs;
+    /** Emulated engine: when it last got its CPU (woke), the latest finish of its requests, its coalescing deadline. */
+    private long holdFrom = Long.MIN_VALUE;
+    private long lastFinish = Long.MIN_VALUE / 2;
+    private long coalesceDue = Long.MIN_VALUE / 2;
 
     /**
      * @param bytesPerSecond engine speed cap, 0 for none
@@ -82,11 +86,12 @@ public final class SimEngine {
         }
         long now = m.sim.now();
         long start = Math.max(now, freeAt);
-        if (emulated && inEngine == 0 && now - freeAt > SPIN_BEFORE_PARK_PS) {
+        if (emulated && inEngine == 0 && now >= holdUntil()) {
             if (submitter != null) {
                 submitter.charge(m.costs.wakeup);
             }
             start = Math.max(start, now + m.costs.crossCpuWakeup);
+            holdFrom = start;
         }
         inEngine++;
         // the emulated engine does the real cipher work on its device CPU after the emulated transfer time,
@@ -96,6 +101,7 @@ public final class SimEngine {
         freeAt = start + service;
         busyPs += service;
         long finish = Math.max(start + service, now + latencyPs);
+        lastFinish = Math.max(lastFinish, finish);
         m.sim.at(finish, Simulation.Order.DEVICE, () -> complete(p));
         return true;
     }
@@ -107,6 +113,7 @@ public final class SimEngine {
         if (unsignalled >= coalesceCount) {
             fire();
         } else if (unsignalled == 1 && coalescePs > 0) {
+            coalesceDue = m.sim.now() + coalescePs;
             long g = generation;
             m.sim.after(coalescePs, Simulation.Order.DEVICE, () -> {
                 if (g == generation && unsignalled > 0) {
@@ -120,6 +127,7 @@ public final class SimEngine {
 
     private void fire() {
         unsignalled = 0;
+        coalesceDue = m.sim.now(); // it holds its CPU until it raised the interrupt, then polls and parks
         generation++;
         if (handler != null) {
             m.raise(handler);
@@ -141,6 +149,25 @@ public final class SimEngine {
 
     public int inFlight() {
         return inEngine + completions.size();
+    }
+
+    /**
+     * When an emulated engine parks if nothing more comes: it holds its CPU while it works, while it
+     * waits out a request's latency and a coalescing delay (the driver spins for waits this short),
+     * and for its idle polls after that.
+     */
+    public long holdUntil() {
+        return Math.max(lastFinish, coalesceDue) + SPIN_BEFORE_PARK_PS;
+    }
+
+    /** @return when an emulated engine last woke and took its CPU */
+    public long heldSince() {
+        return holdFrom;
+    }
+
+    /** @return whether an emulated engine holds its device CPU at {@code t} (woken and not yet parked) */
+    public boolean holdsCpu(long t) {
+        return emulated && t >= holdFrom && t < holdUntil();
     }
 
     public long busyPs() {

@@ -1,7 +1,6 @@
 package dev.dispatchlab.sim;
 
 import dev.dispatchlab.crypto.CryptoDrivers;
-import dev.dispatchlab.device.ArrivalProcess;
 import dev.dispatchlab.metrics.DropReason;
 import dev.dispatchlab.sim.model.SimEnv;
 import org.HdrHistogram.Histogram;
@@ -45,7 +44,7 @@ public final class SimRunner {
         double pps = spec.offeredPps();
         long warmupEnd = spec.warmupNs() * Simulation.PS_PER_NS;
         long end = warmupEnd + spec.measureNs() * Simulation.PS_PER_NS;
-        Wire wire = new Wire(m, nic, pps, spec, end);
+        SimWire wire = new SimWire(m, nic, engine, pps, spec, end);
         wire.start();
         Machine.Snapshot[] marks = new Machine.Snapshot[2];
         Histogram[] latency = new Histogram[1];
@@ -106,46 +105,5 @@ public final class SimRunner {
                 (b.interrupts() - a.interrupts()) / per, busy / 1000 / per, busy / (b.at() - a.at()),
                 engine == null ? 0 : engine.busyPs() / 1000.0 / Math.max(1, m.delivered()), lat, drops, m.offered(),
                 m.delivered(), dropped, all, balanced, threads, m.sim.fired());
-    }
-
-    /** The wire: frames at the offered rate, constant or Poisson spacing, until the end of the interval. */
-    private static final class Wire {
-        private final Machine m;
-        private final SimNic nic;
-        private final double spacingPs;
-        private final SimSpec spec;
-        private final long end;
-        private final boolean poisson;
-        private long index;
-        private double next;
-
-        Wire(Machine m, SimNic nic, double pps, SimSpec spec, long end) {
-            this.m = m;
-            this.nic = nic;
-            this.spacingPs = 1e12 / pps;
-            this.spec = spec;
-            this.end = end;
-            this.poisson = spec.arrivals() == ArrivalProcess.POISSON;
-        }
-
-        void start() {
-            next = poisson ? -Math.log(1 - m.sim.random().nextDouble()) * spacingPs : 0;
-            schedule();
-        }
-
-        private void schedule() {
-            long t = Math.round(next);
-            if (t >= end) {
-                return;
-            }
-            m.sim.at(t, Simulation.Order.DEVICE, this::arrive);
-        }
-
-        private void arrive() {
-            int p = m.newPacket(spec.sizes().sizeAt((int) (index++ % spec.sizes().period())));
-            nic.arrive(p);
-            next += poisson ? -Math.log(1 - m.sim.random().nextDouble()) * spacingPs : spacingPs;
-            schedule();
-        }
     }
 }

@@ -42,7 +42,12 @@
  *     ({@link SimEngine}). On this machine the card is emulated: its engine spends its own CPU per
  *     request ({@code engine_per_request} plus the cipher), and at the maximum rate it shares that CPU
  *     with the wire running flat out, at the speed {@code engine_share_beside_wire} says; the host pays
- *     {@code card_host_per_request} per request, half at the submission and half with the completion.</li>
+ *     {@code card_host_per_request} per request, half at the submission and half with the completion.
+ *     The engine and the wire share the device CPU ({@link SimWire}): while the engine holds it (from
+ *     its wakeup through its work, the request latency and coalescing delay it spins out, and its idle
+ *     polls) the wire writes nothing, and writes what it owes when the engine parks, so that frames
+ *     arrive in bursts as in the runtime (there the wire's involuntary switches match the engine's
+ *     wakeups and the NIC thread's).</li>
  * <li><b>The user</b> reads its socket one packet per system call ({@link UserProcess}); kernel
  *     contexts defer its wakeup to the end of a pass (every pass for interrupt threads and pullers,
  *     every ten for softint and continuation contexts, always before sleeping; for the virtual-thread

@@ -45,7 +45,7 @@ class CalibrationTest {
     @Test
     @Timeout(120)
     void offloadInPlaceMeasuresAndCleansUp() throws Exception {
-        Calibration.Trial t = Calibration.offloadTrial(Placement.defaults(), traffic, 10_000, 20_000, false);
+        Calibration.Trial t = Calibration.offloadTrial(Placement.defaults(), traffic, 10_000, 20_000);
 
         assertThat(t.problem()).as("problem").isNull();
         assertThat(t.hostNanos()).as("host ns per request").isPositive().isFinite();
@@ -59,13 +59,14 @@ class CalibrationTest {
 
     @Test
     @Timeout(120)
-    void offloadBesideTheWireTimesTheCardAndCleansUp() throws Exception {
-        Calibration.Trial t = Calibration.offloadTrial(Placement.defaults(), traffic, 10_000, 20_000, true);
+    void cardInPlaceTimesTheCardOnTheWiresFramesAndCleansUp() throws Exception {
+        Calibration.Trial t = Calibration.cardTrial(Placement.defaults(), traffic, 10_000, 20_000);
 
         assertThat(t.problem()).as("problem").isNull();
         assertThat(t.wallNanos()).as("elapsed ns per request").isPositive().isFinite();
         assertThat(t.engineNanos()).as("engine ns per request").isPositive().isFinite();
-        assertThat(t.pool().outstanding()).as("buffers not given back (frames and requests)").isZero();
+        assertThat(t.hostNanos()).as("host ns per packet").isPositive().isFinite();
+        assertThat(t.pool().outstanding()).as("buffers not given back (frames on the ring, with the card, on the socket)").isZero();
         assertThat(t.threads()).as("threads (host thread, wire, engine, watchdog)").hasSizeGreaterThanOrEqualTo(4)
                 .noneMatch(Thread::isAlive);
         t.verified();
@@ -78,10 +79,11 @@ class CalibrationTest {
 
         assertThat(m).containsOnlyKeys("payloadBytes", "pathNanos", "frames", "offloadHostNanosPerRequest",
                 "offloadEngineNanosPerRequest", "requests", "offloadBesideWireNanosPerRequest",
-                "offloadBesideWireEngineNanosPerRequest", "note");
+                "offloadBesideWireEngineNanosPerRequest", "offloadBesideWireHostNanosPerRequest", "note");
         assertThat(m.get("payloadBytes")).isEqualTo(64);
         for (String k : new String[]{"pathNanos", "offloadHostNanosPerRequest", "offloadEngineNanosPerRequest",
-                "offloadBesideWireNanosPerRequest", "offloadBesideWireEngineNanosPerRequest"}) {
+                "offloadBesideWireNanosPerRequest", "offloadBesideWireEngineNanosPerRequest",
+                "offloadBesideWireHostNanosPerRequest"}) {
             assertThat((Double) m.get(k)).as(k).isPositive().isFinite();
         }
         assertThat((Long) m.get("frames")).isGreaterThanOrEqualTo(5_000);

@@ -30,12 +30,16 @@ import java.util.Map;
  *     figure less the hot stages after the receive. Without it (one CPU, an older file) {@code stage_rx}
  *     adds to the link stage the frame's cache lines, plus two for the descriptor and buffer header, each
  *     at {@code spinHandoffCrossCpu}, an estimate.</li>
- * <li><b>Card.</b> The emulated card's engine is a thread on the device CPU: {@code engine_per_request}
- *     is calibrate's {@code inPlace.offloadEngineNanosPerRequest} (the engine's CPU per request, kept
- *     busy) less the cipher, and {@code card_host_per_request} is {@code inPlace.offloadHostNanosPerRequest}
- *     (the submitting and draining host thread's CPU per request). At the maximum rate the wire runs
- *     flat out beside the engine: {@code engine_share_beside_wire} is the engine's time per request
- *     alone over the time per request with the wire beside it ({@code inPlace.offloadBesideWireNanosPerRequest}).</li>
+ * <li><b>Card.</b> The emulated card's engine is a thread on the device CPU. calibrate measures it in
+ *     place: fed with the wire's frames through the receive path, the wire flat out beside it on its
+ *     CPU. {@code engine_per_request} is the engine's CPU per request there
+ *     ({@code inPlace.offloadBesideWireEngineNanosPerRequest}) less the cipher, and
+ *     {@code engine_share_beside_wire} that CPU over the elapsed time per request
+ *     ({@code inPlace.offloadBesideWireNanosPerRequest}): the part of its CPU it gets beside the wire.
+ *     On prepared requests, alone, the engine costs about half as much; a calibration without the
+ *     in-place figures falls back to that ({@code inPlace.offloadEngineNanosPerRequest}) and an even
+ *     share. {@code card_host_per_request} is {@code inPlace.offloadHostNanosPerRequest} (the submitting
+ *     and draining host thread's CPU per request).</li>
  * <li><b>Stages.</b> calibrate times cumulative pipelines and takes differences; the link and outer IP
  *     stages cost tens of nanoseconds, below the noise of a difference of two ~500 ns medians, and can
  *     come out negative. A difference below {@value #NOISE_NS} ns is taken as
@@ -166,16 +170,26 @@ public final class CalibratedProfile {
             c.put(CostParam.CARD_HOST_PER_REQUEST, new Cost(host, Unit.NS, Kind.MEASURED,
                     cal + ": inPlace.offloadHostNanosPerRequest (a host thread's CPU per request submitted to and "
                             + "drained from the real offload driver, its engine on the device CPU)", Double.NaN, Double.NaN));
-            c.put(CostParam.ENGINE_PER_REQUEST, new Cost(Math.max(0, engine - cipher), Unit.NS, Kind.DERIVED,
-                    cal + ": inPlace.offloadEngineNanosPerRequest " + r(engine) + " (the engine thread's CPU per request, "
-                            + "kept busy) - the cipher " + r(cipher) + " ns", Double.NaN, Double.NaN));
-            if (in.has("offloadBesideWireNanosPerRequest")) {
+            if (in.has("offloadBesideWireNanosPerRequest") && in.has("offloadBesideWireEngineNanosPerRequest")) {
+                // The card in place: fed with the wire's frames through the receive path, beside the wire
+                // running flat out on its CPU. Its CPU per request there is what a run's engine spends; the
+                // elapsed time per request against it is the part of the CPU it gets beside the wire.
                 double beside = num(in, "offloadBesideWireNanosPerRequest", file + ": inPlace");
-                c.put(CostParam.ENGINE_SHARE_BESIDE_WIRE, new Cost(Math.min(1, engine / beside), Unit.COUNT, Kind.DERIVED,
-                        cal + ": inPlace.offloadEngineNanosPerRequest " + r(engine) + " / offloadBesideWireNanosPerRequest "
-                                + r(beside) + " (the engine alone, against the time per request with the wire running "
-                                + "flat out on its CPU)", Double.NaN, Double.NaN));
+                double besideEngine = num(in, "offloadBesideWireEngineNanosPerRequest", file + ": inPlace");
+                c.put(CostParam.ENGINE_PER_REQUEST, new Cost(Math.max(0, besideEngine - cipher), Unit.NS, Kind.DERIVED,
+                        cal + ": inPlace.offloadBesideWireEngineNanosPerRequest " + r(besideEngine) + " (the engine "
+                                + "thread's CPU per request, the card fed with the wire's frames through the receive "
+                                + "path) - the cipher " + r(cipher) + " ns; alone, on prepared requests: "
+                                + r(engine) + " ns", Double.NaN, Double.NaN));
+                c.put(CostParam.ENGINE_SHARE_BESIDE_WIRE, new Cost(Math.min(1, besideEngine / beside), Unit.COUNT,
+                        Kind.DERIVED, cal + ": inPlace.offloadBesideWireEngineNanosPerRequest " + r(besideEngine)
+                                + " / offloadBesideWireNanosPerRequest " + r(beside) + " (the engine's CPU per request "
+                                + "against the elapsed time per request, the wire running flat out on its CPU)",
+                        Double.NaN, Double.NaN));
             } else {
+                c.put(CostParam.ENGINE_PER_REQUEST, new Cost(Math.max(0, engine - cipher), Unit.NS, Kind.DERIVED,
+                        cal + ": inPlace.offloadEngineNanosPerRequest " + r(engine) + " (the engine thread's CPU per "
+                                + "request, kept busy) - the cipher " + r(cipher) + " ns", Double.NaN, Double.NaN));
                 c.put(CostParam.ENGINE_SHARE_BESIDE_WIRE, new Cost(0.5, Unit.COUNT, Kind.ESTIMATED,
                         cal + " has no beside-the-wire figure: two runnable threads share a CPU evenly", 0.25, 1));
             }

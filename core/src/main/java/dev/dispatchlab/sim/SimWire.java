@@ -1,0 +1,78 @@
+package dev.dispatchlab.sim;
+
+import dev.dispatchlab.device.ArrivalProcess;
+
+/**
+ * The wire: frames at the offered rate, constant or Poisson spacing, until the end of the interval.
+ *
+ * <p>Beside an emulated card (this machine: the runtime's wire and engine are threads on the one
+ * device CPU), the wire cannot write while the engine holds that CPU ({@link SimEngine#holdsCpu}):
+ * the engine's wakeup preempts the wire, which spins between frames. Frames due meanwhile are
+ * written when the engine parks, all at once (the runtime's wire catches up on the frames it owes
+ * as fast as it can), which makes the arrivals come in bursts. A busy engine holds the CPU for at
+ * most {@link #SLICE_PS} before the wire gets as long to run, as two runnable threads share a CPU;
+ * the engine's own progress over such a stretch is not held back here (at a set rate an engine busy
+ * that long is overloaded; at the maximum rate {@link SimSpec#engineShare()} slows it to the part of
+ * the CPU it gets beside the wire).
+ *
+ * <p>Threading: confined to the simulation's thread.
+ */
+final class SimWire {
+    /** Linux's base scheduling slice (EEVDF's {@code sched_base_slice}, 0.75 ms). */
+    static final long SLICE_PS = 750_000_000L;
+    private final Machine m;
+    private final SimNic nic;
+    private final SimEngine engine;
+    private final double spacingPs;
+    private final SimSpec spec;
+    private final long end;
+    private final boolean poisson;
+    private long index;
+    private double next;
+    /** Until when the wire runs whatever the engine does: its slice after the engine had one. */
+    private long runsUntil = -1;
+
+    /**
+     * @param engine the card, or null (software crypto): only an emulated engine holds the wire back
+     * @param end    no frame at or after this time (ps)
+     */
+    SimWire(Machine m, SimNic nic, SimEngine engine, double pps, SimSpec spec, long end) {
+        this.m = m;
+        this.nic = nic;
+        this.engine = engine;
+        this.spacingPs = 1e12 / pps;
+        this.spec = spec;
+        this.end = end;
+        this.poisson = spec.arrivals() == ArrivalProcess.POISSON;
+    }
+
+    void start() {
+        next = poisson ? -Math.log(1 - m.sim.random().nextDouble()) * spacingPs : 0;
+        schedule();
+    }
+
+    private void schedule() {
+        long t = Math.round(next);
+        if (t >= end) {
+            return;
+        }
+        m.sim.at(Math.max(t, m.sim.now()), Simulation.Order.DEVICE, this::arrive);
+    }
+
+    private void arrive() {
+        long now = m.sim.now();
+        if (engine != null && now >= runsUntil && engine.holdsCpu(now)) {
+            // the engine's slice began when it woke, or when the wire's last slice ended
+            long sliceEnd = Math.max(engine.heldSince(), runsUntil) + SLICE_PS;
+            if (now < sliceEnd) {
+                m.sim.at(Math.min(engine.holdUntil(), sliceEnd), Simulation.Order.DEVICE, this::arrive);
+                return;
+            }
+            runsUntil = sliceEnd + SLICE_PS; // the engine has had its slice: the wire gets one
+        }
+        int p = m.newPacket(spec.sizes().sizeAt((int) (index++ % spec.sizes().period())));
+        nic.arrive(p);
+        next += poisson ? -Math.log(1 - m.sim.random().nextDouble()) * spacingPs : spacingPs;
+        schedule();
+    }
+}

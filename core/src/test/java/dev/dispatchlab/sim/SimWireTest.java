@@ -1,0 +1,92 @@
+package dev.dispatchlab.sim;
+
+import dev.dispatchlab.sim.model.SimModels;
+import dev.dispatchlab.sim.profile.CostParam;
+import dev.dispatchlab.sim.profile.Profile;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The wire beside an emulated engine (this machine's device CPU, shared by the two): frames due while
+ * the engine holds the CPU are written when it parks, and a busy engine holds the wire back for at
+ * most a scheduling slice. Worked out by hand from the testbox profile.
+ */
+class SimWireTest {
+
+    private static final long US = 1_000_000L; // ps
+
+    /** Arrival times (ps) of every frame the wire wrote by {@code until}, an engine given one request at t = 0. */
+    private static List<Long> arrivals(Profile p, double pps, long until, boolean withEngine) {
+        Simulation sim = new Simulation(new SplittableRandom(1));
+        Machine m = new Machine(sim, new Costs(p), 3_000 * US, false);
+        SimNic nic = new SimNic(m, 4096, 1, 0); // no handler: frames wait on the ring
+        SimEngine engine = new SimEngine(m, 16, 5_000, 0, 8, 10_000, true, 1.0);
+        if (withEngine) {
+            engine.submit(m.newPacket(64), null);
+        }
+        new SimWire(m, nic, engine, pps, SimSpec.defaults(p, SimModels.PUSH, pps), until).start();
+        sim.runUntil(until + 2_000 * US);
+        List<Long> out = new ArrayList<>();
+        for (int f; (f = nic.poll()) >= 0; ) {
+            out.add(m.arrival(f));
+        }
+        return out;
+    }
+
+    @Test
+    void framesDueWhileTheEngineHoldsItsCpuAreWrittenWhenItParks() {
+        Profile p = SimFixtures.testbox().withValue(CostParam.CROSS_CPU_WAKEUP, 3_000);
+        Costs c = new Costs(p);
+        // one request at t = 0 to a parked engine: it takes its CPU after cross_cpu_wakeup, finishes at
+        // the 5 us latency at the earliest (or when its own work is done), waits out the 10 us coalescing
+        // delay for its single completion, polls 5 us more and parks
+        long wake = c.crossCpuWakeup;
+        long finish = Math.max(5 * US, wake + c.enginePerRequest + c.crypto(64));
+        long parks = finish + 10 * US + SimEngine.SPIN_BEFORE_PARK_PS;
+        List<Long> t = arrivals(p, 1_000_000, 200 * US, true); // a frame every microsecond
+
+        assertThat(wake).as("the engine wakes after the first frame").isPositive();
+        assertThat(t).hasSize(200);
+        for (int i = 0; i < t.size(); i++) {
+            long due = i * US;
+            long expected = due >= wake && due < parks ? parks : due;
+            assertThat(t.get(i)).as("frame %d, due at %d ps", i, due).isEqualTo(expected);
+        }
+        assertThat(t).as("a burst when the engine parks").filteredOn(x -> x == parks).hasSizeGreaterThan(10);
+        assertThat(arrivals(p, 1_000_000, 200 * US, false)).as("an idle engine holds nothing back")
+                .hasSize(200).allMatch(x -> x % US == 0).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aBusyEngineHoldsTheWireBackForOneSliceThenTheWireGetsOne() {
+        // one request of 2 ms of engine work: the engine holds its CPU for well over a slice
+        Profile p = SimFixtures.testbox().withValue(CostParam.CROSS_CPU_WAKEUP, 3_000)
+                .withValue(CostParam.ENGINE_PER_REQUEST, 2_000_000);
+        Costs c = new Costs(p);
+        long wake = c.crossCpuWakeup;
+        long sliceEnd = wake + SimWire.SLICE_PS;
+        long wireSliceEnd = sliceEnd + SimWire.SLICE_PS;
+        List<Long> t = arrivals(p, 100_000, 3_000 * US, true); // a frame every 10 us
+
+        for (int i = 0; i < t.size(); i++) {
+            long due = i * 10 * US;
+            long expected;
+            if (due < wake || (due >= sliceEnd && due < wireSliceEnd)) {
+                expected = due; // before the engine woke, or in the wire's slice: on time
+            } else if (due < sliceEnd) {
+                expected = sliceEnd; // held back until the engine's slice ends
+            } else {
+                // after the wire's slice the engine, still holding its CPU, has the next slice
+                long parks = wake + c.enginePerRequest + c.crypto(64) + 10 * US + SimEngine.SPIN_BEFORE_PARK_PS;
+                expected = due < Math.min(parks, wireSliceEnd + SimWire.SLICE_PS)
+                        ? Math.min(parks, wireSliceEnd + SimWire.SLICE_PS) : due;
+            }
+            assertThat(t.get(i)).as("frame %d, due at %d ps", i, due).isEqualTo(expected);
+        }
+    }
+}
