@@ -115,8 +115,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *       {@code offloadBesideWireHostNanosPerRequest}: the card in place ({@link #cardTrial}), the wire
  *       flat out on the engine's CPU and one host thread running the wire's frames through the receive
  *       path with the offload driver, as a run at the maximum rate has it: elapsed time, engine CPU and
- *       host CPU per packet delivered. Here the engine spends about twice its CPU per request on
- *       prepared requests, and the figures move with the JIT's state: measured after the software path
+ *       host CPU per packet delivered. Here the engine spends about twice the CPU per request it
+ *       spends on prepared requests, and the figures move with the JIT's state: measured after the software path
  *       in one JVM (as here, and as most of a compare's runs are) the card is about twice as slow as in
  *       a fresh JVM.</li>
  * </ul>
@@ -416,16 +416,10 @@ public final class Calibration {
         Rig rig = Rig.of(placement, traffic, CryptoDrivers.SOFTWARE);
         ThreadMXBean mx = rig.mx();
         Clock clock = rig.clock();
-        RunSpec spec = rig.spec();
         ThreadRegistry registry = rig.registry();
         ThreadFactory hostThreads = rig.hostThreads();
         CryptoDriver driver = rig.driver();
         WirePath wp = WirePath.of(rig, traffic);
-        PacketPool pool = wp.pool();
-        WireFeed feed = wp.feed();
-        UserSocket socket = wp.socket();
-        ReceivePath path = wp.path();
-        RxRing ring = wp.ring();
         // [0] CPU ns in measured batches, [1] frames in them, [2] batches, [3] one clock reading's cost
         long[] r = new long[4];
         AtomicReference<String> problem = new AtomicReference<>();
@@ -433,7 +427,7 @@ public final class Calibration {
         Thread host = hostThreads.newThread(() -> {
             try (StageContext ctx = new StageContext("calibrate-path", clock)) {
                 ctx.batchWakeups(true);
-                ring.mask(); // polled throughout, as a puller under load keeps its interrupt masked
+                wp.ring().mask(); // polled throughout, as a puller under load keeps its interrupt masked
                 r[3] = cpuClockCost(mx);
                 long deadline = System.nanoTime() + TRIAL_TIMEOUT.toNanos();
                 long taken = 0;
@@ -447,12 +441,12 @@ public final class Calibration {
                     long c0 = mx.getCurrentThreadCpuTime();
                     int n = 0;
                     PacketBuffer p;
-                    while (n < BUDGET && (p = ring.poll()) != null) {
-                        path.input(ctx, p);
+                    while (n < BUDGET && (p = wp.ring().poll()) != null) {
+                        wp.path().input(ctx, p);
                         n++;
                     }
                     PacketBuffer q;
-                    while ((q = socket.poll()) != null) {
+                    while ((q = wp.socket().poll()) != null) {
                         q.release(); // the user's part (its checks, its copy) is stages.userNanos
                     }
                     ctx.endOfPass();
@@ -473,7 +467,7 @@ public final class Calibration {
                     }
                     taken += n;
                 }
-                path.flushReassembly(ctx);
+                wp.path().flushReassembly(ctx);
             } catch (Throwable t) {
                 problem.compareAndSet(null, "the host thread failed: " + t);
             }
@@ -482,7 +476,7 @@ public final class Calibration {
         StageContext shutdown = new StageContext("calibrate-shutdown", clock);
         System.gc(); // as a run does: the pool and the frames move to the old generation first
         try {
-            feed.start();
+            wp.feed().start();
             host.start();
             if (!host.join(TRIAL_TIMEOUT.plus(JOIN_TIMEOUT))) {
                 problem.compareAndSet(null, "the host thread did not end");
@@ -490,18 +484,18 @@ public final class Calibration {
         } finally {
             giveUp.set(true);
             host.join(JOIN_TIMEOUT);
-            feed.stopGenerating();
-            feed.discard(shutdown); // what the wire left on the ring
-            socket.discard(shutdown, DropReason.SHUTDOWN);
+            wp.feed().stopGenerating();
+            wp.feed().discard(shutdown); // what the wire left on the ring
+            wp.socket().discard(shutdown, DropReason.SHUTDOWN);
             driver.close();
-            feed.close();
+            wp.feed().close();
             shutdown.close();
         }
-        if (feed.failure() != null) {
-            problem.compareAndSet(null, "the wire failed: " + feed.failure());
+        if (wp.feed().failure() != null) {
+            problem.compareAndSet(null, "the wire failed: " + wp.feed().failure());
         }
         double nanos = r[1] == 0 ? Double.NaN : (r[0] - r[2] * r[3]) / (double) r[1];
-        return new Trial(nanos, Double.NaN, Double.NaN, r[1], pool, threadsOf(registry, host), problem.get());
+        return new Trial(nanos, Double.NaN, Double.NaN, r[1], wp.pool(), threadsOf(registry, host), problem.get());
     }
 
     /**
@@ -676,17 +670,11 @@ public final class Calibration {
         Rig rig = Rig.of(placement, traffic, CryptoDrivers.OFFLOAD);
         ThreadMXBean mx = rig.mx();
         Clock clock = rig.clock();
-        RunSpec spec = rig.spec();
         ThreadRegistry registry = rig.registry();
         CryptoDriver driver = rig.driver();
         // The host drains by itself; the engine's coalesced interrupt raises a line connected to nothing.
         driver.connectInterrupt(InterruptLine.NONE);
         WirePath wp = WirePath.of(rig, traffic);
-        PacketPool pool = wp.pool();
-        WireFeed feed = wp.feed();
-        UserSocket socket = wp.socket();
-        ReceivePath path = wp.path();
-        RxRing ring = wp.ring();
         // [0] host CPU ns in passes that did work, [1] packets measured, [2] engine CPU ns, [3] elapsed ns,
         // [4] drops in the window, [5] passes timed, [6] one clock reading's cost
         long[] r = new long[7];
@@ -715,8 +703,8 @@ public final class Calibration {
                     long c0 = mx.getCurrentThreadCpuTime();
                     int n = 0;
                     PacketBuffer p;
-                    while (n < BUDGET && withCard + n < OFFLOAD_HIGH && (p = ring.poll()) != null) {
-                        path.input(ctx, p);
+                    while (n < BUDGET && withCard + n < OFFLOAD_HIGH && (p = wp.ring().poll()) != null) {
+                        wp.path().input(ctx, p);
                         n++;
                     }
                     taken += n;
@@ -726,7 +714,7 @@ public final class Calibration {
                         drained += k;
                     }
                     PacketBuffer q;
-                    while ((q = socket.poll()) != null) {
+                    while ((q = wp.socket().poll()) != null) {
                         q.release(); // the user's part (its checks, its copy) is stages.userNanos
                         delivered++;
                     }
@@ -762,23 +750,23 @@ public final class Calibration {
                         Thread.onSpinWait();
                     }
                     PacketBuffer q;
-                    while ((q = socket.poll()) != null) {
+                    while ((q = wp.socket().poll()) != null) {
                         q.release();
                         delivered++;
                     }
                     ctx.endOfPass();
                 }
-                path.flushReassembly(ctx);
+                wp.path().flushReassembly(ctx);
             } catch (Throwable t) {
                 problem.compareAndSet(null, "the host thread failed: " + t);
             }
         });
         host.setName("calibrate-card");
-        ring.mask(); // polled by the host; the wire raises no interrupts
+        wp.ring().mask(); // polled by the host; the wire raises no interrupts
         StageContext shutdown = new StageContext("calibrate-shutdown", clock);
         System.gc(); // as a run does: the pool and the frames move to the old generation first
         try {
-            feed.start();
+            wp.feed().start();
             host.start();
             if (!host.join(TRIAL_TIMEOUT.plus(JOIN_TIMEOUT).plus(JOIN_TIMEOUT))) {
                 problem.compareAndSet(null, "the host thread did not end");
@@ -786,15 +774,15 @@ public final class Calibration {
         } finally {
             giveUp.set(true);
             host.join(JOIN_TIMEOUT);
-            feed.stopGenerating();
-            feed.discard(shutdown); // what the wire left on the ring
+            wp.feed().stopGenerating();
+            wp.feed().discard(shutdown); // what the wire left on the ring
             driver.close(); // joins the engine and the watchdog; whatever is left completes here, and is released
-            socket.discard(shutdown, DropReason.SHUTDOWN);
-            feed.close();
+            wp.socket().discard(shutdown, DropReason.SHUTDOWN);
+            wp.feed().close();
             shutdown.close();
         }
-        if (feed.failure() != null) {
-            problem.compareAndSet(null, "the wire failed: " + feed.failure());
+        if (wp.feed().failure() != null) {
+            problem.compareAndSet(null, "the wire failed: " + wp.feed().failure());
         }
         // Packets the path dropped in the window (replays, when the wire comes round its pre-built set
         // while frames wait) went part of the way: a few are noise, many mean a disturbed trial.
@@ -803,7 +791,7 @@ public final class Calibration {
         }
         double n = r[1];
         return new Trial(r[1] == 0 ? Double.NaN : (r[0] - r[5] * r[6]) / n, r[1] == 0 ? Double.NaN : r[2] / n,
-                r[1] == 0 ? Double.NaN : r[3] / n, r[1], pool, threadsOf(registry, host), problem.get());
+                r[1] == 0 ? Double.NaN : r[3] / n, r[1], wp.pool(), threadsOf(registry, host), problem.get());
     }
 
     /** @return the JVM's thread CPU clock, enabled, or null when it has none */
