@@ -679,6 +679,7 @@ public final class Calibration {
         // [4] drops in the window, [5] passes timed, [6] one clock reading's cost
         long[] r = new long[7];
         AtomicReference<String> problem = new AtomicReference<>();
+        AtomicReference<String> windowDrops = new AtomicReference<>(""); // by reason, for the problem's message
         java.util.concurrent.atomic.AtomicBoolean giveUp = new java.util.concurrent.atomic.AtomicBoolean();
         Thread host = rig.hostThreads().newThread(() -> {
             try (StageContext ctx = new StageContext("calibrate-card", clock)) {
@@ -691,6 +692,7 @@ public final class Calibration {
                 long engineFrom = 0;
                 long wallFrom = 0;
                 long dropsFrom = 0;
+                Map<DropReason, Long> byReasonFrom = Map.of();
                 long hostCpu = 0;
                 long passes = 0;
                 while (true) {
@@ -727,6 +729,7 @@ public final class Calibration {
                     if (from < 0 && delivered >= warmup) {
                         from = delivered;
                         dropsFrom = ctx.counters().totalDrops();
+                        byReasonFrom = ctx.counters().dropsByReason();
                         engineFrom = engineCpu(registry, mx);
                         wallFrom = System.nanoTime();
                     }
@@ -737,6 +740,7 @@ public final class Calibration {
                         r[2] = engineCpu(registry, mx) - engineFrom;
                         r[1] = delivered - from;
                         r[4] = ctx.counters().totalDrops() - dropsFrom;
+                        windowDrops.set(dropsSince(byReasonFrom, ctx.counters().dropsByReason()));
                         break;
                     }
                     if (n == 0 && drained == 0) {
@@ -787,11 +791,24 @@ public final class Calibration {
         // Packets the path dropped in the window (replays, when the wire comes round its pre-built set
         // while frames wait) went part of the way: a few are noise, many mean a disturbed trial.
         if (r[4] > r[1] / 100) {
-            problem.compareAndSet(null, r[4] + " packets dropped against " + r[1] + " delivered in the window");
+            problem.compareAndSet(null, r[4] + " packets dropped against " + r[1] + " delivered in the window ("
+                    + windowDrops.get() + ")");
         }
         double n = r[1];
         return new Trial(r[1] == 0 ? Double.NaN : (r[0] - r[5] * r[6]) / n, r[1] == 0 ? Double.NaN : r[2] / n,
                 r[1] == 0 ? Double.NaN : r[3] / n, r[1], wp.pool(), threadsOf(registry, host), problem.get());
+    }
+
+    /** @return the drops between two readings of a counter block, as "reason=n" for each reason that grew */
+    private static String dropsSince(Map<DropReason, Long> from, Map<DropReason, Long> to) {
+        StringBuilder b = new StringBuilder();
+        to.forEach((reason, n) -> {
+            long d = n - from.getOrDefault(reason, 0L);
+            if (d > 0) {
+                b.append(b.isEmpty() ? "" : ", ").append(reason.label()).append('=').append(d);
+            }
+        });
+        return b.toString();
     }
 
     /** @return the JVM's thread CPU clock, enabled, or null when it has none */

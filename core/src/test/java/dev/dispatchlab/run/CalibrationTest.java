@@ -6,6 +6,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,10 +15,42 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The in-place measurements of {@link Calibration}, with small counts: they produce figures, give
  * every packet buffer back and leave no thread running. Speeds are not asserted.
+ *
+ * <p>A trial the machine disturbs (frames held on the ring until the wire's set comes round and meets
+ * them as replays) is rejected with a problem, and calibrate runs another; the tests do as calibrate
+ * does: every trial must clean up, and one of {@value #ATTEMPTS} must give usable figures.
  */
 class CalibrationTest {
 
+    private static final int ATTEMPTS = 3;
+
     private static TrafficSet traffic;
+
+    /** One in-place trial; thrown exceptions fail the test. */
+    @FunctionalInterface
+    interface TrialRun {
+        Calibration.Trial run() throws InterruptedException;
+    }
+
+    /**
+     * @return the first trial with no problem, after checking that every trial run (rejected ones too)
+     *         gave every buffer back and ended its threads; fails with every problem met when none of
+     *         {@value #ATTEMPTS} was usable
+     */
+    private static Calibration.Trial firstUsable(TrialRun trial) throws InterruptedException {
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < ATTEMPTS; i++) {
+            Calibration.Trial t = trial.run();
+            assertThat(t.pool().outstanding()).as("buffers not given back (frames on the ring, with the card, on the socket)")
+                    .isZero();
+            assertThat(t.threads()).as("threads the trial started").noneMatch(Thread::isAlive);
+            if (t.problem() == null) {
+                return t;
+            }
+            problems.add(t.problem());
+        }
+        throw new AssertionError(ATTEMPTS + " trials, none usable: " + problems);
+    }
 
     /**
      * The run command's set, as calibrate builds it. Not a small one: the wire at max rate offers far
@@ -31,9 +65,8 @@ class CalibrationTest {
     @Test
     @Timeout(120)
     void pathInPlaceMeasuresAndCleansUp() throws Exception {
-        Calibration.Trial t = Calibration.pathTrial(Placement.defaults(), traffic, 20_000, 20_000);
+        Calibration.Trial t = firstUsable(() -> Calibration.pathTrial(Placement.defaults(), traffic, 20_000, 20_000));
 
-        assertThat(t.problem()).as("problem").isNull();
         assertThat(t.hostNanos()).as("host ns per frame").isPositive().isFinite();
         assertThat(t.count()).as("frames measured").isGreaterThanOrEqualTo(20_000);
         assertThat(t.pool().outstanding()).as("buffers not given back").isZero();
@@ -45,9 +78,8 @@ class CalibrationTest {
     @Test
     @Timeout(120)
     void offloadInPlaceMeasuresAndCleansUp() throws Exception {
-        Calibration.Trial t = Calibration.offloadTrial(Placement.defaults(), traffic, 10_000, 20_000);
+        Calibration.Trial t = firstUsable(() -> Calibration.offloadTrial(Placement.defaults(), traffic, 10_000, 20_000));
 
-        assertThat(t.problem()).as("problem").isNull();
         assertThat(t.hostNanos()).as("host ns per request").isPositive().isFinite();
         assertThat(t.engineNanos()).as("engine ns per request").isPositive().isFinite();
         assertThat(t.count()).as("requests measured").isGreaterThanOrEqualTo(20_000);
@@ -60,9 +92,8 @@ class CalibrationTest {
     @Test
     @Timeout(120)
     void cardInPlaceTimesTheCardOnTheWiresFramesAndCleansUp() throws Exception {
-        Calibration.Trial t = Calibration.cardTrial(Placement.defaults(), traffic, 10_000, 20_000);
+        Calibration.Trial t = firstUsable(() -> Calibration.cardTrial(Placement.defaults(), traffic, 10_000, 20_000));
 
-        assertThat(t.problem()).as("problem").isNull();
         assertThat(t.wallNanos()).as("elapsed ns per request").isPositive().isFinite();
         assertThat(t.engineNanos()).as("engine ns per request").isPositive().isFinite();
         assertThat(t.hostNanos()).as("host ns per packet").isPositive().isFinite();
