@@ -120,8 +120,9 @@ public final class Machine {
 
     /**
      * Wakes {@code t} if it sleeps. {@code waker} is the CPU whose context performs the wakeup and
-     * pays {@code wakeup}, or null for a device (which pays nothing on the host; the thread becomes
-     * runnable after {@code cross_cpu_wakeup}).
+     * pays {@code wakeup}, or null for a device (which pays nothing on the host). A device's wakeup
+     * reaches a busy host CPU as an interrupt (entry and exit paid there) and makes the thread runnable
+     * at once; an idle one after {@code cross_cpu_wakeup}.
      *
      * @return true if it slept
      */
@@ -139,7 +140,17 @@ public final class Machine {
             t.cpu.enqueue(t);
         } else {
             t.state = SimThread.State.RUNNABLE; // on its way: no second wakeup
-            sim.after(costs.crossCpuWakeup, Simulation.Order.INTERRUPT, () -> t.cpu.enqueue(t));
+            if (t.cpu.active()) {
+                // A busy CPU takes the wakeup as an interrupt (the IPI) at its next step boundary.
+                t.cpu.interrupt(c -> {
+                    c.enqueue(t);
+                    return 0;
+                });
+            } else {
+                // An idle CPU is woken first: the measured cross-CPU wakeup, whose ping-pong leaves the
+                // target CPU idle, so that its figure includes the exit from idle.
+                sim.after(costs.crossCpuWakeup, Simulation.Order.INTERRUPT, () -> t.cpu.enqueue(t));
+            }
         }
         return true;
     }

@@ -101,12 +101,25 @@ public class ServiceThread extends SimThread {
         }
     }
 
-    private void flush(SimCpu cpu) {
+    /** @return true when the flush woke the user */
+    private boolean flush(SimCpu cpu) {
         sinceFlush = 0;
         if (wakePending) {
             wakePending = false;
-            m.wake(user, cpu);
+            return m.wake(user, cpu);
         }
+        return false;
+    }
+
+    /**
+     * Ends the step here when the wakeup just sent preempts this thread: the scheduler switches to the
+     * wakee on the way out of the waker's wakeup call, before the waker looks at its sources again, so
+     * a puller whose ring is empty at the end of its pass is preempted rather than going to sleep, and
+     * finds the frames that came while the user ran. A step of no cost: the boundary is what matters.
+     */
+    private Outcome yieldTo(SimCpu cpu) {
+        cpu.work(0, null);
+        return Outcome.WORKED;
     }
 
     @Override
@@ -115,7 +128,9 @@ public class ServiceThread extends SimThread {
             while (at < src.length) {
                 if (flushAsked) {
                     flushAsked = false;
-                    flush(cpu);
+                    if (flush(cpu) && cpu.preemptPending()) {
+                        return yieldTo(cpu);
+                    }
                 }
                 if (doneInSource < bud[at] && src[at].hasWork()) {
                     doneInSource++;
@@ -128,11 +143,12 @@ public class ServiceThread extends SimThread {
             }
             at = 0;
             passes++;
-            if (flushEvery > 0 && passes % flushEvery == 0) {
-                flush(cpu);
-            }
+            boolean woke = flushEvery > 0 && passes % flushEvery == 0 && flush(cpu);
             if (workInPass > 0) {
                 workInPass = 0;
+                if (woke && cpu.preemptPending()) {
+                    return yieldTo(cpu);
+                }
                 continue;
             }
             if (rearm != null && rearm.rearm()) {

@@ -11,10 +11,26 @@ import java.util.ArrayDeque;
  * <li><b>fast soft interrupts</b> pending on this CPU, also on the borrowed context, paying
  *     {@code softint_dispatch} once per run;</li>
  * <li><b>threads</b>: the highest-priority runnable thread; a higher-priority thread that becomes
- *     runnable preempts the current one at its next step boundary (an involuntary switch), threads
- *     of equal priority take turns by quantum; a thread that has nothing to do sleeps (a voluntary
- *     switch). A thread switched in pays {@code context_switch}, plus, when a different thread ran
- *     last on this CPU, the locality cost ({@code switch_refill + window_spill_fill +
+ *     runnable preempts the current one at its next step boundary (an involuntary switch). Threads of
+ *     one priority share the CPU as Linux's EEVDF shares it (the scheduler the runtime's threads have
+ *     here), in picoseconds of their own CPU time:
+ *     <ul>
+ *     <li>each has a <i>virtual runtime</i>, advanced by what it runs; the band's average is the fair
+ *         point, and a thread at or behind it is <i>eligible</i>;</li>
+ *     <li>each has a <i>deadline</i> one quantum after the virtual runtime it was placed at, renewed
+ *         when it runs past it; the pick is the eligible thread with the earliest deadline;</li>
+ *     <li>a thread picked runs to its deadline (<i>run to parity</i>) while it stays within its share:
+ *         a wakeup preempts it only if it is no longer eligible or has used its slice, and
+ *         the woken thread is then the pick;</li>
+ *     <li>a thread that sleeps keeps its <i>lag</i> (fair point minus virtual runtime, clamped to two
+ *         quanta) and is placed by it when woken, scaled for the threads already there; one that
+ *         sleeps ahead of its share stays counted in the band (<i>delayed dequeue</i>) until it would be
+ *         picked, is woken, or the CPU idles, so that sleeping does not shed the debt.</li>
+ *     </ul>
+ *     So a thread that never sleeps is preempted by the threads it wakes, and one that has just woken
+ *     is not, as measured here ({@code FairShareTest}). A thread that has nothing to do sleeps (a
+ *     voluntary switch). A thread switched in pays {@code context_switch}, plus, when a different
+ *     thread ran last on this CPU, the locality cost ({@code switch_refill + window_spill_fill +
  *     tlb_misses_per_switch * tlb_refill}).</li>
  * </ol>
  * Costs a context runs up outside a step (a wakeup it performs) are {@linkplain #charge charged} and
@@ -62,7 +78,8 @@ public final class SimCpu {
     private Runnable pendingDone;
 
     /**
-     * @param quantum picoseconds a thread runs before an equal-priority runnable thread gets the CPU
+     * @param quantum the slice, in picoseconds of CPU: deadlines of equal-priority threads are this far
+     *                apart, and a thread that never sleeps runs about this long before another gets the CPU
      */
     public SimCpu(Simulation sim, Costs costs, String name, long quantum) {
         this.sim = sim;
@@ -95,6 +112,7 @@ public final class SimCpu {
         busyPs += cost;
         if (current != null && bandIsThread) {
             current.cpuPs += cost;
+            current.vruntime += cost;
         } else {
             interruptPs += cost;
         }
@@ -162,6 +180,7 @@ public final class SimCpu {
             busyPs += t;
             if (current != null) {
                 current.cpuPs += t;
+                current.vruntime += t;
             }
             spinning = false;
         }
@@ -177,17 +196,24 @@ public final class SimCpu {
     }
 
     /**
-     * Puts a thread that was woken on this CPU's run queue. A woken thread of higher or equal priority
-     * preempts the current one at its next step boundary (wakeup preemption: Linux's scheduler lets a
-     * thread that slept run ahead of one of equal weight that has been running, and BSD's boosts a
-     * sleeper's priority on wakeup), counted as an involuntary switch of the preempted thread.
+     * Puts a thread that was woken on this CPU's run queue, placed by its lag (see the class note). It
+     * preempts the current one at its next step boundary when it is of higher priority, or of the same
+     * priority and the fair-share pick: the current thread is past its fair share or past its
+     * run-to-parity point, and the woken one is eligible with the earliest deadline. The preempted
+     * thread counts an involuntary switch.
      */
     void enqueue(SimThread t) {
         t.state = SimThread.State.RUNNABLE;
         t.cpu = this;
+        if (t.delayed) {
+            requeueDelayed(t);
+        } else {
+            place(t);
+        }
         queueOf(t.priority).addLast(t);
         runnable++;
-        if (current != null && t.priority == current.priority) {
+        if (current != null && (t.priority > current.priority
+                || (t.priority == current.priority && pickFair(t.priority, false) == t))) {
             wakeupPreempt = true;
         }
         if (current == null || t.priority >= current.priority) {
@@ -195,15 +221,193 @@ public final class SimCpu {
         }
     }
 
-    /** A thread of the current one's priority was woken: it preempts at the next step boundary. */
+    /**
+     * Places a woken thread: its virtual runtime is the band's average less the lag it kept over its
+     * sleep, scaled as Linux's place_entity scales it for the threads already there; with none there,
+     * it starts at the average. Its deadline is one slice on.
+     */
+    private void place(SimThread t) {
+        int p = t.priority;
+        long v = avgVruntime(p);
+        int n = bandSize(p); // the others: it is not queued yet
+        long lag = n == 0 ? 0 : t.vlag * (n + 1) / n;
+        t.vruntime = v - lag;
+        t.deadline = t.vruntime + quantum;
+    }
+
+    /**
+     * A thread woken while its sleep is still delayed (below) goes back as it was, virtual runtime and
+     * deadline kept; if it has meanwhile come back to its share, it is placed afresh with no lag.
+     */
+    private void requeueDelayed(SimThread t) {
+        long v = avgVruntime(t.priority);
+        delayed[t.priority].remove(t);
+        t.delayed = false;
+        if (t.vruntime < v) {
+            t.vlag = 0;
+            place(t);
+        }
+    }
+
+    /**
+     * A thread goes to sleep. Ahead of its share (negative lag), it stays counted in its band, its
+     * sleep delayed, until it would be picked (then it leaves, its lag cleared), it is woken, or the
+     * CPU idles: Linux's delayed dequeue, so that sleeping does not shed the debt. Otherwise it keeps
+     * its lag, clamped as Linux clamps it, for its wakeup.
+     */
+    private void leave(SimThread t) {
+        int p = t.priority;
+        long v = avgVruntime(p);
+        vBase[p] = v;
+        long lag = v - t.vruntime;
+        if (lag < 0) {
+            t.delayed = true;
+            t.vlag = 0;
+            delayedOf(p).addLast(t);
+        } else {
+            t.vlag = Math.min(2 * quantum, lag);
+        }
+    }
+
+    /** The CPU found nothing to run: delayed sleeps end, their lag cleared. */
+    private void endDelayed() {
+        for (ArrayDeque<SimThread> d : delayed) {
+            if (d != null) {
+                for (SimThread t; (t = d.pollFirst()) != null; ) {
+                    t.delayed = false;
+                    t.vlag = 0;
+                }
+            }
+        }
+    }
+
+    private ArrayDeque<SimThread> delayedOf(int p) {
+        ArrayDeque<SimThread> d = delayed[p];
+        if (d == null) {
+            d = new ArrayDeque<>();
+            delayed[p] = d;
+        }
+        return d;
+    }
+
+    /** @return the threads counted in band {@code p}: queued, delayed, and the current one if of it */
+    private int bandSize(int p) {
+        ArrayDeque<SimThread> q = runq[p];
+        ArrayDeque<SimThread> d = delayed[p];
+        return (q == null ? 0 : q.size()) + (d == null ? 0 : d.size())
+                + (current != null && current.priority == p ? 1 : 0);
+    }
+
+    /** @return the band's average virtual runtime (queued, delayed and current threads), or its base */
+    private long avgVruntime(int p) {
+        long sum = 0;
+        int n = 0;
+        ArrayDeque<SimThread> q = runq[p];
+        if (q != null) {
+            for (SimThread t : q) {
+                sum += t.vruntime;
+                n++;
+            }
+        }
+        ArrayDeque<SimThread> d = delayed[p];
+        if (d != null) {
+            for (SimThread t : d) {
+                sum += t.vruntime;
+                n++;
+            }
+        }
+        if (current != null && current.priority == p) {
+            sum += current.vruntime;
+            n++;
+        }
+        return n == 0 ? vBase[p] : Math.floorDiv(sum, n);
+    }
+
+    /**
+     * The fair-share pick in band {@code p} (EEVDF): the current thread while it is eligible and short
+     * of its run-to-parity point; otherwise, of the eligible threads (virtual runtime at most the
+     * average: not ahead of their share), the one with the earliest deadline, the current one first
+     * and then queue order on ties. A delayed sleeper picked leaves the band and the pick is made
+     * again ({@code dequeue}; a wakeup's check only looks). The thread with the least virtual runtime is always eligible, so with a thread queued the
+     * pick is never null.
+     */
+    private SimThread pickFair(int p, boolean dequeue) {
+        for (;;) {
+            long v = avgVruntime(p);
+            SimThread curr = current != null && current.priority == p && current.vruntime <= v ? current : null;
+            if (curr != null && curr.vruntime < curr.vprot) {
+                return curr;
+            }
+            SimThread best = curr;
+            ArrayDeque<SimThread> q = runq[p];
+            if (q != null) {
+                for (SimThread t : q) {
+                    if (t.vruntime <= v && (best == null || t.deadline < best.deadline)) {
+                        best = t;
+                    }
+                }
+            }
+            ArrayDeque<SimThread> d = delayed[p];
+            SimThread gone = null;
+            if (d != null) {
+                for (SimThread t : d) {
+                    if (t.vruntime <= v && (best == null || t.deadline < best.deadline)) {
+                        best = t;
+                        gone = t;
+                    }
+                }
+            }
+            if (gone == null || best != gone || !dequeue) {
+                return best;
+            }
+            d.remove(gone);
+            gone.delayed = false;
+            gone.vlag = 0;
+        }
+    }
+
+    /** Starts a new slice when the current one is used up; @return true if it was */
+    private boolean renewSlice(SimThread t) {
+        if (t.vruntime >= t.deadline) {
+            t.deadline = t.vruntime + quantum;
+            return true;
+        }
+        return false;
+    }
+
+    /** @return the highest priority with a queued thread, or -1 */
+    private int topPriority() {
+        if (runnable == 0) {
+            return -1;
+        }
+        for (int p = runq.length - 1; p >= 0; p--) {
+            ArrayDeque<SimThread> q = runq[p];
+            if (q != null && !q.isEmpty()) {
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    /** @return true when a thread woken here will preempt the current one at its next step boundary */
+    boolean preemptPending() {
+        return current != null && wakeupPreempt;
+    }
+
+    /** A woken thread is to preempt the current one at the next step boundary. */
     private boolean wakeupPreempt;
+    /** Fair-share virtual time of an empty band, per priority: where a thread waking alone is placed. */
+    private final long[] vBase = new long[64];
+    /** Per priority, threads whose sleep is delayed (see {@link #leave}). */
+    @SuppressWarnings("unchecked")
+    private final ArrayDeque<SimThread>[] delayed = new ArrayDeque[64];
 
     private void armQuantum() {
         if (quantumTimer) {
             return;
         }
         quantumTimer = true;
-        long at = Math.max(sim.now(), current.sliceStart + quantum);
+        long at = sim.now() + Math.max(0, current.deadline - current.vruntime);
         sim.at(at, Simulation.Order.TIMER, () -> {
             quantumTimer = false;
             kick();
@@ -217,19 +421,6 @@ public final class SimCpu {
             runq[priority] = q;
         }
         return q;
-    }
-
-    private SimThread peekBest() {
-        if (runnable == 0) {
-            return null;
-        }
-        for (int p = runq.length - 1; p >= 0; p--) {
-            ArrayDeque<SimThread> q = runq[p];
-            if (q != null && !q.isEmpty()) {
-                return q.peekFirst();
-            }
-        }
-        return null;
     }
 
     private void dispatch() {
@@ -265,28 +456,34 @@ public final class SimCpu {
                 continue;
             }
             bandIsThread = true;
-            SimThread best = peekBest();
-            if (current != null && best != null && (best.priority > current.priority
-                    || (best.priority == current.priority
-                    && (wakeupPreempt || sim.now() - current.sliceStart >= quantum)))) {
-                SimThread out = current;
-                out.involuntary++;
-                current = null;
-                out.state = SimThread.State.RUNNABLE;
-                queueOf(out.priority).addLast(out);
-                runnable++;
+            if (current != null) {
+                int top = topPriority();
+                boolean expired = renewSlice(current);
+                boolean out = top > current.priority || (top == current.priority
+                        && (wakeupPreempt || expired) && pickFair(top, true) != current);
+                wakeupPreempt = false;
+                if (out) {
+                    SimThread o = current;
+                    o.involuntary++;
+                    current = null;
+                    o.state = SimThread.State.RUNNABLE;
+                    queueOf(o.priority).addLast(o);
+                    runnable++;
+                }
             }
             if (current == null) {
-                best = peekBest();
-                if (best == null) {
+                int top = topPriority();
+                if (top < 0) {
+                    endDelayed();
                     return; // idle
                 }
-                queueOf(best.priority).pollFirst();
+                SimThread best = pickFair(top, true);
+                queueOf(top).remove(best);
                 runnable--;
                 wakeupPreempt = false;
                 current = best;
                 best.state = SimThread.State.RUNNING;
-                best.sliceStart = sim.now();
+                best.vprot = best.deadline;
                 long cost = costs.contextSwitch + (last != best ? costs.switchLocality : 0);
                 last = best;
                 work(cost, null);
@@ -298,6 +495,7 @@ public final class SimCpu {
                     return;
                 }
                 case SLEEP -> {
+                    leave(current);
                     current.voluntary++;
                     current.state = SimThread.State.SLEEPING;
                     current = null;
@@ -305,14 +503,18 @@ public final class SimCpu {
                 case SPIN -> {
                     spinning = true;
                     spinSince = sim.now();
-                    SimThread b = peekBest();
-                    if (b != null && b.priority == current.priority) {
+                    if (topPriority() == current.priority) {
                         armQuantum();
                     }
                     return;
                 }
             }
         }
+    }
+
+    /** @return true when the CPU is not idle: a step runs, a thread spins, or one holds it */
+    boolean active() {
+        return busy || spinning || current != null;
     }
 
     /** @return picoseconds this CPU has been busy (steps, spinning) */

@@ -39,8 +39,17 @@ public abstract class SimThread {
     long involuntary;
     long wakeups;
     long cpuPs;
-    /** When it last got the CPU, for the scheduling quantum. */
-    long sliceStart;
+    // Fair-share state (see SimCpu's note), in picoseconds of this thread's own CPU time.
+    /** Virtual runtime: CPU time run, shifted when the thread is placed on wakeup. */
+    long vruntime;
+    /** Virtual deadline: the end of its current slice, in virtual runtime. */
+    long deadline;
+    /** Run to parity: a wakeup does not preempt it before its virtual runtime reaches this. */
+    long vprot;
+    /** Lag kept over a sleep: how far behind its fair share it was when it went to sleep. */
+    long vlag;
+    /** Asleep but still counted in its CPU's band (a delayed sleep: see SimCpu). */
+    boolean delayed;
 
     /**
      * @param priority higher runs first and preempts lower at the next step boundary

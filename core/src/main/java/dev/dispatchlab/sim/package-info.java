@@ -28,15 +28,18 @@
  * <li><b>One host CPU</b> ({@link SimCpu}), stepping one unit of work at a time. Hard interrupts run
  *     on the interrupted context and pay {@code hard_interrupt}; fast soft interrupts run after them on
  *     the same borrowed context and pay {@code softint_dispatch} once per run; threads run by priority,
- *     with preemption at step boundaries, wakeup preemption of an equal-priority thread, and a quantum
- *     between equal-priority threads that never sleep. A thread switched in pays {@code context_switch},
+ *     with preemption at step boundaries, and share a priority fairly as Linux's EEVDF shares the
+ *     CPU: virtual runtime, lag kept over a sleep, deadlines a quantum apart, run to parity, delayed
+ *     dequeue. A wakeup preempts the waker only when the waker has run ahead of its share or out of
+ *     its slice (a thread that never sleeps, not one that has just woken). A thread switched in pays {@code context_switch},
  *     and when another thread ran last, {@code switch_refill + window_spill_fill + tlb_misses_per_switch x
  *     tlb_refill}. Switches are counted as the OS counts them: voluntary when a thread sleeps,
  *     involuntary when it is preempted.</li>
  * <li><b>Where interrupts run.</b> On a one-CPU profile the devices interrupt the host CPU. For this
  *     machine the runtime's wire and engine are threads on a CPU of their own, so their interrupt top
- *     halves cost the host nothing and the threads they wake become runnable after
- *     {@code cross_cpu_wakeup} ({@link Machine}).</li>
+ *     halves cost the host nothing; a thread they wake becomes runnable after {@code cross_cpu_wakeup}
+ *     when the host CPU is idle (the figure includes its exit from idle), and through an interrupt
+ *     (the IPI, {@code hard_interrupt}) at its next step boundary when it is busy ({@link Machine}).</li>
  * <li><b>Devices</b>: the NIC ring with masking and coalescing ({@link SimNic}); the crypto card with
  *     its ring, latency, speed cap and coalesced completion interrupt, as the runtime's offload driver
  *     ({@link SimEngine}). On this machine the card is emulated: its engine spends its own CPU per
