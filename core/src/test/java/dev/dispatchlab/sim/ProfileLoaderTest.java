@@ -124,4 +124,25 @@ class ProfileLoaderTest {
         assertThatThrownBy(() -> CalibratedProfile.fromFile(SimFixtures.resource("testbox.json")))
                 .hasMessageContaining("primitives: missing");
     }
+
+    @Test
+    void theCardsSpeedAtTheMaximumRateComesFromTheRefusingTrialWhenTheFileHasIt() throws Exception {
+        ObjectNode cal = (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
+        ObjectNode in = cal.putObject("inPlace");
+        in.put("payloadBytes", 64).put("pathNanos", 1000.0)
+                .put("offloadHostNanosPerRequest", 300.0).put("offloadEngineNanosPerRequest", 700.0)
+                .put("offloadBesideWireNanosPerRequest", 2000.0).put("offloadBesideWireEngineNanosPerRequest", 1000.0);
+        Profile below = CalibratedProfile.from(cal, "cal.json");
+        // the engine's CPU per request over the elapsed time per request below the ring's limit
+        assertThat(below.value(CostParam.ENGINE_SHARE_BESIDE_WIRE)).isEqualTo(0.5, within(1e-9));
+
+        in.put("offloadRefusingNanosPerRequest", 3200.0).put("offloadRefusingEngineNanosPerRequest", 1500.0);
+        Profile refusing = CalibratedProfile.from(cal, "cal.json");
+        // the same CPU per request over the elapsed time when the full ring refuses the excess: 1000 / 3200
+        assertThat(refusing.value(CostParam.ENGINE_SHARE_BESIDE_WIRE)).isEqualTo(0.3125, within(1e-9));
+        assertThat(refusing.value(CostParam.ENGINE_PER_REQUEST)).as("CPU per request still from below the limit")
+                .isEqualTo(below.value(CostParam.ENGINE_PER_REQUEST));
+        assertThat(refusing.costs().get(CostParam.ENGINE_SHARE_BESIDE_WIRE).source())
+                .contains("offloadRefusingNanosPerRequest");
+    }
 }

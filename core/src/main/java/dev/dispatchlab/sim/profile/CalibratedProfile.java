@@ -34,8 +34,11 @@ import java.util.Map;
  *     place: fed with the wire's frames through the receive path, the wire flat out beside it on its
  *     CPU. {@code engine_per_request} is the engine's CPU per request there
  *     ({@code inPlace.offloadBesideWireEngineNanosPerRequest}) less the cipher, and
- *     {@code engine_share_beside_wire} that CPU over the elapsed time per request
- *     ({@code inPlace.offloadBesideWireNanosPerRequest}): the part of its CPU it gets beside the wire.
+ *     {@code engine_share_beside_wire} that CPU over the elapsed time per request at the maximum rate
+ *     ({@code inPlace.offloadRefusingNanosPerRequest}: the host offering every frame and the full ring
+ *     refusing the excess, as in a run at the maximum rate; the refusals touch the ring the engine takes
+ *     from and slow it by a fifth to a half), or, in an older file, below the limit
+ *     ({@code inPlace.offloadBesideWireNanosPerRequest}).
  *     On prepared requests, alone, the engine costs about half as much; a calibration without the
  *     in-place figures falls back to that ({@code inPlace.offloadEngineNanosPerRequest}) and an even
  *     share. {@code card_host_per_request} is {@code inPlace.offloadHostNanosPerRequest} (the submitting
@@ -181,11 +184,23 @@ public final class CalibratedProfile {
                                 + "thread's CPU per request, the card fed with the wire's frames through the receive "
                                 + "path) - the cipher " + r(cipher) + " ns; alone, on prepared requests: "
                                 + r(engine) + " ns", Double.NaN, Double.NaN));
-                c.put(CostParam.ENGINE_SHARE_BESIDE_WIRE, new Cost(Math.min(1, besideEngine / beside), Unit.COUNT,
-                        Kind.DERIVED, cal + ": inPlace.offloadBesideWireEngineNanosPerRequest " + r(besideEngine)
-                                + " / offloadBesideWireNanosPerRequest " + r(beside) + " (the engine's CPU per request "
-                                + "against the elapsed time per request, the wire running flat out on its CPU)",
-                        Double.NaN, Double.NaN));
+                if (in.has("offloadRefusingNanosPerRequest")) {
+                    // At the maximum rate the host offers more than the card takes, and the full ring's
+                    // refusals slow the engine: its speed there, against its CPU per request below the limit.
+                    double refusing = num(in, "offloadRefusingNanosPerRequest", file + ": inPlace");
+                    c.put(CostParam.ENGINE_SHARE_BESIDE_WIRE, new Cost(Math.min(1, besideEngine / refusing), Unit.COUNT,
+                            Kind.DERIVED, cal + ": inPlace.offloadBesideWireEngineNanosPerRequest " + r(besideEngine)
+                                    + " / offloadRefusingNanosPerRequest " + r(refusing) + " (the engine's CPU per "
+                                    + "request against the elapsed time per request when the host offers every frame "
+                                    + "of the flat-out wire and the full ring refuses the excess, as at the maximum "
+                                    + "rate; below the limit, " + r(beside) + " ns)", Double.NaN, Double.NaN));
+                } else {
+                    c.put(CostParam.ENGINE_SHARE_BESIDE_WIRE, new Cost(Math.min(1, besideEngine / beside), Unit.COUNT,
+                            Kind.DERIVED, cal + ": inPlace.offloadBesideWireEngineNanosPerRequest " + r(besideEngine)
+                                    + " / offloadBesideWireNanosPerRequest " + r(beside) + " (the engine's CPU per "
+                                    + "request against the elapsed time per request, the wire running flat out on its "
+                                    + "CPU)", Double.NaN, Double.NaN));
+                }
             } else {
                 c.put(CostParam.ENGINE_PER_REQUEST, new Cost(Math.max(0, engine - cipher), Unit.NS, Kind.DERIVED,
                         cal + ": inPlace.offloadEngineNanosPerRequest " + r(engine) + " (the engine thread's CPU per "

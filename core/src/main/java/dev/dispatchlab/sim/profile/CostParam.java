@@ -67,7 +67,7 @@ public enum CostParam {
      * An emulated card's speed while the wire runs flat out beside it on its CPU, as a share of its
      * speed alone (the CPU share it gets and the caches the wire takes from it). 1 for a hardware engine.
      */
-    ENGINE_SHARE_BESIDE_WIRE(Dimension.COUNT, "emulated engine's speed beside a flat-out wire, share of alone");
+    ENGINE_SHARE_BESIDE_WIRE(Dimension.COUNT, "emulated engine's speed at the maximum rate (a flat-out wire beside it, the excess refused), share of its CPU per request");
 
     /** What a cost measures, which decides the units it may be given in. */
     public enum Dimension {
