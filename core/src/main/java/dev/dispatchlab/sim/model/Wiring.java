@@ -275,9 +275,9 @@ final class Wiring {
      * the worker runs ip, esp, submits and parks; the card's interrupt rings the rx worker, which hands
      * each completion to its waiting worker (an unpark), which delivers. The OS sees the carrier sleep
      * only when no virtual thread is runnable. The user's wakeup goes out as the runtime's workers send
-     * it: when a worker finds the inbox empty (about to wait), or when the workers have each delivered
-     * a budget of packets since (they take packets in turn, so that is budget x workers in all), and
-     * before the carrier sleeps.
+     * it: when a worker finds the inbox empty (about to wait), or when a worker has delivered a budget
+     * of its own packets since its last pass ended (the workers' counts are staggered, so one of them
+     * gets there about every budget deliveries), and before the carrier sleeps.
      */
     static void vthread(SimEnv env) {
         Machine m = env.machine();
@@ -295,7 +295,11 @@ final class Wiring {
             // packets as there are idle workers, against a budget of frames.
             int workers = env.virtualWorkers();
             int[] busy = {0};
-            carrier.flushEveryDeliveries(env.budget() * workers);
+            // A worker's pass ends after a budget of its own packets, and the user's wakeup it holds goes
+            // out then. The workers' counts are staggered, so some worker ends its pass about every
+            // budget deliveries, not every budget x workers (the runs: about 50 packets per wakeup of the
+            // user in overload).
+            carrier.flushEveryDeliveries(env.budget());
             IntQueue inbox = new IntQueue(env.queueCapacity());
             carrier.add(completionSource(env.engine(), p -> c.cardHalf + c.vthreadParkUnpark + c.deliver,
                     (p, cpu, self) -> {
