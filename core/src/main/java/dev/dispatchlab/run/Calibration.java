@@ -404,6 +404,37 @@ public final class Calibration {
                     CompletionRouting.INLINE);
             return new WirePath(pool, feed, socket, path, feed.nic().ring(0));
         }
+
+        /**
+         * Runs {@code host} beside the wire: starts both, waits up to {@code wait} for the host, then tells
+         * it to give up and joins it, stops the wire, closes the driver (an engine completes what it holds,
+         * onto the socket) and gives back what is left on the ring and the socket. A host that did not end
+         * or a wire that failed is named in {@code problem}.
+         */
+        void run(Thread host, Duration wait, java.util.concurrent.atomic.AtomicBoolean giveUp,
+                 AtomicReference<String> problem, CryptoDriver driver, Clock clock) throws InterruptedException {
+            StageContext shutdown = new StageContext("calibrate-shutdown", clock);
+            System.gc(); // as a run does: the pool and the frames move to the old generation first
+            try {
+                feed.start();
+                host.start();
+                if (!host.join(wait)) {
+                    problem.compareAndSet(null, "the host thread did not end");
+                }
+            } finally {
+                giveUp.set(true);
+                host.join(JOIN_TIMEOUT);
+                feed.stopGenerating();
+                feed.discard(shutdown); // what the wire left on the ring
+                driver.close(); // joins an engine and its watchdog; whatever is left completes here, and is released
+                socket.discard(shutdown, DropReason.SHUTDOWN);
+                feed.close();
+                shutdown.close();
+            }
+            if (feed.failure() != null) {
+                problem.compareAndSet(null, "the wire failed: " + feed.failure());
+            }
+        }
     }
 
     /**
@@ -482,27 +513,7 @@ public final class Calibration {
             }
         });
         host.setName("calibrate-path");
-        StageContext shutdown = new StageContext("calibrate-shutdown", clock);
-        System.gc(); // as a run does: the pool and the frames move to the old generation first
-        try {
-            wp.feed().start();
-            host.start();
-            if (!host.join(TRIAL_TIMEOUT.plus(JOIN_TIMEOUT))) {
-                problem.compareAndSet(null, "the host thread did not end");
-            }
-        } finally {
-            giveUp.set(true);
-            host.join(JOIN_TIMEOUT);
-            wp.feed().stopGenerating();
-            wp.feed().discard(shutdown); // what the wire left on the ring
-            wp.socket().discard(shutdown, DropReason.SHUTDOWN);
-            driver.close();
-            wp.feed().close();
-            shutdown.close();
-        }
-        if (wp.feed().failure() != null) {
-            problem.compareAndSet(null, "the wire failed: " + wp.feed().failure());
-        }
+        wp.run(host, TRIAL_TIMEOUT.plus(JOIN_TIMEOUT), giveUp, problem, driver, clock);
         double nanos = r[1] == 0 ? Double.NaN : (r[0] - r[2] * r[3]) / (double) r[1];
         return new Trial(nanos, Double.NaN, Double.NaN, r[1], wp.pool(), threadsOf(registry, host), problem.get());
     }
@@ -797,27 +808,7 @@ public final class Calibration {
         });
         host.setName(refuse ? "calibrate-card-refusing" : "calibrate-card");
         wp.ring().mask(); // polled by the host; the wire raises no interrupts
-        StageContext shutdown = new StageContext("calibrate-shutdown", clock);
-        System.gc(); // as a run does: the pool and the frames move to the old generation first
-        try {
-            wp.feed().start();
-            host.start();
-            if (!host.join(TRIAL_TIMEOUT.plus(JOIN_TIMEOUT).plus(JOIN_TIMEOUT))) {
-                problem.compareAndSet(null, "the host thread did not end");
-            }
-        } finally {
-            giveUp.set(true);
-            host.join(JOIN_TIMEOUT);
-            wp.feed().stopGenerating();
-            wp.feed().discard(shutdown); // what the wire left on the ring
-            driver.close(); // joins the engine and the watchdog; whatever is left completes here, and is released
-            wp.socket().discard(shutdown, DropReason.SHUTDOWN);
-            wp.feed().close();
-            shutdown.close();
-        }
-        if (wp.feed().failure() != null) {
-            problem.compareAndSet(null, "the wire failed: " + wp.feed().failure());
-        }
+        wp.run(host, TRIAL_TIMEOUT.plus(JOIN_TIMEOUT).plus(JOIN_TIMEOUT), giveUp, problem, driver, clock);
         // Packets the path dropped in the window (replays, when the wire comes round its pre-built set
         // while frames wait) went part of the way: a few are noise, many mean a disturbed trial.
         if (r[4] > r[1] / 100) {

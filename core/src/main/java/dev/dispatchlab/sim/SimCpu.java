@@ -282,12 +282,7 @@ public final class SimCpu {
     }
 
     private ArrayDeque<SimThread> delayedOf(int p) {
-        ArrayDeque<SimThread> d = delayed[p];
-        if (d == null) {
-            d = new ArrayDeque<>();
-            delayed[p] = d;
-        }
-        return d;
+        return slot(delayed, p);
     }
 
     /** @return the threads counted in band {@code p}: queued, delayed, and the current one if of it */
@@ -415,10 +410,15 @@ public final class SimCpu {
     }
 
     private ArrayDeque<SimThread> queueOf(int priority) {
-        ArrayDeque<SimThread> q = runq[priority];
+        return slot(runq, priority);
+    }
+
+    /** @return the per-priority queue {@code p} of {@code queues}, made on first use */
+    private static ArrayDeque<SimThread> slot(ArrayDeque<SimThread>[] queues, int p) {
+        ArrayDeque<SimThread> q = queues[p];
         if (q == null) {
             q = new ArrayDeque<>();
-            runq[priority] = q;
+            queues[p] = q;
         }
         return q;
     }
