@@ -81,6 +81,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * then link demux, then IP, then ESP, ..., each pipeline timed whole; a stage's cost is its
  * pipeline minus the one before it.
  *
+ * <p>A handoff's ping-pong leaves the CPUs idle in turn; a run's host CPU is busy when the wire or the
+ * engine wakes one of its threads from the device CPU, and that wakeup arrives as an inter-processor
+ * interrupt, in a guest a round of exits. {@code wakeupOfBusyCpu} ({@link #wakeupOfBusyCpu}) measures
+ * what it costs the CPU it lands on: a thread computing there loses that much progress per wakeup.
+ *
  * <h2>In place</h2>
  * Those figures are costs on one CPU with the data hot in its cache, and the runtime pays more for the
  * same work: the synthetic wire writes every frame on the device CPU, so the host reads frames (and
@@ -169,6 +174,7 @@ public final class Calibration {
         if (device != null && host != null && !device.equals(host)) {
             prim.put("wakeupCrossCpu", pingPong(host, device, IdleStrategies.PARK));
             prim.put("spinHandoffCrossCpu", pingPong(host, device, IdleStrategies.SPIN));
+            prim.put("wakeupOfBusyCpu", wakeupOfBusyCpu(host, device));
         }
         prim.put("virtualThreadParkUnpark", virtualPingPong());
         prim.put("softintScheduleCoalescedNanos", softintCoalesced());
@@ -1025,6 +1031,91 @@ public final class Calibration {
         m.put("osSwitchesPerHandoff", median(sw));
         m.put("idle", idle.label());
         return m;
+    }
+
+    /** Gap between the device CPU's wakeups in {@link #wakeupOfBusyCpu}. */
+    private static final long BUSY_WAKE_GAP_NANOS = 50_000;
+    /** Length of each phase (computing alone, computing while woken) of {@link #wakeupOfBusyCpu}. */
+    private static final long BUSY_PHASE_NANOS = 300_000_000;
+
+    /**
+     * What a wakeup sent from the device CPU costs the host CPU when a thread is computing there, as a
+     * run's wire and engine wake the host's threads: a thread on {@code host} computes a fixed loop
+     * throughout, a second thread on {@code host} sleeps on a doorbell, and a thread on {@code device}
+     * rings that doorbell every {@value #BUSY_WAKE_GAP_NANOS} ns in one phase and not in the other. The
+     * computing thread's lost progress per wakeup is everything the wakeup cost its CPU: the interrupt
+     * (in a guest, the exits of the inter-processor interrupt), the switch to the sleeper and back,
+     * the sleeper's return from and to the doorbell. Median of {@value #TRIALS} pairs of phases.
+     */
+    static Map<String, Object> wakeupOfBusyCpu(CpuSet host, CpuSet device) throws Exception {
+        double[] lost = new double[TRIALS];
+        double[] woken = new double[TRIALS];
+        for (int t = 0; t < TRIALS; t++) {
+            double alone = computeBeside(host, device, false)[0];
+            double[] with = computeBeside(host, device, true);
+            lost[t] = (alone - with[0]) / alone * BUSY_PHASE_NANOS / Math.max(1, with[1]);
+            woken[t] = with[1];
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("lostNanosPerWakeup", median(lost));
+        m.put("wakeupsPerPhase", median(woken));
+        m.put("note", "a thread computing on the host CPU for " + BUSY_PHASE_NANOS / 1_000_000 + " ms, a second one "
+                + "sleeping on a doorbell there, rung from the device CPU every " + BUSY_WAKE_GAP_NANOS / 1000
+                + " us or not at all: the computing thread's lost progress per wakeup");
+        return m;
+    }
+
+    /** @return iterations of the computing thread in one phase, and the sleeper's wakeups in it */
+    private static double[] computeBeside(CpuSet host, CpuSet device, boolean wake) throws Exception {
+        Doorbell bell = new Doorbell();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicLong wakeups = new AtomicLong();
+        long[] iterations = new long[1];
+        long[] sleeps = new long[1];
+        Thread sleeper = Thread.ofPlatform().name("calibrate-busy-sleeper").start(() -> {
+            CurrentThread.pin(host);
+            var s0 = ThreadSwitches.sample(CurrentThread.tid());
+            while (!stop.get()) {
+                bell.await(IdleStrategies.PARK);
+                wakeups.incrementAndGet();
+            }
+            var s1 = ThreadSwitches.sample(CurrentThread.tid());
+            sleeps[0] = s0 == null || s1 == null ? -1 : s1.voluntary() - s0.voluntary();
+        });
+        Thread busy = Thread.ofPlatform().name("calibrate-busy").start(() -> {
+            CurrentThread.pin(host);
+            long x = 1;
+            long n = 0;
+            long end = System.nanoTime() + BUSY_PHASE_NANOS;
+            while (System.nanoTime() < end) {
+                for (int i = 0; i < 256; i++) {
+                    x = x * 6364136223846793005L + 1442695040888963407L; // a fixed amount of work, in registers
+                }
+                n++;
+            }
+            iterations[0] = n + (x == 42 ? 1 : 0); // x used, so the loop is not removed
+            stop.set(true);
+        });
+        Thread ringer = Thread.ofPlatform().name("calibrate-busy-ringer").start(() -> {
+            CurrentThread.pin(device);
+            long next = System.nanoTime();
+            while (!stop.get()) {
+                next += BUSY_WAKE_GAP_NANOS;
+                while (System.nanoTime() < next && !stop.get()) {
+                    Thread.onSpinWait();
+                }
+                if (wake) {
+                    bell.ring();
+                }
+            }
+        });
+        busy.join();
+        ringer.join();
+        bell.ring(); // ends the sleeper: one sleep more than the phase's
+        sleeper.join();
+        // the sleeper's sleeps (voluntary switches) are the wakeups; a ring that finds it awake wakes nobody
+        long counted = sleeps[0] >= 0 ? Math.max(0, sleeps[0] - 1) : wakeups.get();
+        return new double[]{iterations[0], counted};
     }
 
     private static Map<String, Object> virtualPingPong() throws Exception {

@@ -1,5 +1,6 @@
 package dev.dispatchlab.run;
 
+import dev.dispatchlab.os.CpuSet;
 import dev.dispatchlab.workload.TrafficSet;
 import dev.dispatchlab.workload.Workload;
 import org.junit.jupiter.api.BeforeAll;
@@ -144,5 +145,22 @@ class CalibrationTest {
         assertThat((Long) m.get("frames")).isGreaterThanOrEqualTo(5_000);
         assertThat((Long) m.get("requests")).isGreaterThanOrEqualTo(5_000);
         assertThat((String) m.get("note")).isNotBlank();
+    }
+
+    @Test
+    @Timeout(60)
+    void aWakeupSentToABusyCpuCostsItProgressAndIsCountedPerSleep() throws Exception {
+        Placement p = Placement.defaults();
+        CpuSet host = p.hostCpu(0);
+        CpuSet device = CpuSet.of(p.device().first());
+        Map<String, Object> m = Calibration.wakeupOfBusyCpu(host, device);
+
+        // rung every 50 us for 300 ms: some thousands of sleeps end in a wakeup (a ring that finds the
+        // sleeper awake wakes nobody and is not counted)
+        assertThat((double) m.get("wakeupsPerPhase")).isBetween(100.0, 6_001.0);
+        // whatever the machine, a wakeup takes the busy thread's CPU for a switch there and back
+        assertThat((double) m.get("lostNanosPerWakeup")).isPositive().isFinite();
+        assertThat(Thread.getAllStackTraces().keySet()).as("the trial's threads ended")
+                .noneMatch(t -> t.isAlive() && t.getName().startsWith("calibrate-busy"));
     }
 }

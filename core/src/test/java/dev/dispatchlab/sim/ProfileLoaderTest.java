@@ -145,4 +145,25 @@ class ProfileLoaderTest {
         assertThat(refusing.costs().get(CostParam.ENGINE_SHARE_BESIDE_WIRE).source())
                 .contains("offloadRefusingNanosPerRequest");
     }
+
+    @Test
+    void theHardInterruptIsTheMeasuredCostOfAWakeupOfABusyCpuLessTheTwoSwitchesChargedApart() throws Exception {
+        ObjectNode cal = (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
+        Profile without = CalibratedProfile.from(cal, "cal.json");
+        assertThat(without.costs().get(CostParam.HARD_INTERRUPT).kind()).as("no figure: an estimate")
+                .isEqualTo(Kind.ESTIMATED);
+
+        ((ObjectNode) cal.get("primitives")).putObject("wakeupOfBusyCpu").put("lostNanosPerWakeup", 20_000.0);
+        Profile with = CalibratedProfile.from(cal, "cal.json");
+        // 20,000 less context_switch + switch_refill (70 % of the same-CPU handoff, 3690.73 ns) twice
+        assertThat(with.value(CostParam.HARD_INTERRUPT)).isEqualTo(20_000 - 2 * 0.7 * 3690.73, within(0.01));
+        assertThat(with.value(CostParam.HARD_INTERRUPT)).isEqualTo(20_000 - 2 * (with.value(CostParam.CONTEXT_SWITCH)
+                + with.value(CostParam.SWITCH_REFILL)), within(0.01));
+        assertThat(with.costs().get(CostParam.HARD_INTERRUPT).kind()).isEqualTo(Kind.DERIVED);
+        assertThat(with.costs().get(CostParam.HARD_INTERRUPT).source()).contains("wakeupOfBusyCpu.lostNanosPerWakeup");
+
+        ((ObjectNode) cal.get("primitives")).putObject("wakeupOfBusyCpu").put("lostNanosPerWakeup", 1_000.0);
+        assertThat(CalibratedProfile.from(cal, "cal.json").value(CostParam.HARD_INTERRUPT))
+                .as("less than the switches: nothing left for the interrupt").isZero();
+    }
 }

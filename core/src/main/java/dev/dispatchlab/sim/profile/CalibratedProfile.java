@@ -23,6 +23,13 @@ import java.util.Map;
  *     it), the sum is the measurement. {@code softintRoundTrip} (two such handoffs through a softint
  *     thread) is a cross-check, not a separate figure. {@code cross_cpu_wakeup} is
  *     {@code wakeupCrossCpu - wakeupSameCpu}.</li>
+ * <li><b>Interrupt.</b> The runtime's host takes no device interrupt, but every wakeup the wire or
+ *     the engine sends from the device CPU reaches a busy host CPU as an inter-processor interrupt, and
+ *     in a guest that is a round of exits. calibrate's {@code wakeupOfBusyCpu} measures what such a
+ *     wakeup costs the CPU it lands on (a thread computing there loses that much progress per wakeup);
+ *     {@code hard_interrupt} is that less the two switches the simulator charges on its own (to the
+ *     woken thread and back, {@code context_switch + switch_refill} each). Without it (one CPU, an
+ *     older file) {@code hard_interrupt} is an estimate.</li>
  * <li><b>Receive.</b> calibrate's stage pipeline runs on one CPU with each frame hot in its cache, but the
  *     runtime's wire writes frames on the device CPU, so the host reads every one cold. calibrate's
  *     {@code inPlace.pathNanos} measures the path as the runtime has it (the real wire on the device CPU,
@@ -108,9 +115,19 @@ public final class CalibratedProfile {
         c.put(CostParam.CLOCK_MHZ, new Cost(clockMhz(), Unit.MHZ, Kind.CONFIGURED,
                 "/proc/cpuinfo 'cpu MHz' of the machine building the profile; no figure here is given in cycles",
                 Double.NaN, Double.NaN));
-        c.put(CostParam.HARD_INTERRUPT, new Cost(1000, Unit.NS, Kind.ESTIMATED,
-                "not measured by calibrate (the runtime's interrupts are device threads raising lines on their own CPU); "
-                        + "a KVM guest's interrupt entry and exit with its APIC exit", 300, 3000));
+        JsonNode busy = prim.get("wakeupOfBusyCpu");
+        if (busy != null && busy.has("lostNanosPerWakeup")) {
+            double lost = num(busy, "lostNanosPerWakeup", file + ": primitives.wakeupOfBusyCpu");
+            double switches = 2 * (0.5 + 0.2) * same; // context_switch + switch_refill, to the woken thread and back
+            c.put(CostParam.HARD_INTERRUPT, new Cost(Math.max(0, lost - switches), Unit.NS, Kind.DERIVED,
+                    cal + ": wakeupOfBusyCpu.lostNanosPerWakeup " + r(lost) + " (what a wakeup sent from the device CPU "
+                            + "costs the host CPU while a thread computes there) - 2 x (context_switch + switch_refill) "
+                            + r(switches) + ": the inter-processor interrupt, in a guest its exits", Double.NaN, Double.NaN));
+        } else {
+            c.put(CostParam.HARD_INTERRUPT, new Cost(1000, Unit.NS, Kind.ESTIMATED,
+                    "not measured by calibrate (the runtime's interrupts are device threads raising lines on their own CPU); "
+                            + "a KVM guest's interrupt entry and exit with its APIC exit", 300, 3000));
+        }
         c.put(CostParam.CONTEXT_SWITCH, new Cost(0.5 * same, Unit.NS, Kind.ESTIMATED,
                 cal + ": 50 % of wakeupSameCpu.handoffNanos " + r(same) + " (futex wait + switch); split estimated",
                 0.3 * same, 0.7 * same));
@@ -229,7 +246,9 @@ public final class CalibratedProfile {
         double sum = Math.max(0, link) + Math.max(0, ip) + esp + deliver + perPacket + perByte * payload + user;
         String notes = "Built by the simulator from calibrate's measurements on this machine (" + f + "). Stages sum to "
                 + r(sum) + " ns against a measured whole path of " + r(whole) + " ns. Weakest: the split of the "
-                + "same-CPU handoff into wakeup, switch and refill, and the hard interrupt (not measured).";
+                + "same-CPU handoff into wakeup, switch and refill"
+                + (c.get(CostParam.HARD_INTERRUPT).kind() == Kind.ESTIMATED ? ", and the hard interrupt (not measured)."
+                : " (the hard interrupt is what is left of a measured wakeup of a busy CPU after two such switches).");
         return new Profile("this-machine", "This machine: " + machine, cpus, notes, "calibration " + file, c);
     }
 
