@@ -34,6 +34,10 @@ public final class SimEngine {
     private final long coalescePs;
     private final boolean emulated;
     private final double share;
+    private final boolean sliced; // takes turns of the device CPU with a flat-out wire
+    private final long engineTurn;
+    private final long wireTurn;
+    private final double speed;
     private final IntQueue completions;
     private SimCpu.Irq handler;
     private long freeAt;
@@ -48,14 +52,28 @@ public final class SimEngine {
 
     /**
      * @param bytesPerSecond engine speed cap, 0 for none
-     * @param share          emulated engine: the part of its CPU it gets while busy, in (0, 1]
+     * @param share          emulated engine: the part of its speed alone it gets while busy, in (0, 1];
+     *                       below 1 (a wire running flat out beside it) the engine and the wire take turns
+     * @param turnPs         emulated engine beside a flat-out wire: each one's turn of the device CPU is
+     *                       about this long (the scheduler's quantum), the engine's stretched when its
+     *                       share needs more than half the CPU
      */
     public SimEngine(Machine m, int capacity, long latencyNs, long bytesPerSecond, int coalesceCount,
-                     long coalesceNs, boolean emulated, double share) {
+                     long coalesceNs, boolean emulated, double share, long turnPs) {
         if (!(share > 0) || share > 1) {
             throw new IllegalArgumentException("engine share must be in (0, 1]: " + share);
         }
         this.share = share;
+        if (turnPs <= 0) {
+            throw new IllegalArgumentException("turn must be positive: " + turnPs);
+        }
+        // Below 1 the wire runs flat out beside the engine: the two take turns of the CPU, the engine
+        // (busy) half of it unless its share needs more, at the speed that gives its share overall.
+        this.sliced = emulated && share < 1;
+        double f = Math.max(share, 0.5);
+        this.engineTurn = sliced ? Math.round(2 * turnPs * f) : 0;
+        this.wireTurn = sliced ? 2 * turnPs - engineTurn : 0;
+        this.speed = sliced ? share / f : share;
         this.m = m;
         this.capacity = capacity;
         this.latencyPs = latencyNs * Simulation.PS_PER_NS;
@@ -91,16 +109,26 @@ public final class SimEngine {
                 submitter.charge(m.costs.wakeup);
             }
             start = Math.max(start, now + m.costs.crossCpuWakeup);
+            if (sliced && holdFrom != Long.MIN_VALUE) {
+                // an engine that parked and is woken again goes first only once the wire has had as long
+                // as the engine's last turn (or the rest of its own): parking sheds no share
+                long parked = holdUntil();
+                long cycle = engineTurn + wireTurn;
+                long pos = Math.floorMod(parked - holdFrom, cycle);
+                long earliest = pos < engineTurn ? parked + pos : parked + cycle - pos;
+                start = Math.max(start, earliest);
+            }
             holdFrom = start;
         }
         inEngine++;
         // the emulated engine does the real cipher work on its device CPU after the emulated transfer time,
-        // at the share of that CPU it gets
+        // at the share of that CPU it gets: spread evenly, or, taking turns with the wire, in its turns only
         long service = Math.round(psPerByte * m.bytes(p))
-                + (emulated ? Math.round((m.costs.enginePerRequest + m.costs.crypto(m.bytes(p))) / share) : 0);
-        freeAt = start + service;
+                + (emulated ? Math.round((m.costs.enginePerRequest + m.costs.crypto(m.bytes(p))) / speed) : 0);
+        long done = sliced ? advance(start, service) : start + service;
+        freeAt = done;
         busyPs += service;
-        long finish = Math.max(start + service, now + latencyPs);
+        long finish = Math.max(done, now + latencyPs);
         lastFinish = Math.max(lastFinish, finish);
         m.sim.at(finish, Simulation.Order.DEVICE, () -> complete(p));
         return true;
@@ -165,9 +193,46 @@ public final class SimEngine {
         return holdFrom;
     }
 
-    /** @return whether an emulated engine holds its device CPU at {@code t} (woken and not yet parked) */
+    /**
+     * @return whether an emulated engine holds its device CPU at {@code t}: woken and not yet parked,
+     *         and, when it takes turns with the wire, in one of its turns
+     */
     public boolean holdsCpu(long t) {
-        return emulated && t >= holdFrom && t < holdUntil();
+        return emulated && t >= holdFrom && t < holdUntil() && (!sliced || inTurn(t));
+    }
+
+    /** Taking turns: whether {@code t} falls in one of the engine's turns since it last woke. */
+    private boolean inTurn(long t) {
+        return Math.floorMod(t - holdFrom, engineTurn + wireTurn) < engineTurn;
+    }
+
+    /** Taking turns: the end of the engine's turn that holds {@code t}. */
+    public long turnEnd(long t) {
+        long cycle = engineTurn + wireTurn;
+        return t - Math.floorMod(t - holdFrom, cycle) + engineTurn;
+    }
+
+    /** Taking turns: when {@code work} ps of the engine's CPU, begun at {@code t}, is done, in its turns only. */
+    private long advance(long t, long work) {
+        long cycle = engineTurn + wireTurn;
+        for (;;) {
+            long pos = Math.floorMod(t - holdFrom, cycle);
+            if (pos < engineTurn) {
+                long run = Math.min(work, engineTurn - pos);
+                t += run;
+                work -= run;
+                if (work == 0) {
+                    return t;
+                }
+            } else {
+                t += cycle - pos;
+            }
+        }
+    }
+
+    /** @return whether the engine and the wire take turns of the device CPU (the wire flat out beside it) */
+    public boolean takesTurns() {
+        return sliced;
     }
 
     public long busyPs() {

@@ -9,11 +9,16 @@ import dev.dispatchlab.device.ArrivalProcess;
  * device CPU), the wire cannot write while the engine holds that CPU ({@link SimEngine#holdsCpu}):
  * the engine's wakeup preempts the wire, which spins between frames. Frames due meanwhile are
  * written when the engine parks, all at once (the runtime's wire catches up on the frames it owes
- * as fast as it can), which makes the arrivals come in bursts. A busy engine holds the CPU for at
- * most {@link #SLICE_PS} before the wire gets as long to run, as two runnable threads share a CPU;
- * the engine's own progress over such a stretch is not held back here (at a set rate an engine busy
- * that long is overloaded; at the maximum rate {@link SimSpec#engineShare()} slows it to the part of
- * the CPU it gets beside the wire).
+ * as fast as it can), which makes the arrivals come in bursts.
+ * <ul>
+ * <li>At a set rate a busy engine holds the CPU for at most {@link #SLICE_PS} before the wire gets as
+ *     long to run, as two runnable threads share a CPU; the engine's own progress over such a stretch
+ *     is not held back here (at a set rate an engine busy that long is overloaded).</li>
+ * <li>At the maximum rate the wire never waits, and the two {@linkplain SimEngine#takesTurns take
+ *     turns} of the CPU a quantum long: the engine works in its turns only, the wire writes in its own
+ *     (the runs here: the wire preempted about 200 times a second in push's overload, both busy). So
+ *     frames come in bursts of the wire's turn, and completions in bursts of the engine's.</li>
+ * </ul>
  *
  * <p>Threading: confined to the simulation's thread.
  */
@@ -61,7 +66,12 @@ final class SimWire {
 
     private void arrive() {
         long now = m.sim.now();
-        if (engine != null && now >= runsUntil && engine.holdsCpu(now)) {
+        if (engine != null && engine.takesTurns()) {
+            if (engine.holdsCpu(now)) {
+                m.sim.at(Math.min(engine.holdUntil(), engine.turnEnd(now)), Simulation.Order.DEVICE, this::arrive);
+                return;
+            }
+        } else if (engine != null && now >= runsUntil && engine.holdsCpu(now)) {
             // the engine's slice began when it woke, or when the wire's last slice ended
             long sliceEnd = Math.max(engine.heldSince(), runsUntil) + SLICE_PS;
             if (now < sliceEnd) {

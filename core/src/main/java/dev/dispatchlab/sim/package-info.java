@@ -43,8 +43,9 @@
  * <li><b>Devices</b>: the NIC ring with masking and coalescing ({@link SimNic}); the crypto card with
  *     its ring, latency, speed cap and coalesced completion interrupt, as the runtime's offload driver
  *     ({@link SimEngine}). On this machine the card is emulated: its engine spends its own CPU per
- *     request ({@code engine_per_request} plus the cipher), and at the maximum rate it shares that CPU
- *     with the wire running flat out, at the speed {@code engine_share_beside_wire} says; the host pays
+ *     request ({@code engine_per_request} plus the cipher), and at the maximum rate it takes turns of
+ *     that CPU with the wire running flat out, a quantum each, working in its turns at the speed that
+ *     makes {@code engine_share_beside_wire} overall; the host pays
  *     {@code card_host_per_request} per request, half at the submission and half with the completion.
  *     The engine and the wire share the device CPU ({@link SimWire}): while the engine holds it (from
  *     its wakeup through its work, the request latency and coalescing delay it spins out, and its idle

@@ -22,12 +22,19 @@ class SimWireTest {
 
     /** Arrival times (ps) of every frame the wire wrote by {@code until}, an engine given one request at t = 0. */
     private static List<Long> arrivals(Profile p, double pps, long until, boolean withEngine) {
+        return arrivals(p, pps, until, withEngine, 1.0, 3_000 * US, new long[1]);
+    }
+
+    /** As above, the engine at {@code share} taking turns of {@code turn}; {@code finish[0]}: its request's end. */
+    private static List<Long> arrivals(Profile p, double pps, long until, boolean withEngine, double share, long turn,
+                                       long[] finish) {
         Simulation sim = new Simulation(new SplittableRandom(1));
         Machine m = new Machine(sim, new Costs(p), 3_000 * US, false);
         SimNic nic = new SimNic(m, 4096, 1, 0); // no handler: frames wait on the ring
-        SimEngine engine = new SimEngine(m, 16, 5_000, 0, 8, 10_000, true, 1.0);
+        SimEngine engine = new SimEngine(m, 16, 5_000, 0, 8, 10_000, true, share, turn);
         if (withEngine) {
             engine.submit(m.newPacket(64), null);
+            finish[0] = engine.holdUntil() - SimEngine.SPIN_BEFORE_PARK_PS; // its request's end (nothing to coalesce yet)
         }
         new SimWire(m, nic, engine, pps, SimSpec.defaults(p, SimModels.PUSH, pps), until).start();
         sim.runUntil(until + 2_000 * US);
@@ -85,6 +92,39 @@ class SimWireTest {
                 long parks = wake + c.enginePerRequest + c.crypto(64) + 10 * US + SimEngine.SPIN_BEFORE_PARK_PS;
                 expected = due < Math.min(parks, wireSliceEnd + SimWire.SLICE_PS)
                         ? Math.min(parks, wireSliceEnd + SimWire.SLICE_PS) : due;
+            }
+            assertThat(t.get(i)).as("frame %d, due at %d ps", i, due).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void besideAFlatOutWireTheEngineWorksInItsTurnsOnlyAndTheWireWritesInItsOwn() {
+        // share 0.25: the two take turns of 1 ms each (half the CPU to each), and in its turns the engine
+        // runs at half its speed alone, which makes its share overall. One request of 1 ms of engine work
+        // alone takes 2 ms of its turns: the turns from the wakeup [0, 1), [2, 3) ms and a bit of [4, 5).
+        Profile p = SimFixtures.testbox().withValue(CostParam.CROSS_CPU_WAKEUP, 3_000)
+                .withValue(CostParam.ENGINE_PER_REQUEST, 1_000_000);
+        Costs c = new Costs(p);
+        long wake = c.crossCpuWakeup;
+        long turn = 1_000 * US;
+        long work = 2 * (c.enginePerRequest + c.crypto(64));
+        long done = wake + 4 * turn + (work - 2 * turn);
+        long parks = done + 10 * US + SimEngine.SPIN_BEFORE_PARK_PS;
+        long[] finish = new long[1];
+        List<Long> t = arrivals(p, 100_000, 6_000 * US, true, 0.25, turn, finish); // a frame every 10 us
+
+        assertThat(finish[0]).as("the request's end, its work spread over the engine's turns").isEqualTo(done);
+        assertThat(parks).as("the engine parks in its third turn").isLessThan(wake + 5 * turn);
+        assertThat(t).hasSize(600);
+        for (int i = 0; i < t.size(); i++) {
+            long due = i * 10 * US;
+            long expected = due;
+            for (int k = 0; k < 3; k++) { // in an engine's turn, held back to its end (or the engine's parking)
+                long from = wake + 2 * k * turn;
+                long to = Math.min(from + turn, parks);
+                if (due >= from && due < to) {
+                    expected = to;
+                }
             }
             assertThat(t.get(i)).as("frame %d, due at %d ps", i, due).isEqualTo(expected);
         }
