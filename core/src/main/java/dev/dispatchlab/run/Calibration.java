@@ -269,6 +269,7 @@ public final class Calibration {
         // re-armed windows meet them as replays; requests timed out) is rejected and run again, a few times.
         List<String> rejected = new ArrayList<>();
         List<Trial> path = usable("path", rejected, () -> pathTrial(placement, traffic, warmupFrames, frames));
+        List<Trial> rx = usable("receive", rejected, () -> rxTrial(placement, traffic, warmupFrames, frames));
         List<Trial> beside = usable("offload beside the wire", rejected,
                 () -> cardTrial(placement, traffic, warmupRequests, requests));
         List<Trial> refusing = usable("offload refusing", rejected,
@@ -286,6 +287,7 @@ public final class Calibration {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("payloadBytes", traffic.workload().sizes().max());
         m.put("pathNanos", median(figures(path, Trial::hostNanos)));
+        m.put("rxNanos", median(figures(rx, Trial::hostNanos)));
         m.put("frames", counted);
         m.put("offloadHostNanosPerRequest", median(host));
         m.put("offloadEngineNanosPerRequest", median(engine));
@@ -299,7 +301,8 @@ public final class Calibration {
                 + "taken off the NIC ring) per frame, the synthetic wire filling the ring at max rate from the device "
                 + "CPU and one host thread running link, IP, ESP with the software driver inline, inner IP/UDP and "
                 + "socket delivery, then taking the packet off the socket and releasing it (batches in which a frame "
-                + "was dropped left out); offload: the run "
+                + "was dropped left out); rxNanos: the same, each frame through the link stage only and released; "
+                + "offload: the run "
                 + "command's default offload driver, its engine on the device CPU and its interrupt line doing "
                 + "nothing, one host thread keeping 768-896 requests outstanding, host CPU around its submit and "
                 + "drainCompletions calls only (packet preparation and waits left out) per request, engine thread "
@@ -459,6 +462,21 @@ public final class Calibration {
      * @param frames frames measured
      */
     static Trial pathTrial(Placement placement, TrafficSet traffic, int warmup, int frames) throws InterruptedException {
+        return pathTrial(placement, traffic, warmup, frames, false);
+    }
+
+    /**
+     * The receive alone in place: as {@link #pathTrial}, but each frame taken off the ring goes through
+     * the link stage only and is then released. What the ring, the buffer and the frame's first cache
+     * line cost the thread that takes it, as a run's receiving context pays them when a later stage runs
+     * elsewhere.
+     */
+    static Trial rxTrial(Placement placement, TrafficSet traffic, int warmup, int frames) throws InterruptedException {
+        return pathTrial(placement, traffic, warmup, frames, true);
+    }
+
+    private static Trial pathTrial(Placement placement, TrafficSet traffic, int warmup, int frames, boolean rxOnly)
+            throws InterruptedException {
         Rig rig = Rig.of(placement, traffic, CryptoDrivers.SOFTWARE);
         ThreadMXBean mx = rig.mx();
         Clock clock = rig.clock();
@@ -488,7 +506,11 @@ public final class Calibration {
                     int n = 0;
                     PacketBuffer p;
                     while (n < BUDGET && (p = wp.ring().poll()) != null) {
-                        wp.path().input(ctx, p);
+                        if (!rxOnly) {
+                            wp.path().input(ctx, p);
+                        } else if (wp.path().linkInput(ctx, p)) {
+                            p.release(); // the receive's work ends here: the rest of the path is not timed
+                        }
                         n++;
                     }
                     PacketBuffer q;

@@ -96,6 +96,19 @@ class CalibrationTest {
 
     @Test
     @Timeout(120)
+    void theReceiveAloneInPlaceMeasuresAndCleansUp() throws Exception {
+        Calibration.Trial t = firstUsable(() -> Calibration.rxTrial(Placement.defaults(), traffic, 20_000, 20_000));
+
+        assertThat(t.hostNanos()).as("host ns per frame, the link stage only").isPositive().isFinite();
+        assertThat(t.count()).as("frames measured").isGreaterThanOrEqualTo(20_000);
+        assertThat(t.pool().outstanding()).as("buffers not given back").isZero();
+        assertThat(t.threads()).as("threads (host thread and wire)").hasSizeGreaterThanOrEqualTo(2)
+                .noneMatch(Thread::isAlive);
+        t.verified();
+    }
+
+    @Test
+    @Timeout(120)
     void offloadInPlaceMeasuresAndCleansUp() throws Exception {
         Calibration.Trial t = firstUsable(() -> Calibration.offloadTrial(Placement.defaults(), traffic, 10_000, 20_000));
 
@@ -131,12 +144,12 @@ class CalibrationTest {
     void inPlaceFiguresAreMediansUnderTheirKeys() throws Exception {
         Map<String, Object> m = Calibration.inPlace(Placement.defaults(), traffic, 20_000, 5_000, 10_000, 5_000);
 
-        assertThat(m).containsOnlyKeys("payloadBytes", "pathNanos", "frames", "offloadHostNanosPerRequest",
+        assertThat(m).containsOnlyKeys("payloadBytes", "pathNanos", "rxNanos", "frames", "offloadHostNanosPerRequest",
                 "offloadEngineNanosPerRequest", "requests", "offloadBesideWireNanosPerRequest",
                 "offloadBesideWireEngineNanosPerRequest", "offloadBesideWireHostNanosPerRequest",
                 "offloadRefusingNanosPerRequest", "offloadRefusingEngineNanosPerRequest", "note");
         assertThat(m.get("payloadBytes")).isEqualTo(64);
-        for (String k : new String[]{"pathNanos", "offloadHostNanosPerRequest", "offloadEngineNanosPerRequest",
+        for (String k : new String[]{"pathNanos", "rxNanos", "offloadHostNanosPerRequest", "offloadEngineNanosPerRequest",
                 "offloadBesideWireNanosPerRequest", "offloadBesideWireEngineNanosPerRequest",
                 "offloadBesideWireHostNanosPerRequest", "offloadRefusingNanosPerRequest",
                 "offloadRefusingEngineNanosPerRequest"}) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -165,5 +166,29 @@ class ProfileLoaderTest {
         ((ObjectNode) cal.get("primitives")).putObject("wakeupOfBusyCpu").put("lostNanosPerWakeup", 1_000.0);
         assertThat(CalibratedProfile.from(cal, "cal.json").value(CostParam.HARD_INTERRUPT))
                 .as("less than the switches: nothing left for the interrupt").isZero();
+    }
+
+    @Test
+    void withTheReceiveMeasuredInPlaceTheRestOfThePathsColdCostGoesWithTheDelivery() throws Exception {
+        ObjectNode cal = (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
+        ObjectNode in = cal.putObject("inPlace");
+        in.put("payloadBytes", 64).put("pathNanos", 1500.0);
+        Profile pathOnly = CalibratedProfile.from(cal, "cal.json");
+        in.put("rxNanos", 250.0);
+        Profile both = CalibratedProfile.from(cal, "cal.json");
+
+        assertThat(both.value(CostParam.STAGE_RX)).isEqualTo(250.0);
+        assertThat(both.costs().get(CostParam.STAGE_RX).kind()).isEqualTo(Kind.MEASURED);
+        assertThat(both.costs().get(CostParam.STAGE_DELIVER).source()).contains("inPlace.rxNanos");
+        // either way the stages a packet goes through sum to the path measured in place
+        for (Profile p : List.of(pathOnly, both)) {
+            double sum = p.value(CostParam.STAGE_RX) + p.value(CostParam.STAGE_IP) + p.value(CostParam.STAGE_ESP)
+                    + p.value(CostParam.CRYPTO_FIXED) + 64 * p.value(CostParam.CRYPTO_PER_BYTE)
+                    + p.value(CostParam.STAGE_DELIVER);
+            assertThat(sum).as(p == both ? "receive measured" : "path only").isEqualTo(1500.0, within(0.01));
+        }
+        assertThat(both.value(CostParam.STAGE_DELIVER)).as("the cold lines moved from the receive to the delivery")
+                .isEqualTo(pathOnly.value(CostParam.STAGE_DELIVER) + pathOnly.value(CostParam.STAGE_RX) - 250.0,
+                        within(0.01));
     }
 }

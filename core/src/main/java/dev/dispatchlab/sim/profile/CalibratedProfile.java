@@ -33,8 +33,12 @@ import java.util.Map;
  * <li><b>Receive.</b> calibrate's stage pipeline runs on one CPU with each frame hot in its cache, but the
  *     runtime's wire writes frames on the device CPU, so the host reads every one cold. calibrate's
  *     {@code inPlace.pathNanos} measures the path as the runtime has it (the real wire on the device CPU,
- *     the real ring, one host thread running every stage to the socket); {@code stage_rx} is that
- *     figure less the hot stages after the receive. Without it (one CPU, an older file) {@code stage_rx}
+ *     the real ring, one host thread running every stage to the socket), and {@code inPlace.rxNanos} the
+ *     receive alone the same way (each frame through the link stage, then released). {@code stage_rx} is
+ *     the receive in place, and the rest of the path's cost beyond the hot stages (the packet's other
+ *     cache lines, which the host reads first at the delivery after a card, at the cipher in software,
+ *     in the same context) is added to {@code stage_deliver}. An older file without {@code rxNanos}: all
+ *     of it goes to {@code stage_rx}. Without either (one CPU, an older file) {@code stage_rx}
  *     adds to the link stage the frame's cache lines, plus two for the descriptor and buffer header, each
  *     at {@code spinHandoffCrossCpu}, an estimate.</li>
  * <li><b>Card.</b> The emulated card's engine is a thread on the device CPU. calibrate measures it in
@@ -159,6 +163,8 @@ public final class CalibratedProfile {
                 Double.NaN, Double.NaN));
         JsonNode in = doc.get("inPlace");
         double rx = Math.max(0, link);
+        double cold = 0; // the in-place path's cost beyond the receive and the hot stages, when both are measured
+        String coldSource = "";
         if (in != null && in.has("pathNanos")) {
             // Measured as the runtime has it: frames written by the wire on the device CPU, taken off the
             // real ring by one host thread and run to the socket. What the hot stages do not account for
@@ -166,11 +172,27 @@ public final class CalibratedProfile {
             double path = num(in, "pathNanos", file + ": inPlace");
             double bytes = in.path("payloadBytes").asDouble(payload);
             double hot = Math.max(0, ip) + esp + perPacket + perByte * bytes + deliver;
-            c.put(CostParam.STAGE_RX, new Cost(Math.max(rx, path - hot), Unit.NS, Kind.DERIVED,
-                    cal + ": inPlace.pathNanos " + r(path) + " (one host thread taking frames the wire wrote on the device "
-                            + "CPU off the real ring, every stage to the socket) - the hot stages after the receive (ip "
-                            + r(Math.max(0, ip)) + ", esp " + r(esp) + ", cipher " + r(perPacket + perByte * bytes)
-                            + ", deliver " + r(deliver) + ")", Double.NaN, Double.NaN));
+            if (in.has("rxNanos")) {
+                // The receive alone measured in place too: the ring, the buffer and the frame's first line,
+                // which the receiving context pays. The rest of what the path costs in place beyond the hot
+                // stages is the packet's other cache lines, written on the device CPU: the host reads them
+                // first when it delivers a packet a card decrypted (in software the cipher reads them
+                // first, in the same context as the delivery), so they go with the delivery.
+                double rxIn = num(in, "rxNanos", file + ": inPlace");
+                cold = Math.max(0, path - rxIn - (hot - deliver + Math.max(0, deliver))); // the stages as charged
+                coldSource = cal + ": inPlace.pathNanos " + r(path) + " - inPlace.rxNanos " + r(rxIn) + " - the hot stages "
+                        + r(hot) + " (the packet's cache lines beyond the first, written on the device CPU; the host "
+                        + "reads them first at the delivery after a card, at the cipher in software, in the same context)";
+                c.put(CostParam.STAGE_RX, new Cost(Math.max(rx, rxIn), Unit.NS, Kind.MEASURED,
+                        cal + ": inPlace.rxNanos (one host thread taking frames the wire wrote on the device CPU off the "
+                                + "real ring, each through the link stage only, then releasing it)", Double.NaN, Double.NaN));
+            } else {
+                c.put(CostParam.STAGE_RX, new Cost(Math.max(rx, path - hot), Unit.NS, Kind.DERIVED,
+                        cal + ": inPlace.pathNanos " + r(path) + " (one host thread taking frames the wire wrote on the "
+                                + "device CPU off the real ring, every stage to the socket) - the hot stages after the "
+                                + "receive (ip " + r(Math.max(0, ip)) + ", esp " + r(esp) + ", cipher "
+                                + r(perPacket + perByte * bytes) + ", deliver " + r(deliver) + ")", Double.NaN, Double.NaN));
+            }
         } else {
             // No in-place figure (one CPU, or an older calibration): the frame's cache lines plus two of
             // descriptor and buffer header, each a cross-CPU line handoff as measured.
@@ -240,7 +262,13 @@ public final class CalibratedProfile {
                 cal + ": crypto.perPacketNanos, " + suite + ", line fitted over 64, 512, 1400 bytes", Double.NaN, Double.NaN));
         c.put(CostParam.CRYPTO_PER_BYTE, new Cost(Math.max(0, perByte), Unit.NS_PER_BYTE, Kind.DERIVED,
                 cal + ": crypto.perByteNanos (slope of the same fit)", Double.NaN, Double.NaN));
-        c.put(CostParam.STAGE_DELIVER, stage(deliver, cal + ": stages.innerIpUdpSocketNanos"));
+        if (cold > 0) {
+            c.put(CostParam.STAGE_DELIVER, new Cost(Math.max(0, deliver) + cold, Unit.NS, Kind.DERIVED,
+                    cal + ": max(stages.innerIpUdpSocketNanos " + r(deliver) + ", 0) + " + coldSource, Double.NaN,
+                    Double.NaN));
+        } else {
+            c.put(CostParam.STAGE_DELIVER, stage(deliver, cal + ": stages.innerIpUdpSocketNanos"));
+        }
         c.put(CostParam.USER_COPY_PER_BYTE, new Cost(Math.max(0, user) / payload, Unit.NS_PER_BYTE, Kind.DERIVED,
                 cal + ": stages.userNanos " + r(user) + " / payloadBytes " + (int) payload, Double.NaN, Double.NaN));
         double sum = Math.max(0, link) + Math.max(0, ip) + esp + deliver + perPacket + perByte * payload + user;
