@@ -13,9 +13,13 @@ import dev.dispatchlab.metrics.DropReason;
  * few microseconds idle), a submission to a parked engine costs the submitter a {@code wakeup} and the
  * engine starts {@code cross_cpu_wakeup} later, and each request also takes the engine's own CPU:
  * {@code engine_per_request} plus the profile's cipher time for the packet, since it runs the real
- * cipher. That CPU is shared: {@code share} is the part of it the engine gets while busy (1 on a CPU
- * of its own; see {@link SimSpec#engineShare()}). A real card's doorbell is a register write, part of
- * {@code stage_esp}.
+ * cipher. That CPU is shared: {@code share} is the part of its speed alone the engine gets while
+ * busy (1 on a CPU of its own; see {@link SimSpec#engineShare()}). Below 1 the wire runs flat out
+ * beside it and the two {@linkplain #takesTurns take turns} of the CPU, as two busy threads do: the
+ * engine works in its turns only (half the CPU, a quantum each, unless its share needs more) at
+ * {@code share} over its part of the CPU, so completions come in bursts, and an engine woken again
+ * after parking waits until the wire has had as long as the engine's last turn. A real card's doorbell
+ * is a register write, part of {@code stage_esp}.
  *
  * <p>Every submission charges the submitting context half of {@code card_host_per_request} (the
  * driver's side of the request); the model charges the other half to the context taking the
