@@ -37,10 +37,10 @@ public final class SimEngine {
     private final int coalesceCount;
     private final long coalescePs;
     private final boolean emulated;
-    private final double share;
     private final boolean sliced; // takes turns of the device CPU with a flat-out wire
     private final long engineTurn;
     private final long wireTurn;
+    private final long cycle; // an engine's turn and the wire's
     private final double speed;
     private final IntQueue completions;
     private SimCpu.Irq handler;
@@ -67,7 +67,6 @@ public final class SimEngine {
         if (!(share > 0) || share > 1) {
             throw new IllegalArgumentException("engine share must be in (0, 1]: " + share);
         }
-        this.share = share;
         if (turnPs <= 0) {
             throw new IllegalArgumentException("turn must be positive: " + turnPs);
         }
@@ -77,6 +76,7 @@ public final class SimEngine {
         double f = Math.max(share, 0.5);
         this.engineTurn = sliced ? Math.round(2 * turnPs * f) : 0;
         this.wireTurn = sliced ? 2 * turnPs - engineTurn : 0;
+        this.cycle = engineTurn + wireTurn;
         this.speed = sliced ? share / f : share;
         this.m = m;
         this.capacity = capacity;
@@ -117,7 +117,6 @@ public final class SimEngine {
                 // an engine that parked and is woken again goes first only once the wire has had as long
                 // as the engine's last turn (or the rest of its own): parking sheds no share
                 long parked = holdUntil();
-                long cycle = engineTurn + wireTurn;
                 long pos = Math.floorMod(parked - holdFrom, cycle);
                 long earliest = pos < engineTurn ? parked + pos : parked + cycle - pos;
                 start = Math.max(start, earliest);
@@ -207,18 +206,16 @@ public final class SimEngine {
 
     /** Taking turns: whether {@code t} falls in one of the engine's turns since it last woke. */
     private boolean inTurn(long t) {
-        return Math.floorMod(t - holdFrom, engineTurn + wireTurn) < engineTurn;
+        return Math.floorMod(t - holdFrom, cycle) < engineTurn;
     }
 
     /** Taking turns: the end of the engine's turn that holds {@code t}. */
     public long turnEnd(long t) {
-        long cycle = engineTurn + wireTurn;
         return t - Math.floorMod(t - holdFrom, cycle) + engineTurn;
     }
 
     /** Taking turns: when {@code work} ps of the engine's CPU, begun at {@code t}, is done, in its turns only. */
     private long advance(long t, long work) {
-        long cycle = engineTurn + wireTurn;
         for (;;) {
             long pos = Math.floorMod(t - holdFrom, cycle);
             if (pos < engineTurn) {

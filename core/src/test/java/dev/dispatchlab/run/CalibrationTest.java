@@ -81,25 +81,16 @@ class CalibrationTest {
         traffic = TrafficSet.build(Workload.defaults());
     }
 
-    @Test
+    /** The software path in place, and the receive alone (the link stage only, each frame then released). */
+    @ParameterizedTest(name = "receive alone: {0}")
+    @ValueSource(booleans = {false, true})
     @Timeout(120)
-    void pathInPlaceMeasuresAndCleansUp() throws Exception {
-        Calibration.Trial t = firstUsable(() -> Calibration.pathTrial(Placement.defaults(), traffic, 20_000, 20_000));
+    void pathInPlaceMeasuresAndCleansUp(boolean rxOnly) throws Exception {
+        Calibration.Trial t = firstUsable(() -> rxOnly
+                ? Calibration.rxTrial(Placement.defaults(), traffic, 20_000, 20_000)
+                : Calibration.pathTrial(Placement.defaults(), traffic, 20_000, 20_000));
 
         assertThat(t.hostNanos()).as("host ns per frame").isPositive().isFinite();
-        assertThat(t.count()).as("frames measured").isGreaterThanOrEqualTo(20_000);
-        assertThat(t.pool().outstanding()).as("buffers not given back").isZero();
-        assertThat(t.threads()).as("threads (host thread and wire)").hasSizeGreaterThanOrEqualTo(2)
-                .noneMatch(Thread::isAlive);
-        t.verified();
-    }
-
-    @Test
-    @Timeout(120)
-    void theReceiveAloneInPlaceMeasuresAndCleansUp() throws Exception {
-        Calibration.Trial t = firstUsable(() -> Calibration.rxTrial(Placement.defaults(), traffic, 20_000, 20_000));
-
-        assertThat(t.hostNanos()).as("host ns per frame, the link stage only").isPositive().isFinite();
         assertThat(t.count()).as("frames measured").isGreaterThanOrEqualTo(20_000);
         assertThat(t.pool().outstanding()).as("buffers not given back").isZero();
         assertThat(t.threads()).as("threads (host thread and wire)").hasSizeGreaterThanOrEqualTo(2)

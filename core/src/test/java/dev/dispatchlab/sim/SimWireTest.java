@@ -45,6 +45,14 @@ class SimWireTest {
         return out;
     }
 
+    /** Frame {@code i} of {@code t}, due at {@code i * spacing}, arrived when {@code expected} says. */
+    private static void eachFrameAt(List<Long> t, long spacing, java.util.function.LongUnaryOperator expected) {
+        for (int i = 0; i < t.size(); i++) {
+            long due = i * spacing;
+            assertThat(t.get(i)).as("frame %d, due at %d ps", i, due).isEqualTo(expected.applyAsLong(due));
+        }
+    }
+
     @Test
     void framesDueWhileTheEngineHoldsItsCpuAreWrittenWhenItParks() {
         Profile p = SimFixtures.testbox().withValue(CostParam.CROSS_CPU_WAKEUP, 3_000);
@@ -59,11 +67,7 @@ class SimWireTest {
 
         assertThat(wake).as("the engine wakes after the first frame").isPositive();
         assertThat(t).hasSize(200);
-        for (int i = 0; i < t.size(); i++) {
-            long due = i * US;
-            long expected = due >= wake && due < parks ? parks : due;
-            assertThat(t.get(i)).as("frame %d, due at %d ps", i, due).isEqualTo(expected);
-        }
+        eachFrameAt(t, US, due -> due >= wake && due < parks ? parks : due);
         assertThat(t).as("a burst when the engine parks").filteredOn(x -> x == parks).hasSizeGreaterThan(10);
         assertThat(arrivals(p, 1_000_000, 200 * US, false)).as("an idle engine holds nothing back")
                 .hasSize(200).allMatch(x -> x % US == 0).isSorted().doesNotHaveDuplicates();
@@ -80,21 +84,18 @@ class SimWireTest {
         long wireSliceEnd = sliceEnd + SimWire.SLICE_PS;
         List<Long> t = arrivals(p, 100_000, 3_000 * US, true); // a frame every 10 us
 
-        for (int i = 0; i < t.size(); i++) {
-            long due = i * 10 * US;
-            long expected;
+        // after the wire's slice the engine, still holding its CPU, has the next slice until it parks
+        long parks = wake + c.enginePerRequest + c.crypto(64) + 10 * US + SimEngine.SPIN_BEFORE_PARK_PS;
+        long nextEnd = Math.min(parks, wireSliceEnd + SimWire.SLICE_PS);
+        eachFrameAt(t, 10 * US, due -> {
             if (due < wake || (due >= sliceEnd && due < wireSliceEnd)) {
-                expected = due; // before the engine woke, or in the wire's slice: on time
-            } else if (due < sliceEnd) {
-                expected = sliceEnd; // held back until the engine's slice ends
-            } else {
-                // after the wire's slice the engine, still holding its CPU, has the next slice
-                long parks = wake + c.enginePerRequest + c.crypto(64) + 10 * US + SimEngine.SPIN_BEFORE_PARK_PS;
-                expected = due < Math.min(parks, wireSliceEnd + SimWire.SLICE_PS)
-                        ? Math.min(parks, wireSliceEnd + SimWire.SLICE_PS) : due;
+                return due; // before the engine woke, or in the wire's slice: on time
             }
-            assertThat(t.get(i)).as("frame %d, due at %d ps", i, due).isEqualTo(expected);
-        }
+            if (due < sliceEnd) {
+                return sliceEnd; // held back until the engine's slice ends
+            }
+            return due < nextEnd ? nextEnd : due;
+        });
     }
 
     @Test
@@ -116,17 +117,15 @@ class SimWireTest {
         assertThat(finish[0]).as("the request's end, its work spread over the engine's turns").isEqualTo(done);
         assertThat(parks).as("the engine parks in its third turn").isLessThan(wake + 5 * turn);
         assertThat(t).hasSize(600);
-        for (int i = 0; i < t.size(); i++) {
-            long due = i * 10 * US;
-            long expected = due;
+        eachFrameAt(t, 10 * US, due -> {
             for (int k = 0; k < 3; k++) { // in an engine's turn, held back to its end (or the engine's parking)
                 long from = wake + 2 * k * turn;
                 long to = Math.min(from + turn, parks);
                 if (due >= from && due < to) {
-                    expected = to;
+                    return to;
                 }
             }
-            assertThat(t.get(i)).as("frame %d, due at %d ps", i, due).isEqualTo(expected);
-        }
+            return due;
+        });
     }
 }

@@ -179,7 +179,8 @@ public final class CalibratedProfile {
                 // first when it delivers a packet a card decrypted (in software the cipher reads them
                 // first, in the same context as the delivery), so they go with the delivery.
                 double rxIn = num(in, "rxNanos", file + ": inPlace");
-                cold = Math.max(0, path - rxIn - (hot - deliver + Math.max(0, deliver))); // the stages as charged
+                double charged = hot - deliver + Math.max(0, deliver); // the hot stages as the profile charges them
+                cold = Math.max(0, path - rxIn - charged);
                 coldSource = cal + ": inPlace.pathNanos " + r(path) + " - inPlace.rxNanos " + r(rxIn) + " - the hot stages "
                         + r(hot) + " (the packet's cache lines beyond the first, written on the device CPU; the host "
                         + "reads them first at the delivery after a card, at the cipher in software, in the same context)";
