@@ -61,12 +61,15 @@ public final class AllocationMeter {
      * allocated as its last line) in fresh JVMs, one after another, until one reads fewer than
      * {@code below} bytes or {@code jvms} have run.
      *
-     * <p>Why more than one JVM: which callees C2 inlines into a loop depends on the order in which
-     * its compilations finish, and the FFM socket loops were seen, in some JVMs of a full test run
-     * and never in a JVM of their own, to keep 40 bytes per batch that escape analysis removes in
-     * the others; one JVM, however long it waits, keeps the code it compiled. As JMH runs forks, the
-     * test runs up to {@code jvms} and every reading is in its message. An allocation in the loop's
-     * code itself shows in every JVM and still fails it.
+     * <p>The JVMs get this JVM's {@code -XX:} flags (surefire's, which are the launcher's JIT flags):
+     * without {@code -XX:Tier3DelayOn=100000}, C1 compiled some FFM call sites with a partial profile
+     * while C2's queue was long, and C2 then kept the JDK's 40-byte slice of the errno capture segment
+     * per system call in about a third of JVMs (see {@code BatchUdpSocket}).
+     *
+     * <p>Why more than one JVM: which callees C2 inlines into a loop still depends on the order in
+     * which its compilations finish, and one JVM, however long it waits, keeps the code it compiled.
+     * As JMH runs forks, the test runs up to {@code jvms} and every reading is in its message. An
+     * allocation in the loop's code itself shows in every JVM and still fails it.
      *
      * @return the readings, in the order the JVMs ran
      */
@@ -74,9 +77,14 @@ public final class AllocationMeter {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<Long> readings = new ArrayList<>();
         for (int n = 0; n < jvms; n++) {
-            Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
-                    "-cp", System.getProperty("java.class.path"), main.getName())
-                    .redirectErrorStream(true).start();
+            List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx1g"));
+            for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+                if (a.startsWith("-XX:")) {
+                    cmd.add(a);
+                }
+            }
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
                 p.destroyForcibly();
