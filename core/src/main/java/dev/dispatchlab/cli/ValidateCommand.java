@@ -38,13 +38,18 @@ import java.util.concurrent.Callable;
  * measurements, every model at three loads (low, near saturation, overload); prints predicted
  * against measured and whether each cell is within tolerance. Calibration and measurements are taken
  * in this process unless given as files.
+ *
+ * <p>With {@code --repeat}, every run is measured a second time, at the same offered rate, once all
+ * models have had their first runs (minutes later, as a prediction is compared minutes after the
+ * calibration), and the table says beside each verdict whether the measurement reproduces itself
+ * within the same tolerances: the finest a prediction can be judged on this machine.
  */
 @Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Checks the simulator against this machine: calibrates (or reads --calibration), measures every "
                 + "model at a low load, near saturation and in overload with compare's runner (or reads --measured "
                 + "compare/sweep JSON), simulates the same runs with the calibrated profile and prints predicted "
                 + "against measured.",
-                "Example: dispatchlab validate --json results/validation.json",
+                "Example: dispatchlab validate --repeat --json results/validation.json",
                 "         dispatchlab validate --calibration results/calibration.json --measured results/low.json "
                         + "results/near.json results/over.json"})
 public final class ValidateCommand implements Callable<Integer> {
@@ -61,6 +66,15 @@ public final class ValidateCommand implements Callable<Integer> {
             description = "compare or sweep JSON of the runtime (default: measure now)")
     List<Path> measured = new ArrayList<>();
 
+    @Option(names = "--measured-again", arity = "1..*", paramLabel = "FILE",
+            description = "with --measured: the same runs measured again (compare, sweep or run JSON), each model's "
+                    + "runs at the same rates, to judge how well the measurement reproduces itself")
+    List<Path> measuredAgain = new ArrayList<>();
+
+    @Option(names = "--repeat", description = "measure every run a second time at the same rate, after all models' "
+            + "first runs, and show whether the measurement reproduces itself within the tolerances")
+    boolean repeat;
+
     @Option(names = "--models", defaultValue = "push,ithread,puller,kcont,vthread,busypoll", split = ",",
             paramLabel = "LIST", description = "models to measure (default: ${DEFAULT-VALUE})")
     List<String> models;
@@ -74,6 +88,9 @@ public final class ValidateCommand implements Callable<Integer> {
 
     @Option(names = "--measured-out", paramLabel = "FILE", description = "write the runs measured here as a compare JSON")
     Path measuredOut;
+
+    @Option(names = "--again-out", paramLabel = "FILE", description = "with --repeat: write the second runs as a compare JSON")
+    Path againOut;
 
     @Option(names = "--html", paramLabel = "FILE", description = "write the HTML report with the validation table")
     Path html;
@@ -89,15 +106,26 @@ public final class ValidateCommand implements Callable<Integer> {
         if (!(simSeconds > 0) || simSeconds > 60) {
             throw new UsageException("--sim-seconds: above 0 and at most 60");
         }
+        if (repeat && !measured.isEmpty()) {
+            throw new UsageException("--repeat: only when measuring here; with --measured give --measured-again");
+        }
+        if (!measuredAgain.isEmpty() && measured.isEmpty()) {
+            throw new UsageException("--measured-again: only with --measured");
+        }
+        if (againOut != null && !repeat) {
+            throw new UsageException("--again-out: only with --repeat");
+        }
         Profile profile = profile();
         List<RunResult> runs = new ArrayList<>();
         List<String> loads = new ArrayList<>();
+        List<RunResult> again = new ArrayList<>();
         if (measured.isEmpty()) {
-            measure(runs, loads);
+            measure(runs, loads, again);
         } else {
-            read(runs, loads);
+            read(runs, loads, again);
         }
-        List<Validation.Cell> cells = Validation.validate(runs, loads, profile, simSeconds);
+        List<Validation.Cell> cells = Validation.validate(runs, loads, again.isEmpty() ? null : again, profile,
+                simSeconds);
         if (cells.isEmpty()) {
             throw new UsageException("--measured: no run of a runtime model to validate against");
         }
@@ -139,29 +167,45 @@ public final class ValidateCommand implements Callable<Integer> {
         }
     }
 
-    private void read(List<RunResult> runs, List<String> loads) {
+    private void read(List<RunResult> runs, List<String> loads, List<RunResult> again) {
+        Map<String, List<RunResult>> byModel = byModel("--measured", measured);
+        Map<String, List<RunResult>> againByModel = byModel("--measured-again", measuredAgain);
+        for (Map.Entry<String, List<RunResult>> e : byModel.entrySet()) {
+            List<RunResult> rs = e.getValue();
+            List<RunResult> as = againByModel.get(e.getKey());
+            if (!measuredAgain.isEmpty() && (as == null || as.size() != rs.size())) {
+                throw new UsageException("--measured-again: " + e.getKey() + " has " + rs.size() + " runs in --measured but "
+                        + (as == null ? 0 : as.size()) + " measured again; give the same runs");
+            }
+            for (int i = 0; i < rs.size(); i++) {
+                runs.add(rs.get(i));
+                loads.add(loadLabel(i, rs.size()));
+                if (as != null) {
+                    again.add(as.get(i));
+                }
+            }
+        }
+    }
+
+    /** @return the runs of {@code files} by model, each model's lowest offered rate first */
+    private static Map<String, List<RunResult>> byModel(String flag, List<Path> files) {
         Map<String, List<RunResult>> byModel = new LinkedHashMap<>();
-        for (Path f : measured) {
+        for (Path f : files) {
             ResultFiles.Document d;
             try {
                 d = ResultFiles.load(f);
             } catch (BadResultFileException e) {
-                throw new UsageException("--measured: " + e.getMessage());
+                throw new UsageException(flag + ": " + e.getMessage());
             }
             for (RunResult r : d.runs()) {
                 if (r.settings() != null && Boolean.TRUE.equals(r.settings().get("simulated"))) {
-                    throw new UsageException("--measured: " + f + " holds simulated runs, not measurements");
+                    throw new UsageException(flag + ": " + f + " holds simulated runs, not measurements");
                 }
                 byModel.computeIfAbsent(r.model(), k -> new ArrayList<>()).add(r);
             }
         }
-        for (List<RunResult> rs : byModel.values()) {
-            rs.sort(Comparator.comparingDouble(RunResult::offeredPps));
-            for (int i = 0; i < rs.size(); i++) {
-                runs.add(rs.get(i));
-                loads.add(loadLabel(i, rs.size()));
-            }
-        }
+        byModel.values().forEach(rs -> rs.sort(Comparator.comparingDouble(RunResult::offeredPps)));
+        return byModel;
     }
 
     /** @return the load label of the i-th lowest of n runs of one model */
@@ -175,36 +219,50 @@ public final class ValidateCommand implements Callable<Integer> {
         return i == n - 1 ? "overload" : "load " + (i + 1) + " of " + n;
     }
 
-    private void measure(List<RunResult> runs, List<String> loads) throws Exception {
+    private void measure(List<RunResult> runs, List<String> loads, List<RunResult> again) throws Exception {
         List<DispatchModel> chosen = Models.parse("--models", models);
         Workload w = options.workload();
         RunSpec base = options.spec(chosen.getFirst(), w);
         Models.prepareVirtualThreads(base.placement());
         System.err.println("building " + w.describe() + " ...");
         TrafficSet traffic = TrafficSet.build(w);
+        List<RunSpec> specs = new ArrayList<>();
         for (DispatchModel m : chosen) {
             RunSpec spec = base.withModel(m);
             System.err.printf("measuring %-9s at 5k, max, then near saturation ...%n", m.label());
-            RunResult low = new Runner().run(spec.withRate(LOW_RATE), traffic);
-            RunResult over = new Runner().run(spec.withRate(RunSpec.MAX_RATE), traffic);
+            RunResult low = measured(spec.withRate(LOW_RATE), traffic);
+            RunResult over = measured(spec.withRate(RunSpec.MAX_RATE), traffic);
             double near = Math.max(LOW_RATE * 2, NEAR_SHARE * over.deliveredPps());
-            RunResult mid = new Runner().run(spec.withRate(near), traffic);
-            for (RunResult r : List.of(low, mid, over)) {
-                if (!r.checks().passed()) {
-                    throw new RunFailedException(m.label() + " failed its checks; its figures are not a measurement");
-                }
-            }
-            runs.add(low);
-            loads.add("low");
-            runs.add(mid);
-            loads.add("near saturation");
-            runs.add(over);
-            loads.add("overload");
+            RunResult mid = measured(spec.withRate(near), traffic);
+            specs.addAll(List.of(spec.withRate(LOW_RATE), spec.withRate(near), spec.withRate(RunSpec.MAX_RATE)));
+            runs.addAll(List.of(low, mid, over));
+            loads.addAll(List.of("low", "near saturation", "overload"));
         }
-        if (measuredOut != null) {
-            ResultFiles.write(measuredOut, new ResultFiles.Document("compare",
-                    command.commandLine().getParseResult().originalArgs(), runs, List.of()));
-            System.out.println("wrote " + measuredOut);
+        write(measuredOut, runs);
+        if (repeat) {
+            for (int i = 0; i < specs.size(); i++) {
+                if (i % 3 == 0) {
+                    System.err.printf("measuring %-9s again at the same rates ...%n", specs.get(i).model().label());
+                }
+                again.add(measured(specs.get(i), traffic));
+            }
+            write(againOut, again);
+        }
+    }
+
+    private static RunResult measured(RunSpec spec, TrafficSet traffic) throws Exception {
+        RunResult r = new Runner().run(spec, traffic);
+        if (!r.checks().passed()) {
+            throw new RunFailedException(spec.model().label() + " failed its checks; its figures are not a measurement");
+        }
+        return r;
+    }
+
+    private void write(Path file, List<RunResult> rs) throws Exception {
+        if (file != null) {
+            ResultFiles.write(file, new ResultFiles.Document("compare",
+                    command.commandLine().getParseResult().originalArgs(), rs, List.of()));
+            System.out.println("wrote " + file);
         }
     }
 }

@@ -124,22 +124,48 @@ public final class SimulationSection {
 
     // ---- validation
 
-    /** Prints the validation table. */
+    /**
+     * Prints the validation table; when runs were measured again, the second measurement's errors
+     * against the first (the same rules) follow each row, and a last line counts the rows that
+     * reproduce themselves.
+     */
     public static void printValidation(PrintStream out, List<Validation.Cell> cells) {
-        out.printf(Locale.ROOT, "%-9s %-15s %10s | %10s %10s %7s %-4s | %7s %7s %7s %-4s | %9s %9s%n", "model", "load",
-                "offered", "delivered", "predicted", "error", "", "sw/pkt", "pred", "error", "", "cpu ns", "pred");
+        boolean again = cells.stream().anyMatch(c -> c.repeat() != null);
+        out.printf(Locale.ROOT, "%-9s %-15s %10s | %10s %10s %7s %-4s | %7s %7s %7s %-4s | %9s %9s%s%n", "model", "load",
+                "offered", "delivered", "predicted", "error", "", "sw/pkt", "pred", "error", "", "cpu ns", "pred",
+                again ? String.format(Locale.ROOT, " | %-24s", "measured again: del, sw") : "");
         int pass = 0;
         for (Validation.Cell c : cells) {
-            out.printf(Locale.ROOT, "%-9s %-15s %10.0f | %10.0f %10.0f %6.1f%% %-4s | %7.3f %7.3f %6.1f%% %-4s | %9.0f %9.0f%n",
+            Validation.Repeat r = c.repeat();
+            out.printf(Locale.ROOT, "%-9s %-15s %10.0f | %10.0f %10.0f %6.1f%% %-4s | %7.3f %7.3f %6.1f%% %-4s | %9.0f %9.0f%s%n",
                     c.model(), c.load(), c.offeredPps(), c.measuredDelivered(), c.predictedDelivered(),
-                    100 * c.deliveredError(), c.deliveredPass() ? "ok" : "FAIL", c.measuredSwitches(),
-                    c.predictedSwitches(), 100 * c.switchesError(), c.switchesPass() ? "ok" : "FAIL",
-                    c.measuredCpuNanos(), c.predictedCpuNanos());
+                    100 * c.deliveredError(), verdict(c.deliveredPass()), c.measuredSwitches(),
+                    c.predictedSwitches(), 100 * c.switchesError(), verdict(c.switchesPass()),
+                    c.measuredCpuNanos(), c.predictedCpuNanos(), r == null ? "" : String.format(Locale.ROOT,
+                            " | %6.1f%% %-4s %6.1f%% %-4s", 100 * r.deliveredError(), verdict(r.deliveredPass()),
+                            100 * r.switchesError(), verdict(r.switchesPass())));
             pass += c.pass() ? 1 : 0;
         }
         out.printf(Locale.ROOT, "%d of %d rows pass (delivered within %.0f%%, switches/packet within %.0f%% or %.2f)%n",
                 pass, cells.size(), 100 * Validation.DELIVERED_TOLERANCE, 100 * Validation.SWITCHES_TOLERANCE,
                 Validation.SWITCHES_FLOOR);
+        if (again) {
+            out.println(repeatSummary(cells));
+        }
+    }
+
+    private static String verdict(boolean pass) {
+        return pass ? "ok" : "FAIL";
+    }
+
+    /** @return how many rows the measurement reproduces within the tolerances, and how many of those pass */
+    static String repeatSummary(List<Validation.Cell> cells) {
+        long repeated = cells.stream().filter(c -> c.repeat() != null).count();
+        long repeatable = cells.stream().filter(Validation.Cell::repeatable).count();
+        long passOfThose = cells.stream().filter(c -> c.repeatable() && c.pass()).count();
+        return String.format(Locale.ROOT, "measured again at the same rates: %d of %d rows reproduce the first "
+                + "measurement within the same tolerances; the prediction passes %d of those %d", repeatable, repeated,
+                passOfThose, repeatable);
     }
 
     /** @return the validation as a JSON document */
@@ -202,11 +228,21 @@ public final class SimulationSection {
                 + "within ").append(pct(d.path("deliveredTolerance").asDouble())).append(", a switches cell within ")
                 .append(pct(d.path("switchesTolerance").asDouble())).append(" or ")
                 .append(d.path("switchesFloor").asDouble()).append(" switches per packet.</p>\n");
+        boolean again = false;
+        for (JsonNode r : d.path("rows")) {
+            again |= r.path("repeat").isObject();
+        }
         h.append("<div class=\"scroll\"><table><thead><tr><th>model</th><th>load</th><th>offered pps</th>"
                 + "<th>delivered, measured</th><th>predicted</th><th>error</th><th>host switches/pkt, measured</th>"
-                + "<th>predicted</th><th>error</th><th>cpu ns/pkt, measured</th><th>predicted</th></tr></thead><tbody>\n");
+                + "<th>predicted</th><th>error</th><th>cpu ns/pkt, measured</th><th>predicted</th>")
+                .append(again ? "<th>delivered, measured again</th><th>against the first</th>"
+                        + "<th>switches/pkt, measured again</th><th>against the first</th>" : "")
+                .append("</tr></thead><tbody>\n");
         int pass = 0;
         int n = 0;
+        int repeated = 0;
+        int repeatable = 0;
+        int passOfRepeatable = 0;
         for (JsonNode r : d.path("rows")) {
             boolean dp = r.path("deliveredPass").asBoolean();
             boolean sp = r.path("switchesPass").asBoolean();
@@ -219,10 +255,28 @@ public final class SimulationSection {
                     .append(verdict(r.path("deliveredError").asDouble(), dp))
                     .append(num(r.path("measuredSwitches").asDouble(), 3)).append(num(r.path("predictedSwitches").asDouble(), 3))
                     .append(verdict(r.path("switchesError").asDouble(), sp))
-                    .append(num(r.path("measuredCpuNanos").asDouble(), 0)).append(num(r.path("predictedCpuNanos").asDouble(), 0))
-                    .append("</tr>\n");
+                    .append(num(r.path("measuredCpuNanos").asDouble(), 0)).append(num(r.path("predictedCpuNanos").asDouble(), 0));
+            JsonNode a = r.path("repeat");
+            if (again && a.isObject()) {
+                boolean ad = a.path("deliveredPass").asBoolean();
+                boolean as = a.path("switchesPass").asBoolean();
+                repeated++;
+                repeatable += ad && as ? 1 : 0;
+                passOfRepeatable += ad && as && dp && sp ? 1 : 0;
+                h.append(num(a.path("delivered").asDouble(), 0)).append(verdict(a.path("deliveredError").asDouble(), ad))
+                        .append(num(a.path("switches").asDouble(), 3)).append(verdict(a.path("switchesError").asDouble(), as));
+            } else if (again) {
+                h.append("<td></td><td></td><td></td><td></td>");
+            }
+            h.append("</tr>\n");
         }
-        h.append("</tbody></table></div>\n<p>").append(pass).append(" of ").append(n).append(" rows pass.</p>\n");
+        h.append("</tbody></table></div>\n<p>").append(pass).append(" of ").append(n).append(" rows pass.");
+        if (again) {
+            h.append(" Measured again at the same rates, ").append(repeatable).append(" of ").append(repeated)
+                    .append(" rows reproduce the first measurement within the same tolerances; the prediction passes ")
+                    .append(passOfRepeatable).append(" of those.");
+        }
+        h.append("</p>\n");
     }
 
     private static void answerHtml(StringBuilder h, Study s) {

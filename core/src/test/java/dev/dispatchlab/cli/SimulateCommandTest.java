@@ -82,4 +82,41 @@ class SimulateCommandTest {
         assertThat(page).contains("Validation: predicted against measured").contains("The answer")
                 .contains("testbox").contains("classic");
     }
+
+    /** The same file given as the runs measured again: every row reproduces itself, and the table and report say so. */
+    @Test
+    void runsMeasuredAgainAreJudgedBesideThePrediction(@TempDir Path dir) throws Exception {
+        Path v = dir.resolve("validation.json");
+        Cli c = Cli.run("validate", "--calibration", resource("calibration.json"), "--measured",
+                resource("measured-compare.json"), "--measured-again", resource("measured-compare.json"),
+                "--sim-seconds", "0.05", "--json", v.toString());
+        assertThat(c.status()).as(c.err()).isZero();
+        var rows = ResultFiles.mapper().readTree(v.toFile()).path("rows");
+        assertThat(rows).hasSize(6).allSatisfy(r -> {
+            assertThat(r.path("repeat").path("deliveredError").asDouble()).isZero();
+            assertThat(r.path("repeat").path("switchesPass").asBoolean()).isTrue();
+        });
+        Path html = dir.resolve("report.html");
+        assertThat(Cli.run("report", v.toString(), "--html", html.toString()).status()).isZero();
+        assertThat(Files.readString(html)).contains("measured again").contains("6 of 6 rows reproduce");
+    }
+
+    @Test
+    void runsMeasuredAgainMustBeTheSameRuns(@TempDir Path dir) throws Exception {
+        ResultFiles.Document d = ResultFiles.load(Path.of(resource("measured-compare.json")));
+        Path fewer = dir.resolve("fewer.json");
+        ResultFiles.write(fewer, new ResultFiles.Document("compare", d.arguments(), d.runs().subList(0, 5), java.util.List.of()));
+        Cli c = Cli.run("validate", "--calibration", resource("calibration.json"), "--measured",
+                resource("measured-compare.json"), "--measured-again", fewer.toString(), "--sim-seconds", "0.05");
+        assertThat(c.status()).isEqualTo(2);
+        assertThat(c.err()).contains("--measured-again:").contains("has 3 runs in --measured but 2 measured again");
+        c = Cli.run("validate", "--calibration", resource("calibration.json"), "--measured",
+                resource("measured-compare.json"), "--repeat");
+        assertThat(c.status()).isEqualTo(2);
+        assertThat(c.err()).contains("--repeat: only when measuring here");
+        c = Cli.run("validate", "--calibration", resource("calibration.json"), "--measured-again",
+                resource("measured-compare.json"));
+        assertThat(c.status()).isEqualTo(2);
+        assertThat(c.err()).contains("--measured-again: only with --measured");
+    }
 }

@@ -79,6 +79,42 @@ class ValidationTest {
         });
     }
 
+    /** A second measurement is held to the rules a prediction is: 10 % off agrees, 30 % off or half the switches does not. */
+    @Test
+    void aRunMeasuredAgainIsJudgedByThePredictionsRules() throws Exception {
+        List<RunResult> runs = measured();
+        List<RunResult> close = new ArrayList<>();
+        List<RunResult> far = new ArrayList<>();
+        for (RunResult r : runs) {
+            close.add(as(r, r.deliveredPps() * 1.1, r.perPacket().hostSwitches() * 1.15));
+            far.add(as(r, r.deliveredPps() * 1.3, r.perPacket().hostSwitches() * 0.5 - 0.05));
+        }
+        List<Validation.Cell> agree = Validation.validate(runs, LOADS, close, machine(), 0.05);
+        assertThat(agree).allSatisfy(c -> {
+            assertThat(c.repeatable()).isTrue();
+            assertThat(c.repeat().deliveredError()).isCloseTo(0.1, within(1e-9));
+            assertThat(c.repeat().switchesError()).isCloseTo(0.15, within(1e-9));
+        });
+        assertThat(Validation.validate(runs, LOADS, far, machine(), 0.05)).allSatisfy(c -> {
+            assertThat(c.repeat().deliveredPass()).isFalse();
+            assertThat(c.repeat().switchesPass()).isFalse();
+            assertThat(c.repeatable()).isFalse();
+        });
+        assertThat(Validation.validate(runs, LOADS, machine(), 0.05)).allSatisfy(c -> {
+            assertThat(c.repeat()).isNull();
+            assertThat(c.repeatable()).isFalse();
+        });
+        var text = new java.io.ByteArrayOutputStream();
+        dev.dispatchlab.report.SimulationSection.printValidation(new java.io.PrintStream(text, true,
+                java.nio.charset.StandardCharsets.UTF_8), agree);
+        assertThat(text.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("measured again: del, sw").contains("10.0% ok").contains("15.0% ok")
+                .contains("measured again at the same rates: 6 of 6 rows reproduce the first measurement");
+        // the verdicts on the prediction do not depend on the second measurement
+        assertThat(agree).extracting(Validation.Cell::pass)
+                .isEqualTo(Validation.validate(runs, LOADS, machine(), 0.05).stream().map(Validation.Cell::pass).toList());
+    }
+
     private static RunResult as(RunResult r, double delivered, double switches) {
         RunResult.PerPacket pp = r.perPacket();
         RunResult.PerPacket np = new RunResult.PerPacket(switches, pp.hostVoluntary(), pp.deviceSwitches(), pp.handoffs(),

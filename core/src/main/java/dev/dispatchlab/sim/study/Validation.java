@@ -27,6 +27,12 @@ import java.util.Map;
  * {@value #SWITCHES_FLOOR} switches per packet in absolute terms (so that 0.001 against 0.002 is not
  * a failure of 100 %). Nothing is fitted per cell: the profile comes from {@code calibrate} alone.
  *
+ * <h2>The measurement against itself</h2>
+ * A run measured again at the same offered rate, minutes later in the same session, is held to the
+ * same rules as a prediction ({@link #agreement}): its cell's {@link Repeat} says whether the
+ * measurement reproduces itself within the tolerances. Where it does not, no prediction can be
+ * judged more finely than the machine's own spread, and the table says so beside the verdict.
+ *
  * <p>Stateless; thread-safe.
  */
 public final class Validation {
@@ -39,7 +45,23 @@ public final class Validation {
     public record Cell(String model, String load, double offeredPps, double measuredDelivered,
                        double predictedDelivered, double deliveredError, boolean deliveredPass,
                        double measuredSwitches, double predictedSwitches, double switchesError, boolean switchesPass,
-                       double measuredCpuNanos, double predictedCpuNanos) {
+                       double measuredCpuNanos, double predictedCpuNanos, Repeat repeat) {
+        public boolean pass() {
+            return deliveredPass && switchesPass;
+        }
+
+        /** @return true when the run was measured again and the two measurements agree within the tolerances */
+        public boolean repeatable() {
+            return repeat != null && repeat.pass();
+        }
+    }
+
+    /**
+     * The same run measured again: its figures, and their errors against the first measurement under
+     * the rules a prediction is judged by.
+     */
+    public record Repeat(double delivered, double deliveredError, boolean deliveredPass, double switches,
+                         double switchesError, boolean switchesPass) {
         public boolean pass() {
             return deliveredPass && switchesPass;
         }
@@ -56,6 +78,15 @@ public final class Validation {
      */
     public static List<Cell> validate(List<RunResult> measured, List<String> loadOf, Profile profile,
                                       double simSeconds) {
+        return validate(measured, loadOf, null, profile, simSeconds);
+    }
+
+    /**
+     * @param again    each run measured again at the same rate (null entries, or a null list: not repeated)
+     * @see #validate(List, List, Profile, double)
+     */
+    public static List<Cell> validate(List<RunResult> measured, List<String> loadOf, List<RunResult> again,
+                                      Profile profile, double simSeconds) {
         List<Cell> out = new ArrayList<>();
         for (int i = 0; i < measured.size(); i++) {
             RunResult r = measured.get(i);
@@ -68,12 +99,29 @@ public final class Validation {
             double dErr = rel(p.deliveredPps(), r.deliveredPps());
             double ms = r.perPacket().hostSwitches();
             double sErr = rel(p.hostSwitches(), ms);
-            boolean sPass = Math.abs(sErr) <= SWITCHES_TOLERANCE || Math.abs(p.hostSwitches() - ms) <= SWITCHES_FLOOR;
             out.add(new Cell(r.model(), loadOf.get(i), r.offeredPps(), r.deliveredPps(), p.deliveredPps(), dErr,
-                    Math.abs(dErr) <= DELIVERED_TOLERANCE, ms, p.hostSwitches(), sErr, sPass,
-                    r.perPacket().hostCpuNanos(), p.hostCpuNanos()));
+                    deliveredWithin(dErr), ms, p.hostSwitches(), sErr, switchesWithin(sErr, p.hostSwitches(), ms),
+                    r.perPacket().hostCpuNanos(), p.hostCpuNanos(),
+                    again == null || again.get(i) == null ? null : agreement(again.get(i), r)));
         }
         return out;
+    }
+
+    /** @return {@code again}'s figures judged against {@code first} by the rules a prediction is judged by */
+    public static Repeat agreement(RunResult again, RunResult first) {
+        double dErr = rel(again.deliveredPps(), first.deliveredPps());
+        double ms = first.perPacket().hostSwitches();
+        double as = again.perPacket().hostSwitches();
+        double sErr = rel(as, ms);
+        return new Repeat(again.deliveredPps(), dErr, deliveredWithin(dErr), as, sErr, switchesWithin(sErr, as, ms));
+    }
+
+    private static boolean deliveredWithin(double error) {
+        return Math.abs(error) <= DELIVERED_TOLERANCE;
+    }
+
+    private static boolean switchesWithin(double error, double figure, double measured) {
+        return Math.abs(error) <= SWITCHES_TOLERANCE || Math.abs(figure - measured) <= SWITCHES_FLOOR;
     }
 
     private static double rel(double predicted, double measured) {
