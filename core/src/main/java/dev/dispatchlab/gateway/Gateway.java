@@ -212,6 +212,7 @@ public final class Gateway implements AutoCloseable {
                 s.close();
             }
             driver.close();
+            model.close();
             sas.closeAll();
             shutdown.close();
         }

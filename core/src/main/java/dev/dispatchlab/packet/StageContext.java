@@ -58,6 +58,11 @@ public final class StageContext implements AutoCloseable {
         this.counters = counters;
     }
 
+    /** @return contexts open now, in the whole process: a run that gives back all of its own leaves this as it found it */
+    public static int openCount() {
+        return MAX_SLOTS - FREE_SLOTS.size();
+    }
+
     public String name() {
         return name;
     }

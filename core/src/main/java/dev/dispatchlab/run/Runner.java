@@ -263,6 +263,7 @@ public final class Runner {
         Map<String, Object> cryptoStats = statsOf(driver);
         driver.close();
         feed.close();
+        model.close();
         userCtx.close();
         shutdown.close();
 

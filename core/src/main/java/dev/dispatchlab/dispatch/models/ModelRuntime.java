@@ -22,7 +22,8 @@ import java.util.List;
  *
  * <p>Lifecycle, driven by the runner from one controlling thread: {@link #start()}; traffic;
  * {@link #stop()} once the sources have stopped and the path is drained; {@link #join}; then
- * {@link #discardLeftovers} counts whatever a queue still holds as {@code SHUTDOWN} drops.
+ * {@link #discardLeftovers} counts whatever a queue still holds as {@code SHUTDOWN} drops; then
+ * {@link #close()} gives back the stage-context slots once the counters have been read.
  *
  * <p>Subclasses register every part (threads, softint sets, virtual workers) with {@link #part}
  * and every stage context that counts with {@link #context}, so that lifecycle, failures and
@@ -168,6 +169,27 @@ public abstract class ModelRuntime {
     /** @return the stage contexts whose counters belong to this model */
     public List<StageContext> contexts() {
         return List.copyOf(contexts);
+    }
+
+    /**
+     * After {@link #join} and the last use of the contexts: closes every part and then every registered
+     * context, giving their stage-context slots back (the counters stay readable). Without it a process
+     * that runs models one after another (validate, sweep) runs out of the {@value StageContext#MAX_SLOTS}
+     * slots: vthread alone holds 256. A context whose thread still runs keeps its slot (leaked, never
+     * shared), as each part's own close does.
+     */
+    public void close() {
+        for (Lifecycle p : parts) {
+            p.close();
+        }
+        for (Thread t : threads()) {
+            if (t.isAlive()) {
+                return;
+            }
+        }
+        for (StageContext c : contexts) {
+            c.close();
+        }
     }
 
     /** @return packets or requests still held in the model's own queues (in flight) */

@@ -6,6 +6,7 @@ import dev.dispatchlab.crypto.OffloadConfig;
 import dev.dispatchlab.device.ArrivalProcess;
 import dev.dispatchlab.device.Coalescing;
 import dev.dispatchlab.dispatch.IdleStrategies;
+import dev.dispatchlab.packet.StageContext;
 import dev.dispatchlab.run.Placement;
 import dev.dispatchlab.run.RunResult;
 import dev.dispatchlab.run.RunSpec;
@@ -32,10 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The one contract every dispatch model must keep, run against each of them (with its own crypto
  * driver and with the other kind): on a small fixed workload with malformed, replayed and
  * corrupted-ICV packets mixed in, every good packet reaches the user with the right contents, every
- * bad one is dropped under exactly the reason it was built to meet, the accounting balances over the
- * whole run, and no thread is left running. The rate is low enough that nothing should be dropped for
- * want of capacity on an idle machine; on a loaded one such drops are bounded and allowed for.
- * Nothing here is timed.
+ * bad one is dropped under exactly the reason it was built to meet, the accounting balances over
+ * the whole run, no thread is left running and every stage context the run opened is closed. The
+ * rate is low enough that nothing should be dropped for want of capacity on an idle machine; on a
+ * loaded one such drops are bounded and allowed for. Nothing here is timed.
  */
 class ModelContractTest {
 
@@ -70,7 +71,10 @@ class ModelContractTest {
                 traffic.workload(), 8_000, ArrivalProcess.POISSON, Duration.ofMillis(300), Duration.ofMillis(900), 1,
                 4096, Coalescing.of(1, 0), 64, IdleStrategies.PARK, 4096, 8192, 8, 1024, true, Placement.defaults(),
                 0);
+        int open = StageContext.openCount();
         RunResult r = new Runner().run(spec, traffic);
+
+        assertThat(StageContext.openCount()).as("stage contexts still open after the run").isEqualTo(open);
 
         assertThat(r.checks().failure()).as("failure").isNull();
         assertThat(r.checks().threadsLeftRunning()).as("threads left running").isEmpty();
