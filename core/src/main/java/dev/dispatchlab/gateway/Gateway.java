@@ -205,6 +205,7 @@ public final class Gateway implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            model.close(); // its socket readers shut their sockets' input: before the sockets close
             if (forwarder != null) {
                 forwarder.close();
             }
@@ -212,7 +213,6 @@ public final class Gateway implements AutoCloseable {
                 s.close();
             }
             driver.close();
-            model.close();
             sas.closeAll();
             shutdown.close();
         }

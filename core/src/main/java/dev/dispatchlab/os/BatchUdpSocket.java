@@ -79,7 +79,9 @@ public final class BatchUdpSocket implements AutoCloseable {
     private long lastDropWord;
     private volatile long kernelDrops;
     private volatile boolean inputShut;
-    private boolean closed;
+    /** Set by close; read by {@link #shutdownInput()} from any thread, so that a closed fd (its number
+     *  perhaps reused by another socket by now) is never shut. */
+    private volatile boolean closed;
 
     private BatchUdpSocket(Builder b) {
         Libc.requireSupported();
@@ -311,10 +313,14 @@ public final class BatchUdpSocket implements AutoCloseable {
     /**
      * Shuts the socket for reading ({@code shutdown(SHUT_RD)}) and so wakes a thread blocked in
      * {@link #receive()}. Any thread; idempotent. Linux answers ENOTCONN for an unconnected UDP
-     * socket but marks it shut and wakes its waiters all the same, which is what this is for.
+     * socket but marks it shut and wakes its waiters all the same, which is what this is for. After
+     * {@link #close()} it does nothing: the socket has no waiters left and its fd may belong to another.
      */
     public void shutdownInput() {
         inputShut = true;
+        if (closed) {
+            return;
+        }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment state = Libc.callState(a);
             int rc = (int) H.SHUTDOWN.invokeExact(state, fd, Libc.SHUT_RD);

@@ -261,9 +261,9 @@ public final class Runner {
         Map<String, Long> sentBad = feed.sentBad();
         List<String> notes = new ArrayList<>(feed.notes(spec.saturating()));
         Map<String, Object> cryptoStats = statsOf(driver);
+        model.close();
         driver.close();
         feed.close();
-        model.close();
         userCtx.close();
         shutdown.close();
 

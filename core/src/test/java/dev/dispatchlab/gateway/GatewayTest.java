@@ -11,6 +11,7 @@ import dev.dispatchlab.packet.PacketBuffer;
 import dev.dispatchlab.stack.PayloadCheck;
 import dev.dispatchlab.workload.SizeMix;
 import dev.dispatchlab.workload.Workload;
+import dev.dispatchlab.packet.StageContext;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -54,6 +55,7 @@ class GatewayTest {
                 long received = 0;
                 PayloadCheck check = blaster.trafficSet().payloadCheck();
                 Accounting acc;
+                int open = StageContext.openCount();
                 try (Gateway gw = new Gateway(s)) {
                     gw.start();
                     blaster.start(r -> Thread.ofPlatform().daemon().unstarted(r));
@@ -68,6 +70,7 @@ class GatewayTest {
                     acc = gw.stop();
                     assertThat(gw.failure()).isNull();
                 }
+                assertThat(StageContext.openCount()).as("stage contexts open after the gateway closed").isEqualTo(open);
                 Thread.sleep(50);
                 received += drain(sink, buf(), check, seen);
                 assertThat(acc.balanced()).as("accounting %s", acc).isTrue();

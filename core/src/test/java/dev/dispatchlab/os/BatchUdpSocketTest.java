@@ -194,6 +194,33 @@ class BatchUdpSocketTest {
     }
 
     @Test
+    @Timeout(60)
+    void shuttingAClosedSocketLeavesTheSocketThatReusedItsFdAlone() throws Exception {
+        BatchUdpSocket closed = BatchUdpSocket.bind(v4Loopback()).open();
+        closed.close();
+        try (BatchUdpSocket rx = BatchUdpSocket.bind(v4Loopback()).receiveTimeout(Duration.ofSeconds(30)).open();
+             BatchUdpSocket tx = BatchUdpSocket.bind(v4Loopback()).receiveBatch(0).sendBatch(1).open()) {
+            assertThat(rx.fd()).as("the kernel gives the lowest free fd").isEqualTo(closed.fd());
+            closed.shutdownInput(); // a reader stopping late, after its socket was closed
+            tx.connect(rx.localAddress());
+            tx.fill(0, new byte[] {1, 2, 3}, 0, 3);
+            // A shut socket's receive returns 0 at once when its queue is empty; this one must wait for
+            // the datagram sent a moment later (sent early, it is queued and the receive takes it).
+            Thread sender = Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                tx.send(1);
+            });
+            assertThat(rx.receive()).as("the socket that reused the fd still waits and receives").isEqualTo(1);
+            assertThat(rx.length(0)).isEqualTo(3);
+            sender.join();
+        }
+    }
+
+    @Test
     void bindingATakenPortFailsWithErrnoUnlessBothReusePort() throws Exception {
         try (BatchUdpSocket first = BatchUdpSocket.bind(v4Loopback()).open()) {
             InetSocketAddress same = first.localAddress();
