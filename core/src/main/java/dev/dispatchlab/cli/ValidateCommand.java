@@ -226,7 +226,7 @@ public final class ValidateCommand implements Callable<Integer> {
         Models.prepareVirtualThreads(base.placement());
         System.err.println("building " + w.describe() + " ...");
         TrafficSet traffic = TrafficSet.build(w);
-        List<RunSpec> specs = new ArrayList<>();
+        List<List<RunSpec>> specsByModel = new ArrayList<>(); // each model's runs, in the order of runs
         for (DispatchModel m : chosen) {
             RunSpec spec = base.withModel(m);
             System.err.printf("measuring %-9s at 5k, max, then near saturation ...%n", m.label());
@@ -234,17 +234,17 @@ public final class ValidateCommand implements Callable<Integer> {
             RunResult over = measured(spec.withRate(RunSpec.MAX_RATE), traffic);
             double near = Math.max(LOW_RATE * 2, NEAR_SHARE * over.deliveredPps());
             RunResult mid = measured(spec.withRate(near), traffic);
-            specs.addAll(List.of(spec.withRate(LOW_RATE), spec.withRate(near), spec.withRate(RunSpec.MAX_RATE)));
+            specsByModel.add(List.of(spec.withRate(LOW_RATE), spec.withRate(near), spec.withRate(RunSpec.MAX_RATE)));
             runs.addAll(List.of(low, mid, over));
             loads.addAll(List.of("low", "near saturation", "overload"));
         }
         write(measuredOut, runs);
         if (repeat) {
-            for (int i = 0; i < specs.size(); i++) {
-                if (i % 3 == 0) {
-                    System.err.printf("measuring %-9s again at the same rates ...%n", specs.get(i).model().label());
+            for (List<RunSpec> specs : specsByModel) {
+                System.err.printf("measuring %-9s again at the same rates ...%n", specs.getFirst().model().label());
+                for (RunSpec s : specs) {
+                    again.add(measured(s, traffic));
                 }
-                again.add(measured(specs.get(i), traffic));
             }
             write(againOut, again);
         }

@@ -160,9 +160,13 @@ public final class SimulationSection {
 
     /** @return how many rows the measurement reproduces within the tolerances, and how many of those pass */
     static String repeatSummary(List<Validation.Cell> cells) {
-        long repeated = cells.stream().filter(c -> c.repeat() != null).count();
-        long repeatable = cells.stream().filter(Validation.Cell::repeatable).count();
-        long passOfThose = cells.stream().filter(c -> c.repeatable() && c.pass()).count();
+        return repeatSummary(cells.stream().filter(c -> c.repeat() != null).count(),
+                cells.stream().filter(Validation.Cell::repeatable).count(),
+                cells.stream().filter(c -> c.repeatable() && c.pass()).count());
+    }
+
+    /** The one wording of the repeat line, for the table and the HTML report alike. */
+    private static String repeatSummary(long repeated, long repeatable, long passOfThose) {
         return String.format(Locale.ROOT, "measured again at the same rates: %d of %d rows reproduce the first "
                 + "measurement within the same tolerances; the prediction passes %d of those %d", repeatable, repeated,
                 passOfThose, repeatable);
@@ -270,13 +274,8 @@ public final class SimulationSection {
             }
             h.append("</tr>\n");
         }
-        h.append("</tbody></table></div>\n<p>").append(pass).append(" of ").append(n).append(" rows pass.");
-        if (again) {
-            h.append(" Measured again at the same rates, ").append(repeatable).append(" of ").append(repeated)
-                    .append(" rows reproduce the first measurement within the same tolerances; the prediction passes ")
-                    .append(passOfRepeatable).append(" of those.");
-        }
-        h.append("</p>\n");
+        h.append("</tbody></table></div>\n<p>").append(pass).append(" of ").append(n).append(" rows pass")
+                .append(again ? "; " + repeatSummary(repeated, repeatable, passOfRepeatable) : "").append(".</p>\n");
     }
 
     private static void answerHtml(StringBuilder h, Study s) {
