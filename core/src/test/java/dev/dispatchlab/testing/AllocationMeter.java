@@ -64,7 +64,7 @@ public final class AllocationMeter {
      * <p>The JVMs get this JVM's {@code -XX:} flags (surefire's, which are the launcher's JIT flags):
      * without {@code -XX:Tier3DelayOn=100000}, C1 compiled some FFM call sites with a partial profile
      * while C2's queue was long, and C2 then kept the JDK's 40-byte slice of the errno capture segment
-     * per system call in about a third of JVMs (see {@code BatchUdpSocket}).
+     * per system call in 8 of 17 JVMs here (see {@code BatchUdpSocket}).
      *
      * <p>Why more than one JVM: which callees C2 inlines into a loop still depends on the order in
      * which its compilations finish, and one JVM, however long it waits, keeps the code it compiled.
