@@ -191,4 +191,41 @@ class ProfileLoaderTest {
                 .isEqualTo(pathOnly.value(CostParam.STAGE_DELIVER) + pathOnly.value(CostParam.STAGE_RX) - 250.0,
                         within(0.01));
     }
+
+    @Test
+    void aPathInPlaceCheaperThanTheHotStagesScalesTheirPerPacketFiguresToIt() throws Exception {
+        ObjectNode cal = (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
+        Profile hot = CalibratedProfile.from(cal, "cal.json"); // no in-place figures: the hot stages as measured
+        double hotPerPacket = hot.value(CostParam.STAGE_IP) + hot.value(CostParam.STAGE_ESP)
+                + hot.value(CostParam.CRYPTO_FIXED) + hot.value(CostParam.STAGE_DELIVER);
+        double perByte = hot.value(CostParam.CRYPTO_PER_BYTE);
+        double rx = 50;
+        double path = rx + 0.6 * hotPerPacket + 64 * perByte; // the hot per-packet figures add up to 1/0.6 of it
+        ObjectNode in = cal.putObject("inPlace");
+        in.put("payloadBytes", 64).put("pathNanos", path).put("rxNanos", rx)
+                .put("offloadHostNanosPerRequest", 300.0).put("offloadEngineNanosPerRequest", 700.0)
+                .put("offloadBesideWireNanosPerRequest", 4000.0).put("offloadBesideWireEngineNanosPerRequest", 2000.0);
+        Profile p = CalibratedProfile.from(cal, "cal.json");
+
+        double sum = p.value(CostParam.STAGE_RX) + p.value(CostParam.STAGE_IP) + p.value(CostParam.STAGE_ESP)
+                + p.value(CostParam.CRYPTO_FIXED) + 64 * p.value(CostParam.CRYPTO_PER_BYTE)
+                + p.value(CostParam.STAGE_DELIVER);
+        assertThat(sum).as("the stages a packet goes through sum to the path measured in place").isEqualTo(path, within(0.01));
+        for (CostParam k : List.of(CostParam.STAGE_IP, CostParam.STAGE_ESP, CostParam.CRYPTO_FIXED, CostParam.STAGE_DELIVER)) {
+            assertThat(p.value(k)).as(k.key()).isEqualTo(0.6 * hot.value(k), within(0.01));
+            if (hot.value(k) > 0) {
+                assertThat(p.costs().get(k).source()).as(k.key()).contains("scaled to the path in place");
+            }
+        }
+        assertThat(p.costs().get(CostParam.STAGE_ESP).kind()).as("a measured figure scaled").isEqualTo(Kind.DERIVED);
+        assertThat(p.value(CostParam.CRYPTO_PER_BYTE)).as("the slope kept").isEqualTo(perByte);
+        // the engine's CPU per request is measured whole: what the cipher no longer takes is its own
+        assertThat(p.value(CostParam.ENGINE_PER_REQUEST) + p.value(CostParam.CRYPTO_FIXED) + 64 * perByte)
+                .isEqualTo(2000.0, within(0.01));
+
+        in.put("pathNanos", rx + 2 * hotPerPacket + 64 * perByte);
+        Profile dearer = CalibratedProfile.from(cal, "cal.json");
+        assertThat(dearer.value(CostParam.STAGE_ESP)).as("a dearer path scales nothing: its excess is the delivery's")
+                .isEqualTo(hot.value(CostParam.STAGE_ESP));
+    }
 }
