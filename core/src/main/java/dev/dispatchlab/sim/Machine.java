@@ -136,8 +136,8 @@ public final class Machine {
         }
         if (waker != null) {
             t.state = SimThread.State.RUNNABLE;
+            t.cpu.enqueue(t); // placed by the waker's virtual runtime before the rest of its wakeup call
             waker.charge(costs.wakeup);
-            t.cpu.enqueue(t);
         } else {
             t.state = SimThread.State.RUNNABLE; // on its way: no second wakeup
             if (t.cpu.active()) {

@@ -154,7 +154,9 @@ public class ServiceThread extends SimThread {
             if (rearm != null && rearm.rearm()) {
                 continue;
             }
-            flush(cpu);
+            if (flush(cpu) && cpu.preemptPending()) {
+                return yieldTo(cpu);
+            }
             return spin ? Outcome.SPIN : Outcome.SLEEP;
         }
         flush(cpu);

@@ -31,8 +31,11 @@
  *     with preemption at step boundaries, and share a priority fairly as Linux's EEVDF shares the
  *     CPU: virtual runtime, lag kept over a sleep, deadlines a quantum apart, run to parity, delayed
  *     dequeue. A wakeup preempts the waker only when the waker has run ahead of its share or out of
- *     its slice (a thread that never sleeps, not one that has just woken). A thread switched in pays {@code context_switch},
- *     and when another thread ran last, {@code switch_refill + window_spill_fill + tlb_misses_per_switch x
+ *     its slice (a thread that never sleeps; not one that has just woken, unless it has run past a
+ *     thread that slept just before it, as in a chain of wakeups). A waker preempted by its wakeup is
+ *     switched out inside the wakeup call, even when it was about to sleep; a thread's wakeups count
+ *     in its own CPU time. A thread switched in pays {@code context_switch}, and when another thread
+ *     ran last, {@code switch_refill + window_spill_fill + tlb_misses_per_switch x
  *     tlb_refill}. Switches are counted as the OS counts them: voluntary when a thread sleeps,
  *     involuntary when it is preempted.</li>
  * <li><b>Where interrupts run.</b> On a one-CPU profile the devices interrupt the host CPU. For this
