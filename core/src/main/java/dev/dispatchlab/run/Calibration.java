@@ -147,6 +147,12 @@ public final class Calibration {
     private static final int OFFLOAD_HIGH = 1024 - OFFLOAD_SLACK;
     /** How long the offload host waits (untimed) between its drain-and-refill passes. */
     private static final long OFFLOAD_PASS_NANOS = 50_000;
+    /** Isolated requests: one at a time, this long apart once the previous one is back, so the engine parks. */
+    private static final long ISOLATED_GAP_NANOS = 100_000;
+    /** Isolated requests: how long the host waits (untimed) between looks for the one outstanding. */
+    private static final long ISOLATED_POLL_NANOS = 5_000;
+    static final int ISOLATED_WARMUP_REQUESTS = 1_000;
+    static final int ISOLATED_REQUESTS = 2_000;
     /** A trial's host thread gives up after this long (a stuck wire, a starved engine). */
     private static final Duration TRIAL_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
@@ -275,6 +281,8 @@ public final class Calibration {
         List<Trial> refusing = usable("offload refusing", rejected,
                 () -> refusingCardTrial(placement, traffic, warmupRequests, requests));
         List<Trial> alone = usable("offload", rejected, () -> offloadTrial(placement, traffic, warmupRequests, requests));
+        List<Trial> isolated = usable("offload isolated", rejected, () -> isolatedOffloadTrial(placement, traffic,
+                Math.min(warmupRequests, ISOLATED_WARMUP_REQUESTS), Math.min(requests, ISOLATED_REQUESTS)));
         long counted = path.getLast().count();
         long completed = alone.getLast().count();
         double[] host = figures(alone, Trial::hostNanos);
@@ -297,6 +305,10 @@ public final class Calibration {
         m.put("offloadBesideWireHostNanosPerRequest", median(besideHost));
         m.put("offloadRefusingNanosPerRequest", median(refusingWall));
         m.put("offloadRefusingEngineNanosPerRequest", median(refusingEngine));
+        m.put("offloadIsolatedEngineNanosPerRequest", median(figures(isolated, Trial::engineNanos)));
+        OffloadConfig card = inPlaceSpec(placement, traffic.workload(), CryptoDrivers.OFFLOAD).offload();
+        m.put("offloadLatencyNanos", card.requestLatencyNanos());
+        m.put("offloadCoalesceNanos", card.coalesceNanos());
         m.put("note", "pathNanos: host thread CPU (its thread CPU clock, read around each batch of up to 64 frames "
                 + "taken off the NIC ring) per frame, the synthetic wire filling the ring at max rate from the device "
                 + "CPU and one host thread running link, IP, ESP with the software driver inline, inner IP/UDP and "
@@ -312,7 +324,9 @@ public final class Calibration {
                 + "the completions itself (the rest of the path inline) and releasing the packets off the socket; "
                 + "elapsed time, engine CPU and host CPU (passes that took frames or completions) per packet delivered; "
                 + "refusing: the same, but the host takes every frame and the submits the full ring refuses are dropped, "
-                + "as in a run at max rate; elapsed time and engine CPU per packet delivered; "
+                + "as in a run at max rate; elapsed time and engine CPU per packet delivered; isolated: the offload "
+                + "driver alone, one request outstanding, the next " + ISOLATED_GAP_NANOS / 1000 + " us after the "
+                + "previous one is back (the engine parks between them), engine CPU per request; "
                 + "medians of " + TRIALS + " trials after "
                 + "a warm-up, clock-read costs taken off."
                 + (rejected.isEmpty() ? "" : " Trials rejected and run again: " + rejected));
@@ -557,6 +571,26 @@ public final class Calibration {
      */
     static Trial offloadTrial(Placement placement, TrafficSet traffic, int warmup, int requests)
             throws InterruptedException {
+        return offloadTrial(placement, traffic, warmup, requests, OFFLOAD_HIGH, 0);
+    }
+
+    /**
+     * The emulated card's engine woken for each request on its own: one request outstanding at a time,
+     * the next submitted {@value #ISOLATED_GAP_NANOS} ns after the previous one is back, when the
+     * engine has parked. Its CPU per request is then all it spends per wakeup: waking, the request,
+     * waiting out the request's latency and the coalescing delay, its idle polls and parking.
+     */
+    static Trial isolatedOffloadTrial(Placement placement, TrafficSet traffic, int warmup, int requests)
+            throws InterruptedException {
+        return offloadTrial(placement, traffic, warmup, requests, 1, ISOLATED_GAP_NANOS);
+    }
+
+    /**
+     * @param high most requests outstanding
+     * @param gap  0, or how long to wait (untimed) after the outstanding requests are all back
+     */
+    private static Trial offloadTrial(Placement placement, TrafficSet traffic, int warmup, int requests, int high,
+                                      long gap) throws InterruptedException {
         Rig rig = Rig.of(placement, traffic, CryptoDrivers.OFFLOAD);
         ThreadMXBean mx = rig.mx();
         Clock clock = rig.clock();
@@ -625,8 +659,9 @@ public final class Calibration {
                                 + " requests completed");
                         break;
                     }
-                    if (submitted - done[0] >= OFFLOAD_HIGH) {
-                        waitUntracked(OFFLOAD_PASS_NANOS, shared); // the engine works through ~50 us of requests
+                    if (submitted - done[0] >= high) {
+                        // the engine works through ~50 us of requests, or the one outstanding comes back
+                        waitUntracked(gap > 0 ? ISOLATED_POLL_NANOS : OFFLOAD_PASS_NANOS, shared);
                     }
                     boolean measuring = from >= 0;
                     long c0 = mx.getCurrentThreadCpuTime();
@@ -641,8 +676,11 @@ public final class Calibration {
                         r[2]++;
                     }
                     long outstanding = submitted - done[0];
-                    while (outstanding < OFFLOAD_HIGH) {
-                        int n = (int) Math.min(BUDGET, OFFLOAD_HIGH - outstanding);
+                    if (gap > 0 && outstanding == 0 && submitted > 0) {
+                        waitUntracked(gap, shared); // the engine polls idle, then parks
+                    }
+                    while (outstanding < high) {
+                        int n = (int) Math.min(BUDGET, high - outstanding);
                         for (int i = 0; i < n; i++) {
                             batch[i] = prepare(source, seq++, pool, rx.sas()).then(release, CompletionTarget.INLINE);
                         }

@@ -30,6 +30,7 @@ public final class Costs {
     /** Half the host's work per card request: charged at the submission, and again with the completion. */
     public final long cardHalf;
     public final long enginePerRequest;
+    public final long engineIdleSpin;
 
     public Costs(Profile p) {
         hardInterrupt = ps(p, CostParam.HARD_INTERRUPT);
@@ -52,6 +53,7 @@ public final class Costs {
         copyPerByte = p.value(CostParam.USER_COPY_PER_BYTE) * Simulation.PS_PER_NS;
         cardHalf = ps(p, CostParam.CARD_HOST_PER_REQUEST) / 2;
         enginePerRequest = ps(p, CostParam.ENGINE_PER_REQUEST);
+        engineIdleSpin = ps(p, CostParam.ENGINE_IDLE_SPIN);
     }
 
     /** @return {@code p} in picoseconds, rounded */

@@ -27,8 +27,6 @@ import dev.dispatchlab.metrics.DropReason;
  */
 public final class SimEngine {
 
-    /** How long an idle emulated engine spins before it parks (the driver's 64 idle polls). */
-    static final long SPIN_BEFORE_PARK_PS = 5_000_000;
 
     private final Machine m;
     private final int capacity;
@@ -185,10 +183,10 @@ public final class SimEngine {
     /**
      * When an emulated engine parks if nothing more comes: it holds its CPU while it works, while it
      * waits out a request's latency and a coalescing delay (the driver spins for waits this short),
-     * and for its idle polls after that.
+     * and for its idle polls after that ({@code engine_idle_spin}).
      */
     public long holdUntil() {
-        return Math.max(lastFinish, coalesceDue) + SPIN_BEFORE_PARK_PS;
+        return Math.max(lastFinish, coalesceDue) + m.costs.engineIdleSpin;
     }
 
     /** @return when an emulated engine last woke and took its CPU */

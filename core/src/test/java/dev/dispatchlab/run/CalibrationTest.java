@@ -138,14 +138,21 @@ class CalibrationTest {
         assertThat(m).containsOnlyKeys("payloadBytes", "pathNanos", "rxNanos", "frames", "offloadHostNanosPerRequest",
                 "offloadEngineNanosPerRequest", "requests", "offloadBesideWireNanosPerRequest",
                 "offloadBesideWireEngineNanosPerRequest", "offloadBesideWireHostNanosPerRequest",
-                "offloadRefusingNanosPerRequest", "offloadRefusingEngineNanosPerRequest", "note");
+                "offloadRefusingNanosPerRequest", "offloadRefusingEngineNanosPerRequest",
+                "offloadIsolatedEngineNanosPerRequest", "offloadLatencyNanos", "offloadCoalesceNanos", "note");
         assertThat(m.get("payloadBytes")).isEqualTo(64);
         for (String k : new String[]{"pathNanos", "rxNanos", "offloadHostNanosPerRequest", "offloadEngineNanosPerRequest",
                 "offloadBesideWireNanosPerRequest", "offloadBesideWireEngineNanosPerRequest",
                 "offloadBesideWireHostNanosPerRequest", "offloadRefusingNanosPerRequest",
-                "offloadRefusingEngineNanosPerRequest"}) {
+                "offloadRefusingEngineNanosPerRequest", "offloadIsolatedEngineNanosPerRequest"}) {
             assertThat((Double) m.get(k)).as(k).isPositive().isFinite();
         }
+        // woken for each request alone, the engine also waits out the request's latency and the coalescing
+        // delay of its single completion before it parks: more than those two, and more than a request costs
+        // it when it is kept busy
+        assertThat((Double) m.get("offloadIsolatedEngineNanosPerRequest"))
+                .isGreaterThan((Long) m.get("offloadCoalesceNanos") + 0.5 * (Long) m.get("offloadLatencyNanos"))
+                .isGreaterThan((Double) m.get("offloadEngineNanosPerRequest"));
         assertThat((Long) m.get("frames")).isGreaterThanOrEqualTo(5_000);
         assertThat((Long) m.get("requests")).isGreaterThanOrEqualTo(5_000);
         assertThat((String) m.get("note")).isNotBlank();

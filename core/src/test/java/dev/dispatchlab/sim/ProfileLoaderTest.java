@@ -228,4 +228,30 @@ class ProfileLoaderTest {
         assertThat(dearer.value(CostParam.STAGE_ESP)).as("a dearer path scales nothing: its excess is the delivery's")
                 .isEqualTo(hot.value(CostParam.STAGE_ESP));
     }
+
+    @Test
+    void theEnginesIdleSpinIsWhatItSpendsWokenForARequestAloneBeyondWhatTheSimulationHoldsItForBesides()
+            throws Exception {
+        ObjectNode cal = (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
+        Profile without = CalibratedProfile.from(cal, "cal.json");
+        assertThat(without.costs().get(CostParam.ENGINE_IDLE_SPIN).kind()).as("no trial: an estimate")
+                .isEqualTo(Kind.ESTIMATED);
+        assertThat(without.costs().get(CostParam.ENGINE_IDLE_SPIN).ranged()).isTrue();
+
+        ObjectNode in = cal.putObject("inPlace");
+        in.put("payloadBytes", 64).put("offloadHostNanosPerRequest", 300.0).put("offloadEngineNanosPerRequest", 700.0)
+                .put("offloadIsolatedEngineNanosPerRequest", 24_000.0).put("offloadLatencyNanos", 5_000)
+                .put("offloadCoalesceNanos", 10_000);
+        Profile with = CalibratedProfile.from(cal, "cal.json");
+        double work = with.value(CostParam.ENGINE_PER_REQUEST) + with.value(CostParam.CRYPTO_FIXED)
+                + 64 * with.value(CostParam.CRYPTO_PER_BYTE);
+        double held = Math.max(work, 5_000 - with.value(CostParam.CROSS_CPU_WAKEUP)) + 10_000;
+        assertThat(with.value(CostParam.ENGINE_IDLE_SPIN)).isEqualTo(24_000 - held, within(0.01));
+        assertThat(with.costs().get(CostParam.ENGINE_IDLE_SPIN).kind()).isEqualTo(Kind.DERIVED);
+        assertThat(with.costs().get(CostParam.ENGINE_IDLE_SPIN).source()).contains("offloadIsolatedEngineNanosPerRequest");
+
+        in.put("offloadIsolatedEngineNanosPerRequest", 9_000.0);
+        assertThat(CalibratedProfile.from(cal, "cal.json").value(CostParam.ENGINE_IDLE_SPIN))
+                .as("less than the latency and the coalescing: no idle polling left").isZero();
+    }
 }

@@ -34,7 +34,7 @@ class SimWireTest {
         SimEngine engine = new SimEngine(m, 16, 5_000, 0, 8, 10_000, true, share, turn);
         if (withEngine) {
             engine.submit(m.newPacket(64), null);
-            finish[0] = engine.holdUntil() - SimEngine.SPIN_BEFORE_PARK_PS; // its request's end (nothing to coalesce yet)
+            finish[0] = engine.holdUntil() - m.costs.engineIdleSpin; // its request's end (nothing to coalesce yet)
         }
         new SimWire(m, nic, engine, pps, SimSpec.defaults(p, SimModels.PUSH, pps), until).start();
         sim.runUntil(until + 2_000 * US);
@@ -59,10 +59,10 @@ class SimWireTest {
         Costs c = new Costs(p);
         // one request at t = 0 to a parked engine: it takes its CPU after cross_cpu_wakeup, finishes at
         // the 5 us latency at the earliest (or when its own work is done), waits out the 10 us coalescing
-        // delay for its single completion, polls 5 us more and parks
+        // delay for its single completion, polls for engine_idle_spin (5 us here) and parks
         long wake = c.crossCpuWakeup;
         long finish = Math.max(5 * US, wake + c.enginePerRequest + c.crypto(64));
-        long parks = finish + 10 * US + SimEngine.SPIN_BEFORE_PARK_PS;
+        long parks = finish + 10 * US + c.engineIdleSpin;
         List<Long> t = arrivals(p, 1_000_000, 200 * US, true); // a frame every microsecond
 
         assertThat(wake).as("the engine wakes after the first frame").isPositive();
@@ -85,7 +85,7 @@ class SimWireTest {
         List<Long> t = arrivals(p, 100_000, 3_000 * US, true); // a frame every 10 us
 
         // after the wire's slice the engine, still holding its CPU, has the next slice until it parks
-        long parks = wake + c.enginePerRequest + c.crypto(64) + 10 * US + SimEngine.SPIN_BEFORE_PARK_PS;
+        long parks = wake + c.enginePerRequest + c.crypto(64) + 10 * US + c.engineIdleSpin;
         long nextEnd = Math.min(parks, wireSliceEnd + SimWire.SLICE_PS);
         eachFrameAt(t, 10 * US, due -> {
             if (due < wake || (due >= sliceEnd && due < wireSliceEnd)) {
@@ -110,7 +110,7 @@ class SimWireTest {
         long turn = 1_000 * US;
         long work = 2 * (c.enginePerRequest + c.crypto(64));
         long done = wake + 4 * turn + (work - 2 * turn);
-        long parks = done + 10 * US + SimEngine.SPIN_BEFORE_PARK_PS;
+        long parks = done + 10 * US + c.engineIdleSpin;
         long[] finish = new long[1];
         List<Long> t = arrivals(p, 100_000, 6_000 * US, true, 0.25, turn, finish); // a frame every 10 us
 

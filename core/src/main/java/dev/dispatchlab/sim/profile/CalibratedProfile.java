@@ -61,7 +61,12 @@ import java.util.Map;
  *     On prepared requests, alone, the engine costs about half as much; a calibration without the
  *     in-place figures falls back to that ({@code inPlace.offloadEngineNanosPerRequest}) and an even
  *     share. {@code card_host_per_request} is {@code inPlace.offloadHostNanosPerRequest} (the submitting
- *     and draining host thread's CPU per request).</li>
+ *     and draining host thread's CPU per request). {@code engine_idle_spin}, how long the engine polls
+ *     idle before it parks, holding the CPU it shares with the wire, comes from the isolated-request
+ *     trial ({@code inPlace.offloadIsolatedEngineNanosPerRequest}: one request at a time, the engine
+ *     parking between them): its CPU per request less what the simulation holds it for besides (the
+ *     work, or the request's latency less its own wakeup, then the coalescing delay). Near saturation
+ *     it sets how long the wire waits and so how large the bursts are. Without the trial, an estimate.</li>
  * <li><b>Stages.</b> calibrate times cumulative pipelines and takes differences; the link and outer IP
  *     stages cost tens of nanoseconds, below the noise of a difference of two ~500 ns medians, and can
  *     come out negative. A difference below {@value #NOISE_NS} ns is taken as
@@ -289,6 +294,8 @@ public final class CalibratedProfile {
             c.put(CostParam.ENGINE_SHARE_BESIDE_WIRE, new Cost(0.5, Unit.COUNT, Kind.ESTIMATED,
                     cal + " has no beside-the-wire figure: two runnable threads share a CPU evenly", 0.25, 1));
         }
+        c.put(CostParam.ENGINE_IDLE_SPIN, idleSpin(in, c, perPacket + perByte * (in == null ? payload
+                : in.path("payloadBytes").asDouble(payload)), cal, file));
         c.put(CostParam.STAGE_IP, fitted(fit, stage(ip, cal + ": stages.ipInputNanos" + scaled(fit, ipRaw, fitSource))));
         c.put(CostParam.STAGE_ESP, fitted(fit, stage(esp, cal + ": stages.espInputExcludingCryptoNanos"
                 + scaled(fit, espRaw, fitSource))));
@@ -358,6 +365,31 @@ public final class CalibratedProfile {
             throw new ProfileException(at + "." + field + ": missing or not a number (not a calibrate document?)");
         }
         return v.asDouble();
+    }
+
+    /**
+     * The emulated engine's idle polling before it parks, from the isolated-request trial: what the
+     * engine spends per request when it wakes for each one alone, less what the simulation holds its
+     * CPU for otherwise (its work, or the request's latency from the submission, which its wakeup takes
+     * {@code cross_cpu_wakeup} of; then the coalescing delay for a single completion). Without the
+     * trial, an estimate.
+     */
+    private static Cost idleSpin(JsonNode in, Map<CostParam, Cost> c, double cipher, String cal, String file)
+            throws ProfileException {
+        if (in == null || !in.has("offloadIsolatedEngineNanosPerRequest")) {
+            return new Cost(5000, Unit.NS, Kind.ESTIMATED, cal + " has no isolated-request trial: the driver's 64 idle "
+                    + "polls, estimated", 2000, 25000);
+        }
+        double isolated = num(in, "offloadIsolatedEngineNanosPerRequest", file + ": inPlace");
+        double latency = in.path("offloadLatencyNanos").asDouble(5000);
+        double coalesce = in.path("offloadCoalesceNanos").asDouble(10000);
+        double work = c.get(CostParam.ENGINE_PER_REQUEST).value() + cipher;
+        double wake = c.get(CostParam.CROSS_CPU_WAKEUP).value();
+        double held = Math.max(work, latency - wake) + coalesce;
+        return new Cost(Math.max(0, isolated - held), Unit.NS, Kind.DERIVED, cal
+                + ": inPlace.offloadIsolatedEngineNanosPerRequest " + r(isolated) + " (the engine's CPU per request, "
+                + "woken for each one alone) - max(its work " + r(work) + ", the latency " + r(latency)
+                + " less cross_cpu_wakeup " + r(wake) + ") - the coalescing delay " + r(coalesce), Double.NaN, Double.NaN);
     }
 
     /** @return {@code c}, a measured figure marked derived when it was scaled ({@code fit < 1}) */
