@@ -27,7 +27,6 @@ import dev.dispatchlab.metrics.DropReason;
  */
 public final class SimEngine {
 
-
     private final Machine m;
     private final int capacity;
     private final long latencyPs;

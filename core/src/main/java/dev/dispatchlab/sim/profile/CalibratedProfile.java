@@ -232,21 +232,12 @@ public final class CalibratedProfile {
                             + "spinHandoffCrossCpu " + r(spin) + " ns, the frame being written on the device CPU; line count estimated",
                     rx + 2 * spin, rx + (lines + 4) * spin));
         }
-        double ipRaw = ip;
-        double espRaw = esp;
-        double perPacketRaw = perPacket;
-        double deliverRaw = deliver;
-        if (fit < 1) {
-            ip = Math.max(0, ip) * fit;
-            esp *= fit;
-            perPacket *= fit;
-            deliver = Math.max(0, deliver) * fit;
-        }
+        double cipherFixed = perPacket * fit; // the cipher's fixed part as the profile charges it
         if (in != null && in.has("offloadHostNanosPerRequest")) {
             double host = num(in, "offloadHostNanosPerRequest", file + ": inPlace");
             double engine = num(in, "offloadEngineNanosPerRequest", file + ": inPlace");
             double bytes = in.path("payloadBytes").asDouble(payload);
-            double cipher = perPacket + perByte * bytes;
+            double cipher = cipherFixed + perByte * bytes;
             c.put(CostParam.CARD_HOST_PER_REQUEST, new Cost(host, Unit.NS, Kind.MEASURED,
                     cal + ": inPlace.offloadHostNanosPerRequest (a host thread's CPU per request submitted to and "
                             + "drained from the real offload driver, its engine on the device CPU)", Double.NaN, Double.NaN));
@@ -294,14 +285,13 @@ public final class CalibratedProfile {
             c.put(CostParam.ENGINE_SHARE_BESIDE_WIRE, new Cost(0.5, Unit.COUNT, Kind.ESTIMATED,
                     cal + " has no beside-the-wire figure: two runnable threads share a CPU evenly", 0.25, 1));
         }
-        c.put(CostParam.ENGINE_IDLE_SPIN, idleSpin(in, c, perPacket + perByte * (in == null ? payload
+        c.put(CostParam.ENGINE_IDLE_SPIN, idleSpin(in, c, cipherFixed + perByte * (in == null ? payload
                 : in.path("payloadBytes").asDouble(payload)), cal, file));
-        c.put(CostParam.STAGE_IP, fitted(fit, stage(ip, cal + ": stages.ipInputNanos" + scaled(fit, ipRaw, fitSource))));
-        c.put(CostParam.STAGE_ESP, fitted(fit, stage(esp, cal + ": stages.espInputExcludingCryptoNanos"
-                + scaled(fit, espRaw, fitSource))));
-        c.put(CostParam.CRYPTO_FIXED, new Cost(perPacket, Unit.NS, Kind.DERIVED,
+        c.put(CostParam.STAGE_IP, fittedStage(ip, fit, cal + ": stages.ipInputNanos", fitSource));
+        c.put(CostParam.STAGE_ESP, fittedStage(esp, fit, cal + ": stages.espInputExcludingCryptoNanos", fitSource));
+        c.put(CostParam.CRYPTO_FIXED, new Cost(cipherFixed, Unit.NS, Kind.DERIVED,
                 cal + ": crypto.perPacketNanos, " + suite + ", line fitted over 64, 512, 1400 bytes"
-                        + scaled(fit, perPacketRaw, fitSource), Double.NaN, Double.NaN));
+                        + (fit < 1 ? " " + r(perPacket) + fitSource : ""), Double.NaN, Double.NaN));
         c.put(CostParam.CRYPTO_PER_BYTE, new Cost(Math.max(0, perByte), Unit.NS_PER_BYTE, Kind.DERIVED,
                 cal + ": crypto.perByteNanos (slope of the same fit)", Double.NaN, Double.NaN));
         if (cold > 0) {
@@ -309,12 +299,11 @@ public final class CalibratedProfile {
                     cal + ": max(stages.innerIpUdpSocketNanos " + r(deliver) + ", 0) + " + coldSource, Double.NaN,
                     Double.NaN));
         } else {
-            c.put(CostParam.STAGE_DELIVER, fitted(fit, stage(deliver, cal + ": stages.innerIpUdpSocketNanos"
-                    + scaled(fit, deliverRaw, fitSource))));
+            c.put(CostParam.STAGE_DELIVER, fittedStage(deliver, fit, cal + ": stages.innerIpUdpSocketNanos", fitSource));
         }
         c.put(CostParam.USER_COPY_PER_BYTE, new Cost(Math.max(0, user) / payload, Unit.NS_PER_BYTE, Kind.DERIVED,
                 cal + ": stages.userNanos " + r(user) + " / payloadBytes " + (int) payload, Double.NaN, Double.NaN));
-        double sum = Math.max(0, link) + Math.max(0, ipRaw) + espRaw + deliverRaw + perPacketRaw + perByte * payload + user;
+        double sum = Math.max(0, link) + Math.max(0, ip) + esp + deliver + perPacket + perByte * payload + user;
         String notes = "Built by the simulator from calibrate's measurements on this machine (" + f + "). Stages sum to "
                 + r(sum) + " ns against a measured whole path of " + r(whole) + " ns. Weakest: the split of the "
                 + "same-CPU handoff into wakeup, switch and refill"
@@ -392,15 +381,17 @@ public final class CalibratedProfile {
                 + " less cross_cpu_wakeup " + r(wake) + ") - the coalescing delay " + r(coalesce), Double.NaN, Double.NaN);
     }
 
-    /** @return {@code c}, a measured figure marked derived when it was scaled ({@code fit < 1}) */
-    private static Cost fitted(double fit, Cost c) {
-        return fit < 1 && c.kind() == Kind.MEASURED
-                ? new Cost(c.value(), c.unit(), Kind.DERIVED, c.source(), c.low(), c.high()) : c;
-    }
-
-    /** @return what a source adds when its figure {@code raw} was scaled by {@code fit} (nothing when not) */
-    private static String scaled(double fit, double raw, String fitSource) {
-        return fit < 1 ? " " + r(raw) + fitSource : "";
+    /**
+     * @return a stage figure as {@link #stage} makes it from the difference {@code diff}, or, scaled to
+     *         the path in place ({@code fit < 1}), from {@code max(diff, 0) x fit}, a measured figure then
+     *         marked derived and its source saying how it was scaled
+     */
+    private static Cost fittedStage(double diff, double fit, String source, String fitSource) {
+        if (fit >= 1) {
+            return stage(diff, source);
+        }
+        Cost c = stage(Math.max(0, diff) * fit, source + " " + r(diff) + fitSource);
+        return c.kind() == Kind.MEASURED ? new Cost(c.value(), c.unit(), Kind.DERIVED, c.source(), c.low(), c.high()) : c;
     }
 
     private static String r3(double v) {
