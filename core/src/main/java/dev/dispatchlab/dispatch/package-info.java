@@ -116,7 +116,8 @@
  *   kcont:    ring ─ HardInterrupt/InterruptThread ─► Continuation on the CPU's ExecutionContext;
  *             crypto completes with CompletionTargets.continuation(cpu context)
  *   vthread:  ring ─ VirtualWorker.awaitWork ─► VirtualInbox ─► workers; crypto with
- *             VirtualWorker.completionTarget() + awaitCompletion
+ *             VirtualWorker.completionTarget() + awaitCompletion; the workers end their passes
+ *             (and signal the socket) on one SharedBudget
  *   busypoll: ring ─ Puller (BUSY_POLL): the interrupt stays masked, the thread never sleeps
  * </pre>
  *

@@ -2,6 +2,7 @@ package dev.dispatchlab.dispatch.models;
 
 import dev.dispatchlab.device.RxRing;
 import dev.dispatchlab.dispatch.Lifecycle;
+import dev.dispatchlab.dispatch.SharedBudget;
 import dev.dispatchlab.dispatch.VirtualInbox;
 import dev.dispatchlab.dispatch.VirtualWorker;
 import dev.dispatchlab.dispatch.VirtualWorkers;
@@ -35,6 +36,8 @@ final class VthreadModel extends ModelRuntime {
     private final boolean sockets;
     /** Workers below this index are ring workers (NIC: poll a ring; sockets: worker 0 drains crypto). */
     private final int front;
+    /** The processing workers' pass budget, shared: together they end a pass once per budget of packets. */
+    private final SharedBudget passes;
 
     VthreadModel(ModelEnvironment env) {
         super(env);
@@ -47,6 +50,7 @@ final class VthreadModel extends ModelRuntime {
         this.workers = part(new VirtualWorkers("vt", front + processing, Lifecycle.virtualThreads(), env.clock(),
                 env.idle(), this::body));
         this.inbox = inboxNeeded ? new VirtualInbox<>(env.queueCapacity(), workers) : null;
+        this.passes = new SharedBudget(env.budget());
     }
 
     @Override
@@ -89,26 +93,25 @@ final class VthreadModel extends ModelRuntime {
                 ringWorker(self, ctx, env.nic().ring(self.index()));
             }
         } else {
-            // A worker's pass ends when it is about to wait for a packet, or after a budget of them:
-            // only then do its batched wakeups (the user's socket) go out. Ending it after every
-            // packet woke the user once per packet at saturation, and each wakeup preempted the
-            // carrier: 0.9 host switches per packet. A worker that parks for its crypto completion
-            // mid-pass always comes back to end it, so a wakeup is delayed, never lost.
-            int sincePass = 0;
+            // A worker's pass ends when it is about to wait for a packet, or when the workers together
+            // have taken a budget of them (SharedBudget): only then do its batched wakeups (the user's
+            // socket) go out. Ending it after every packet woke the user once per packet at
+            // saturation, and each wakeup preempted the carrier: 0.9 host switches per packet. A
+            // budget per worker delayed the user's wakeup by budget x workers packets in overload,
+            // more than the socket holds (SharedBudget says why). A worker that parks for its crypto
+            // completion mid-pass always comes back to end it, so a wakeup is delayed, never lost.
             for (;;) {
                 PacketBuffer p = inbox.poll();
                 if (p == null) {
                     ctx.endOfPass();
-                    sincePass = 0;
                     p = inbox.take(self);
                     if (p == null) {
                         break;
                     }
                 }
                 path.ipInput(ctx, p); // esp_input waits here for the crypto completion (see CompletionTarget.afterSubmit)
-                if (++sincePass >= env.budget()) {
+                if (passes.take()) {
                     ctx.endOfPass();
-                    sincePass = 0;
                 }
             }
             ctx.endOfPass();

@@ -295,10 +295,9 @@ final class Wiring {
             // packets as there are idle workers, against a budget of frames.
             int workers = env.virtualWorkers();
             int[] busy = {0};
-            // A worker's pass ends after a budget of its own packets, and the user's wakeup it holds goes
-            // out then. The workers' counts are staggered, so some worker ends its pass about every
-            // budget deliveries, not every budget x workers (the runs: about 50 packets per wakeup of the
-            // user in overload).
+            // The workers share one pass budget (the runtime's SharedBudget): together they end a pass,
+            // and the user's wakeup the ending worker holds goes out, once per budget of packets, not
+            // every budget x workers.
             carrier.flushEveryDeliveries(env.budget());
             IntQueue inbox = new IntQueue(env.queueCapacity());
             carrier.add(completionSource(env.engine(), p -> c.cardHalf + c.vthreadParkUnpark + c.deliver,
