@@ -1,6 +1,7 @@
 package dev.dispatchlab.run;
 
 import dev.dispatchlab.os.CpuSet;
+import dev.dispatchlab.workload.CipherSuite;
 import dev.dispatchlab.workload.TrafficSet;
 import dev.dispatchlab.workload.Workload;
 import org.junit.jupiter.api.BeforeAll;
@@ -156,6 +157,29 @@ class CalibrationTest {
         assertThat((Long) m.get("frames")).isGreaterThanOrEqualTo(5_000);
         assertThat((Long) m.get("requests")).isGreaterThanOrEqualTo(5_000);
         assertThat((String) m.get("note")).isNotBlank();
+    }
+
+    @Test
+    @Timeout(120)
+    void eachStageIsTimedOnItsOwnOverPacketsThatGoTheWholeWay() {
+        Map<String, Object> s = Calibration.stages(CipherSuite.AES128_GCM, 64);
+
+        // timed on its own, no stage comes out at or below zero, as a difference of two pipelines could
+        for (String k : new String[]{"restoreNanos", "linkInputNanos", "ipInputNanos", "cryptoNanos",
+                "innerIpUdpSocketNanos", "userNanos"}) {
+            assertThat((Double) s.get(k)).as(k).isPositive().isFinite();
+        }
+        // the cipher over a 64-byte payload costs more than demultiplexing the frame
+        assertThat((Double) s.get("cryptoNanos")).isGreaterThan((Double) s.get("linkInputNanos"));
+        double sum = 0;
+        for (String k : new String[]{"linkInputNanos", "ipInputNanos", "cryptoNanos", "espInputExcludingCryptoNanos",
+                "innerIpUdpSocketNanos", "userNanos"}) {
+            sum += (Double) s.get(k);
+        }
+        assertThat((Double) s.get("wholePathNanos")).isCloseTo(sum, org.assertj.core.data.Offset.offset(1e-6));
+        // no timed batch was cut short by a drop (a replay, a bad ICV), and every buffer came back
+        assertThat(s.get("dropped")).isEqualTo(0L);
+        assertThat(s.get("buffersLeft")).isEqualTo(0);
     }
 
     @Test

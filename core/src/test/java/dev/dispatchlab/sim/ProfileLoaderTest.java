@@ -127,6 +127,26 @@ class ProfileLoaderTest {
     }
 
     @Test
+    void stagesTimedEachOnTheirOwnAreKeptAsMeasuredHoweverSmall() throws Exception {
+        ObjectNode cal = (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
+        ObjectNode st = (ObjectNode) cal.get("stages");
+        st.put("ipInputNanos", 12.5).put("innerIpUdpSocketNanos", 9.0).put("espInputExcludingCryptoNanos", 10.0);
+        Profile differences = CalibratedProfile.from(cal, "cal.json");
+        assertThat(differences.costs().get(CostParam.STAGE_IP).kind()).as("a difference below the noise")
+                .isEqualTo(Kind.ESTIMATED);
+        assertThat(differences.costs().get(CostParam.STAGE_DELIVER).kind()).isEqualTo(Kind.ESTIMATED);
+
+        st.put("stageBatch", 256); // calibrate now times each stage on its own over batches
+        Profile timed = CalibratedProfile.from(cal, "cal.json");
+        assertThat(timed.value(CostParam.STAGE_IP)).isEqualTo(12.5);
+        assertThat(timed.costs().get(CostParam.STAGE_IP).kind()).isEqualTo(Kind.MEASURED);
+        assertThat(timed.value(CostParam.STAGE_DELIVER)).isEqualTo(9.0);
+        assertThat(timed.costs().get(CostParam.STAGE_DELIVER).kind()).isEqualTo(Kind.MEASURED);
+        assertThat(timed.costs().get(CostParam.STAGE_ESP).kind()).as("ESP less the cipher is still a difference")
+                .isEqualTo(Kind.ESTIMATED);
+    }
+
+    @Test
     void theCardsSpeedAtTheMaximumRateComesFromTheRefusingTrialWhenTheFileHasIt() throws Exception {
         ObjectNode cal = (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
         ObjectNode in = cal.putObject("inPlace");

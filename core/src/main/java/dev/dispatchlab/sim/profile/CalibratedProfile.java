@@ -38,10 +38,11 @@ import java.util.Map;
  *     the receive in place, and the rest of the path's cost beyond the hot stages (the packet's other
  *     cache lines, which the host reads first at the delivery after a card, at the cipher in software,
  *     in the same context) is added to {@code stage_deliver}. When the path in place costs less than the
- *     receive and the hot stages add up to (the hot figures are differences of medians, a negative one
- *     charged as 0, and a cipher line fitted over three sizes: in one of three calibrations of one session
- *     here the ESP difference came out at 367 ns against 75 and 144 in the others, and the hot stages
- *     half as much again as the path they make up), the path measured whole is what they must sum to: the per-packet figures
+ *     receive and the hot stages add up to (the hot figures are timed on one CPU with the packets in its
+ *     cache, in older calibrations differences of medians, a negative one charged as 0, and a cipher line
+ *     fitted over three sizes: in one of three older calibrations of one session here the ESP difference
+ *     came out at 367 ns against 75 and 144 in the others, and the hot stages half as much again as the
+ *     path they make up), the path measured whole is what they must sum to: the per-packet figures
  *     after the receive ({@code stage_ip}, {@code stage_esp}, {@code crypto_fixed},
  *     {@code stage_deliver}) are scaled to it, the cipher's per-byte slope kept (one size was measured
  *     in place), so that the software path costs what it costs in place and the card's engine, whose
@@ -67,12 +68,14 @@ import java.util.Map;
  *     parking between them): its CPU per request less what the simulation holds it for besides (the
  *     work, or the request's latency less its own wakeup, then the coalescing delay). Near saturation
  *     it sets how long the wire waits and so how large the bursts are. Without the trial, an estimate.</li>
- * <li><b>Stages.</b> calibrate times cumulative pipelines and takes differences; the link and outer IP
- *     stages cost tens of nanoseconds, below the noise of a difference of two ~500 ns medians, and can
- *     come out negative. A difference below {@value #NOISE_NS} ns is taken as
- *     {@code max(difference, 0)}, marked estimated with the range [0, {@value #NOISE_NS}] ns; the others
+ * <li><b>Stages.</b> calibrate times each stage on its own, over batches of packets taken untimed through
+ *     the stages before it; ESP without the cipher is still a difference (ESP less the cipher alone, the
+ *     median of the trials' differences). Older calibrations took differences of cumulative pipelines,
+ *     where the link and outer IP stages, tens of nanoseconds, were below the noise of a difference of two
+ *     ~500 ns medians and could come out negative. A figure below {@value #NOISE_NS} ns is taken as
+ *     {@code max(figure, 0)}, marked estimated with the range [0, {@value #NOISE_NS}] ns; the others
  *     are kept. The cipher comes from the per-packet/per-byte fit over three sizes, not the one-size
- *     difference. The whole path ({@code wholePathNanos}) is reported beside the sum for a check.</li>
+ *     figure. The whole path ({@code wholePathNanos}) is reported beside the sum for a check.</li>
  * <li><b>User.</b> The runtime's user takes packets from an in-process socket, so {@code syscall} is
  *     0 and the user's work per packet ({@code userNanos}) is the copy, per byte of the payload.</li>
  * <li><b>No figure from calibrate.</b> The hard interrupt entry, fast softint dispatch and TLB figures
@@ -118,6 +121,7 @@ public final class CalibratedProfile {
         double deliver = num(stages, "innerIpUdpSocketNanos", file + ": stages");
         double user = num(stages, "userNanos", file + ": stages");
         double whole = num(stages, "wholePathNanos", file + ": stages");
+        boolean timed = stages.has("stageBatch"); // each stage timed on its own, not a difference of pipelines
         double perPacket = num(crypto, "perPacketNanos", file + ": crypto");
         double perByte = num(crypto, "perByteNanos", file + ": crypto");
         String suite = crypto.path("suite").asText("aes128gcm");
@@ -197,9 +201,9 @@ public final class CalibratedProfile {
                 double charged = hot - deliver + Math.max(0, deliver); // the hot stages as the profile charges them
                 cold = Math.max(0, path - rxIn - charged);
                 if (path - rxIn < charged) {
-                    // The path in place costs less than the hot stages add up to: their figures are differences
-                    // of medians and the cipher's a line fitted over sizes, each with its noise, and a negative
-                    // difference is charged as 0. The path measured whole is the sum they must make; the hot
+                    // The path in place costs less than the hot stages add up to: their figures (timed each on
+                    // its own, in older calibrations differences of medians, a negative one charged as 0) and
+                    // the cipher's line fitted over sizes each have their noise. The path measured whole is the sum they must make; the hot
                     // stages' per-packet figures are scaled to it (the cipher's slope is kept: one size was
                     // measured in place).
                     double perPacketHot = Math.max(0, ip) + esp + perPacket + Math.max(0, deliver);
@@ -287,8 +291,8 @@ public final class CalibratedProfile {
         }
         c.put(CostParam.ENGINE_IDLE_SPIN, idleSpin(in, c, cipherFixed + perByte * (in == null ? payload
                 : in.path("payloadBytes").asDouble(payload)), cal, file));
-        c.put(CostParam.STAGE_IP, fittedStage(ip, fit, cal + ": stages.ipInputNanos", fitSource));
-        c.put(CostParam.STAGE_ESP, fittedStage(esp, fit, cal + ": stages.espInputExcludingCryptoNanos", fitSource));
+        c.put(CostParam.STAGE_IP, fittedStage(ip, timed, fit, cal + ": stages.ipInputNanos", fitSource));
+        c.put(CostParam.STAGE_ESP, fittedStage(esp, false, fit, cal + ": stages.espInputExcludingCryptoNanos", fitSource));
         c.put(CostParam.CRYPTO_FIXED, new Cost(cipherFixed, Unit.NS, Kind.DERIVED,
                 cal + ": crypto.perPacketNanos, " + suite + ", line fitted over 64, 512, 1400 bytes"
                         + (fit < 1 ? " " + r(perPacket) + fitSource : ""), Double.NaN, Double.NaN));
@@ -299,7 +303,8 @@ public final class CalibratedProfile {
                     cal + ": max(stages.innerIpUdpSocketNanos " + r(deliver) + ", 0) + " + coldSource, Double.NaN,
                     Double.NaN));
         } else {
-            c.put(CostParam.STAGE_DELIVER, fittedStage(deliver, fit, cal + ": stages.innerIpUdpSocketNanos", fitSource));
+            c.put(CostParam.STAGE_DELIVER, fittedStage(deliver, timed, fit, cal + ": stages.innerIpUdpSocketNanos",
+                    fitSource));
         }
         c.put(CostParam.USER_COPY_PER_BYTE, new Cost(Math.max(0, user) / payload, Unit.NS_PER_BYTE, Kind.DERIVED,
                 cal + ": stages.userNanos " + r(user) + " / payloadBytes " + (int) payload, Double.NaN, Double.NaN));
@@ -319,7 +324,14 @@ public final class CalibratedProfile {
         return 14 + 20 + 8 + 8 + padded + 16;
     }
 
-    private static Cost stage(double diff, String source) {
+    /**
+     * @param timed the figure was timed on its own (a calibration that times each stage), not a
+     *              difference: kept as measured however small
+     */
+    private static Cost stage(double diff, boolean timed, String source) {
+        if (timed) {
+            return new Cost(Math.max(0, diff), Unit.NS, Kind.MEASURED, source, Double.NaN, Double.NaN);
+        }
         if (diff < NOISE_NS) {
             return new Cost(Math.max(0, diff), Unit.NS, Kind.ESTIMATED, source + " = " + r(diff)
                     + " ns, below the noise of a difference of medians: taken as max(difference, 0)", 0, NOISE_NS);
@@ -382,15 +394,16 @@ public final class CalibratedProfile {
     }
 
     /**
-     * @return a stage figure as {@link #stage} makes it from the difference {@code diff}, or, scaled to
-     *         the path in place ({@code fit < 1}), from {@code max(diff, 0) x fit}, a measured figure then
-     *         marked derived and its source saying how it was scaled
+     * @return a stage figure as {@link #stage} makes it from {@code diff} (a difference, or with
+     *         {@code timed} a stage timed on its own), or, scaled to the path in place ({@code fit < 1}),
+     *         from {@code max(diff, 0) x fit}, a measured figure then marked derived and its source
+     *         saying how it was scaled
      */
-    private static Cost fittedStage(double diff, double fit, String source, String fitSource) {
+    private static Cost fittedStage(double diff, boolean timed, double fit, String source, String fitSource) {
         if (fit >= 1) {
-            return stage(diff, source);
+            return stage(diff, timed, source);
         }
-        Cost c = stage(Math.max(0, diff) * fit, source + " " + r(diff) + fitSource);
+        Cost c = stage(Math.max(0, diff) * fit, timed, source + " " + r(diff) + fitSource);
         return c.kind() == Kind.MEASURED ? new Cost(c.value(), c.unit(), Kind.DERIVED, c.source(), c.low(), c.high()) : c;
     }
 
