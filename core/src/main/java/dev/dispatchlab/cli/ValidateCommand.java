@@ -83,6 +83,10 @@ public final class ValidateCommand implements Callable<Integer> {
             description = "simulated interval per prediction, seconds (default: ${DEFAULT-VALUE})")
     double simSeconds;
 
+    @Option(names = "--threads", description = "also print each row's host threads, measured against predicted, per "
+            + "delivered packet: CPU, sleeps and preemptions (the JSON always has them)")
+    boolean threads;
+
     @Option(names = "--json", paramLabel = "FILE", description = "write the table (and the calibrated profile's name) as JSON")
     Path json;
 
@@ -131,6 +135,9 @@ public final class ValidateCommand implements Callable<Integer> {
         }
         System.out.println("profile " + profile.name() + " (" + profile.origin() + ")");
         SimulationSection.printValidation(System.out, cells);
+        if (threads) {
+            SimulationSection.printThreads(System.out, cells);
+        }
         List<String> args = command.commandLine().getParseResult().originalArgs();
         if (json != null) {
             SimulationSection.writeValidation(json, args, profile.name(), cells);

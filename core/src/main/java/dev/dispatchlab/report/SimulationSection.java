@@ -154,6 +154,32 @@ public final class SimulationSection {
         }
     }
 
+    /**
+     * Prints each row's host threads, measured against predicted, per delivered packet: CPU, sleeps
+     * (voluntary switches) and preemptions (involuntary ones); "-" where a side has no such thread.
+     */
+    public static void printThreads(PrintStream out, List<Validation.Cell> cells) {
+        out.println("host threads per delivered packet, measured (predicted):");
+        out.printf(Locale.ROOT, "%-9s %-15s %-16s | %16s | %16s | %16s%n", "model", "load", "thread", "cpu ns",
+                "slept", "preempted");
+        for (Validation.Cell c : cells) {
+            for (Validation.ThreadRow t : c.threads()) {
+                out.printf(Locale.ROOT, "%-9s %-15s %-16s | %16s | %16s | %16s%n", c.model(), c.load(), t.name(),
+                        pair(t.measuredCpuNanos(), t.predictedCpuNanos(), "%.0f"),
+                        pair(t.measuredVoluntary(), t.predictedVoluntary(), "%.3f"),
+                        pair(t.measuredInvoluntary(), t.predictedInvoluntary(), "%.3f"));
+            }
+        }
+    }
+
+    private static String pair(double measured, double predicted, String format) {
+        return figure(measured, format) + " (" + figure(predicted, format) + ")";
+    }
+
+    private static String figure(double v, String format) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, format, v);
+    }
+
     private static String verdict(boolean pass) {
         return pass ? "ok" : "FAIL";
     }

@@ -115,6 +115,37 @@ class ValidationTest {
                 .isEqualTo(Validation.validate(runs, LOADS, machine(), 0.05).stream().map(Validation.Cell::pass).toList());
     }
 
+    /** Each row carries the host threads of both sides per delivered packet; the simulated ones add up to its totals. */
+    @Test
+    void eachRowComparesTheHostThreadsPerDeliveredPacket() throws Exception {
+        List<RunResult> runs = measured();
+        Profile p = machine();
+        List<Validation.Cell> cells = Validation.validate(runs, LOADS, p, 0.05);
+        for (int i = 0; i < cells.size(); i++) {
+            RunResult r = runs.get(i);
+            SimResult pred = SimRunner.run(Validation.specOf(r, SimModels.byLabel(r.model()), p, 0.05));
+            List<Validation.ThreadRow> rows = cells.get(i).threads();
+            assertThat(rows).extracting(Validation.ThreadRow::name).containsAll(pred.threads().keySet());
+            // the simulated threads' sleeps and preemptions per packet add up to the row's predicted switches
+            double sw = rows.stream().filter(t -> !Double.isNaN(t.predictedVoluntary()))
+                    .mapToDouble(t -> t.predictedVoluntary() + t.predictedInvoluntary()).sum();
+            assertThat(sw).as("%s %s", r.model(), LOADS.get(i)).isCloseTo(cells.get(i).predictedSwitches(), within(1e-9));
+            for (RunResult.ThreadCounts t : r.threads()) {
+                if ("host".equals(t.role()) && t.cpuNanos() > 0) {
+                    Validation.ThreadRow row = rows.stream().filter(x -> x.name().equals(t.name())).findFirst().orElseThrow();
+                    assertThat(row.measuredCpuNanos()).isCloseTo(t.cpuNanos() / (r.deliveredPps() * r.seconds()),
+                            within(1e-6));
+                    assertThat(row.measuredVoluntary()).isCloseTo(t.voluntary() / (r.deliveredPps() * r.seconds()),
+                            within(1e-9));
+                }
+            }
+        }
+        var text = new java.io.ByteArrayOutputStream();
+        dev.dispatchlab.report.SimulationSection.printThreads(new java.io.PrintStream(text, true,
+                java.nio.charset.StandardCharsets.UTF_8), cells);
+        assertThat(text.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("preempted").contains("user");
+    }
+
     private static RunResult as(RunResult r, double delivered, double switches) {
         RunResult.PerPacket pp = r.perPacket();
         RunResult.PerPacket np = new RunResult.PerPacket(switches, pp.hostVoluntary(), pp.deviceSwitches(), pp.handoffs(),

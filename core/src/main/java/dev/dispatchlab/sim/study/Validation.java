@@ -41,11 +41,17 @@ public final class Validation {
     public static final double SWITCHES_TOLERANCE = 0.20;
     public static final double SWITCHES_FLOOR = 0.02;
 
-    /** One measured run against its prediction. */
+    /**
+     * One measured run against its prediction.
+     *
+     * @param threads the host threads of either side, measured against predicted, per delivered packet
+     *                (not judged: where a row misses, they show which thread's sleeps, preemptions or CPU
+     *                make the difference)
+     */
     public record Cell(String model, String load, double offeredPps, double measuredDelivered,
                        double predictedDelivered, double deliveredError, boolean deliveredPass,
                        double measuredSwitches, double predictedSwitches, double switchesError, boolean switchesPass,
-                       double measuredCpuNanos, double predictedCpuNanos, Repeat repeat) {
+                       double measuredCpuNanos, double predictedCpuNanos, Repeat repeat, List<ThreadRow> threads) {
         public boolean pass() {
             return deliveredPass && switchesPass;
         }
@@ -54,6 +60,16 @@ public final class Validation {
         public boolean repeatable() {
             return repeat != null && repeat.pass();
         }
+    }
+
+    /**
+     * A host thread's figures per delivered packet over the measured interval, measured and predicted:
+     * CPU (ns), voluntary switches (it slept) and involuntary ones (it was preempted). A thread only one
+     * side has (the runtime's carrier is the JDK's pool thread, the simulator's {@code carrier/0}) has
+     * NaN on the other.
+     */
+    public record ThreadRow(String name, double measuredCpuNanos, double predictedCpuNanos, double measuredVoluntary,
+                            double predictedVoluntary, double measuredInvoluntary, double predictedInvoluntary) {
     }
 
     /**
@@ -102,9 +118,41 @@ public final class Validation {
             out.add(new Cell(r.model(), loadOf.get(i), r.offeredPps(), r.deliveredPps(), p.deliveredPps(), dErr,
                     deliveredWithin(dErr), ms, p.hostSwitches(), sErr, switchesWithin(sErr, p.hostSwitches(), ms),
                     r.perPacket().hostCpuNanos(), p.hostCpuNanos(),
-                    again == null || again.get(i) == null ? null : agreement(again.get(i), r)));
+                    again == null || again.get(i) == null ? null : agreement(again.get(i), r), threads(r, p)));
         }
         return out;
+    }
+
+    /**
+     * @return the host threads of {@code measured} (in its order, those that ran) and then those only
+     *         {@code predicted} has, each side per its own delivered packet over its measured interval
+     */
+    public static List<ThreadRow> threads(RunResult measured, SimResult predicted) {
+        double mPackets = Math.max(1, measured.deliveredPps() * measured.seconds());
+        double pPackets = Math.max(1, predicted.deliveredPps() * predicted.spec().measureNs() / 1e9);
+        Map<String, long[]> sim = predicted.threads();
+        List<ThreadRow> rows = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        if (measured.threads() != null) {
+            for (RunResult.ThreadCounts t : measured.threads()) {
+                if (!"host".equals(t.role()) || t.cpuNanos() == 0 && t.voluntary() == 0 && t.involuntary() == 0) {
+                    continue;
+                }
+                long[] s = sim.get(t.name());
+                seen.add(t.name());
+                rows.add(new ThreadRow(t.name(), t.cpuNanos() / mPackets, s == null ? Double.NaN : s[2] / pPackets,
+                        t.voluntary() / mPackets, s == null ? Double.NaN : s[0] / pPackets, t.involuntary() / mPackets,
+                        s == null ? Double.NaN : s[1] / pPackets));
+            }
+        }
+        for (Map.Entry<String, long[]> e : sim.entrySet()) {
+            if (!seen.contains(e.getKey())) {
+                long[] s = e.getValue();
+                rows.add(new ThreadRow(e.getKey(), Double.NaN, s[2] / pPackets, Double.NaN, s[0] / pPackets,
+                        Double.NaN, s[1] / pPackets));
+            }
+        }
+        return rows;
     }
 
     /** @return {@code again}'s figures judged against {@code first} by the rules a prediction is judged by */
