@@ -25,13 +25,11 @@ import java.util.ArrayDeque;
  *     <li>a thread that sleeps keeps its <i>lag</i> (fair point minus virtual runtime, clamped to two
  *         quanta) and is placed by it when woken, scaled for the threads already there; one that
  *         sleeps ahead of its share stays counted in the band (<i>delayed dequeue</i>) until it would be
- *         picked, is woken (it goes back as it was), or the CPU idles, so that sleeping does not shed
- *         the debt.</li>
+ *         picked, is woken, or the CPU idles, so that sleeping does not shed the debt.</li>
  *     </ul>
  *     So a thread that never sleeps is preempted by the threads it wakes, and one that has just woken
  *     is not, unless it has run past a thread that slept just before it (in a chain of wakeups, about
- *     one in two preempts its waker; a puller busy enough that the CPU never idles is preempted by
- *     every wakeup of its user), as measured here ({@code FairShareTest}). A thread's wakeups
+ *     one in two preempts its waker), as measured here ({@code FairShareTest}). A thread's wakeups
  *     count in its own virtual runtime. A thread that has nothing to do sleeps (a
  *     voluntary switch). A thread switched in pays {@code context_switch}, plus, when a different
  *     thread ran last on this CPU, the locality cost ({@code switch_refill + window_spill_fill +
@@ -253,16 +251,16 @@ public final class SimCpu {
 
     /**
      * A thread woken while its sleep is still delayed (below) goes back as it was, virtual runtime and
-     * deadline kept, even when the others have meanwhile run past it: it is then behind them and
-     * eligible, and the one that woke it, ahead of the average, is not. So a busy puller is preempted
-     * by the user it wakes, as measured here (Pull.java, {@code FairShareTest}): the user slept just
-     * before, ahead of its share, and the puller ran on past it. Placing it afresh with no lag (as
-     * Linux's DELAY_ZERO reads) put it level with the puller, which then ran on to sleep: the
-     * simulation's puller slept after every pass where the measured one never slept.
+     * deadline kept; if it has meanwhile come back to its share, it is placed afresh with no lag.
      */
     private void requeueDelayed(SimThread t) {
+        long v = avgVruntime(t.priority);
         delayed[t.priority].remove(t);
         t.delayed = false;
+        if (t.vruntime < v) {
+            t.vlag = 0;
+            place(t);
+        }
     }
 
     /**

@@ -21,12 +21,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * where a chain of two preempts on 0.06. With the second thread running 10 us: 0.07 and 0.88. The
  * waker that has run past a thread which slept just before it (still counted in the band, its sleep
  * delayed) is no longer within its share, and the thread it wakes is the pick of the runnable ones.
- *
- * <p>The puller is a third ({@code scripts/experiments/Pull.java}, same machine and day): a device
- * thread on the other CPU hands items to a puller every 1 to 100 us; the puller takes each in 0.7 us,
- * and at the end of each pass (the ring empty, or 64 items) wakes a user that reads each in 0.12 us
- * and sleeps. Items every 2 us: the puller never slept, and every wakeup of the user preempted it;
- * every 5 us, 86 % did; every 20 us, 5 %, the puller sleeping after nearly every item.
  */
 class FairShareTest {
 
@@ -156,114 +150,6 @@ class FairShareTest {
             phase = 0;
             return Outcome.SLEEP;
         }
-    }
-
-    /**
-     * A puller fed by a device every {@code gap} ps: one item costs {@code cost} ps; a pass takes at
-     * most {@code budget} items and ends with the deferred wakeup of the user; an empty ring ends it
-     * in sleep (the runtime's puller, and Pull.java's).
-     */
-    private static final class Puller extends SimThread {
-        private final Machine m;
-        private final long cost;
-        private final int budget;
-        SimThread user;
-        long produced;
-        long taken;
-        private int inPass;
-        private boolean wakePending;
-
-        Puller(Machine m, long cost, int budget) {
-            super("puller", 0, true);
-            this.m = m;
-            this.cost = cost;
-            this.budget = budget;
-        }
-
-        @Override
-        protected Outcome step(SimCpu cpu) {
-            for (;;) {
-                if (inPass < budget && taken < produced) {
-                    inPass++;
-                    cpu.work(cost, () -> {
-                        taken++;
-                        wakePending = true;
-                    });
-                    return Outcome.WORKED;
-                }
-                inPass = 0;
-                if (wakePending) {
-                    wakePending = false;
-                    if (m.wake(user, cpu) && cpu.preemptPending()) {
-                        cpu.work(0, null); // switched out in its wakeup call
-                        return Outcome.WORKED;
-                    }
-                }
-                if (taken >= produced) {
-                    return Outcome.SLEEP;
-                }
-            }
-        }
-    }
-
-    /** Reads what the puller took, {@code cost} ps an item, then sleeps. */
-    private static final class Reader extends SimThread {
-        private final Puller puller;
-        private final long cost;
-        private long read;
-
-        Reader(Puller puller, long cost) {
-            super("user", 0, true);
-            this.puller = puller;
-            this.cost = cost;
-        }
-
-        @Override
-        protected Outcome step(SimCpu cpu) {
-            if (read < puller.taken) {
-                cpu.work(cost, () -> read++);
-                return Outcome.WORKED;
-            }
-            return Outcome.SLEEP;
-        }
-    }
-
-    /** @return the puller's sleeps, its preemptions and the user's sleeps, per item, items every {@code gapNs} */
-    private static double[] pull(long gapNs) {
-        Simulation sim = new Simulation(new SplittableRandom(1));
-        Machine m = new Machine(sim, new Costs(SimFixtures.testbox()), 4_000 * US, false);
-        Puller p = m.thread(new Puller(m, 700 * US / 1000, 64));
-        Reader u = m.thread(new Reader(p, 120 * US / 1000));
-        p.user = u;
-        long items = 200_000_000L / gapNs;
-        for (long i = 0; i < items; i++) {
-            sim.at(i * gapNs * US / 1000, Simulation.Order.DEVICE, () -> {
-                p.produced++;
-                m.wake(p, null);
-            });
-        }
-        sim.runUntil(items * gapNs * US / 1000);
-        double n = p.taken;
-        return new double[]{p.voluntary() / n, p.involuntary() / n, u.voluntary() / n};
-    }
-
-    /**
-     * The puller experiment (class note): measured every 2 us, 0.142 preemptions and user wakeups per
-     * item and no sleep; every 5 us, 86 % of the wakeups preempting; every 20 us, 5 %. A thread woken
-     * from a delayed sleep goes back as it was, behind the puller that ran past it, and is the pick.
-     */
-    @Test
-    void aBusyPullerIsPreemptedByTheUserItWakesAndAnIdleOneIsNot() {
-        double[] busy = pull(2_000);
-        assertThat(busy[0]).as("the puller's sleeps per item, items every 2 us").isLessThan(0.01);
-        assertThat(busy[1] / busy[2]).as("the user's wakeups that preempt it").isGreaterThan(0.9);
-
-        double[] loaded = pull(5_000);
-        assertThat(loaded[1] / loaded[2]).as("items every 5 us").isGreaterThan(0.6);
-
-        double[] idle = pull(20_000);
-        assertThat(idle[0]).as("the puller's sleeps per item, items every 20 us").isGreaterThan(0.9);
-        assertThat(idle[1] / idle[2]).as("the user's wakeups that preempt it").isLessThan(0.1);
     }
 
     /** @return each link's involuntary switches per cycle of a chain woken from a device every 200 us */
