@@ -1,5 +1,3 @@
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -41,35 +39,17 @@ public class Pair {
             while (consState.get() == 1 && !stop) LockSupport.park();
         }
     }
-    static void pin(String name, int cpu) throws Exception {
-        for (Path t : Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-            if (Files.readString(t.resolve("comm")).strip().equals(name)) new ProcessBuilder("taskset", "-p", "-c", "" + cpu, t.getFileName().toString()).start().waitFor();
-        }
-    }
-    static long[] sw(String name) throws Exception {
-        for (Path t : Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-            if (Files.readString(t.resolve("comm")).strip().equals(name)) {
-                long v = 0, iv = 0;
-                for (String l : Files.readAllLines(t.resolve("status"))) {
-                    if (l.startsWith("voluntary_ctxt_switches")) v = Long.parseLong(l.split("\\s+")[1]);
-                    if (l.startsWith("nonvoluntary_ctxt_switches")) iv = Long.parseLong(l.split("\\s+")[1]);
-                }
-                return new long[]{v, iv};
-            }
-        }
-        return null;
-    }
     public static void main(String[] a) throws Exception {
         pCost = Long.parseLong(a[0]); cCost = Long.parseLong(a[1]); cap = Integer.parseInt(a[2]);
         prod = new Thread(Pair::producer, "producer"); cons = new Thread(Pair::consumer, "consumer");
         prod.setDaemon(true); cons.setDaemon(true);
-        cons.start(); Thread.sleep(50); pin("consumer", 1);
-        prod.start(); Thread.sleep(1); pin("producer", 1);
+        cons.start(); Thread.sleep(50); ProcThreads.pin("consumer", 1);
+        prod.start(); Thread.sleep(1); ProcThreads.pin("producer", 1);
         Thread.sleep(1000);
-        long[] pb = sw("producer"), cb = sw("consumer"); long d0 = deq.get();
+        long[] pb = ProcThreads.switches("producer"), cb = ProcThreads.switches("consumer"); long d0 = deq.get();
         Thread.sleep(3000);
         long n = deq.get() - d0;
-        long[] p = sw("producer"), c = sw("consumer");
+        long[] p = ProcThreads.switches("producer"), c = ProcThreads.switches("consumer");
         System.out.printf("items %d: producer vol %.4f inv %.4f | consumer vol %.4f inv %.4f | drops/item %.2f%n", n, (p[0]-pb[0])/(double)n, (p[1]-pb[1])/(double)n, (c[0]-cb[0])/(double)n, (c[1]-cb[1])/(double)n, drops.get() / (double) deq.get());
         stop = true;
     }

@@ -1,5 +1,3 @@
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -56,42 +54,22 @@ public class Pull {
             while (userState.get() == 1 && !stop) LockSupport.park();
         }
     }
-    static void pin(String name, int cpu) throws Exception {
-        for (Path t : Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-            String comm = Files.readString(t.resolve("comm")).strip();
-            if (comm.equals(name)) new ProcessBuilder("taskset", "-p", "-c", "" + cpu, t.getFileName().toString()).start().waitFor();
-        }
-    }
-    static long[] sw(String name) throws Exception {
-        for (Path t : Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-            String comm = Files.readString(t.resolve("comm")).strip();
-            if (comm.equals(name)) {
-                long v = 0, iv = 0;
-                for (String l : Files.readAllLines(t.resolve("status"))) {
-                    if (l.startsWith("voluntary_ctxt_switches")) v = Long.parseLong(l.split("\\s+")[1]);
-                    if (l.startsWith("nonvoluntary_ctxt_switches")) iv = Long.parseLong(l.split("\\s+")[1]);
-                }
-                return new long[]{v, iv};
-            }
-        }
-        return null;
-    }
     public static void main(String[] a) throws Exception {
         long gap = Long.parseLong(a[0]); pullCost = Long.parseLong(a[1]); userCost = Long.parseLong(a[2]); budget = Integer.parseInt(a[3]);
         puller = new Thread(Pull::pullerLoop, "puller"); user = new Thread(Pull::userLoop, "user");
         puller.setDaemon(true); user.setDaemon(true); puller.start(); user.start();
-        Thread.sleep(100); pin("puller", 1); pin("user", 1);
-        Thread.currentThread().setName("driver"); pin("driver", 0); Thread.sleep(100);
+        Thread.sleep(100); ProcThreads.pin("puller", 1); ProcThreads.pin("user", 1);
+        Thread.currentThread().setName("driver"); ProcThreads.pin("driver", 0); Thread.sleep(100);
         long end = System.nanoTime() + 4_000_000_000L, t0 = System.nanoTime(), next = t0;
         long[] pb = null, ub = null; long d0 = 0; boolean started = false;
         while (System.nanoTime() < end) {
-            if (!started && System.nanoTime() - t0 > 1_000_000_000L) { pb = sw("puller"); ub = sw("user"); d0 = delivered.get(); started = true; }
+            if (!started && System.nanoTime() - t0 > 1_000_000_000L) { pb = ProcThreads.switches("puller"); ub = ProcThreads.switches("user"); d0 = delivered.get(); started = true; }
             produced.incrementAndGet();
             if (pullerState.get() == 1 && pullerState.compareAndSet(1, 0)) LockSupport.unpark(puller);
             next += gap; while (System.nanoTime() < next) { }
         }
         long n = delivered.get() - d0;
-        long[] p = sw("puller"), u = sw("user");
+        long[] p = ProcThreads.switches("puller"), u = ProcThreads.switches("user");
         System.out.printf("items %d: puller vol %.3f inv %.3f | user vol %.3f inv %.3f%n", n, (p[0]-pb[0])/(double)n, (p[1]-pb[1])/(double)n, (u[0]-ub[0])/(double)n, (u[1]-ub[1])/(double)n);
         stop = true;
     }
