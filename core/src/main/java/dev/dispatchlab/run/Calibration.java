@@ -1398,44 +1398,26 @@ public final class Calibration {
                 }
             };
             int n = 32768;
-            // stage k timed over n packets in batches; the ESP stage (4) is prepared like the cipher's (3)
+            // stage k over every packet of the batch (the restore fills empty slots; a dropped packet's stays empty)
+            java.util.function.IntConsumer overBatch = k -> {
+                for (int i = 0; i < STAGE_BATCH; i++) {
+                    if (k == 0 || batch[i] != null) {
+                        run.stage(k, i);
+                    }
+                }
+            };
+            // stage k timed over n packets in batches, each taken untimed through the stages before it
             java.util.function.IntToDoubleFunction timed = k -> {
                 long nanos = 0;
                 for (int done = 0; done < n; done += STAGE_BATCH) {
-                    for (int i = 0; i < STAGE_BATCH; i++) {
-                        run.stage(0, i);
-                    }
-                    for (int before = 1; before < k; before++) {
-                        if (before == 3) {
-                            continue; // the cipher alone is not a step before ESP: ESP runs it
-                        }
-                        for (int i = 0; i < STAGE_BATCH; i++) {
-                            if (batch[i] != null) {
-                                run.stage(before, i);
-                            }
+                    for (int before = 0; before < k; before++) {
+                        if (before != 3) { // the cipher alone is not a step before ESP: ESP runs it
+                            overBatch.accept(before);
                         }
                     }
                     long t0 = System.nanoTime();
-                    if (k > 0) {
-                        for (int i = 0; i < STAGE_BATCH; i++) {
-                            if (batch[i] != null) {
-                                run.stage(k, i);
-                            }
-                        }
-                    }
-                    long t1 = System.nanoTime();
-                    if (k == 0) {
-                        // the restore is what the others are prepared with: time a fresh batch of it
-                        for (int i = 0; i < STAGE_BATCH; i++) {
-                            run.release(i);
-                        }
-                        t0 = System.nanoTime();
-                        for (int i = 0; i < STAGE_BATCH; i++) {
-                            run.stage(0, i);
-                        }
-                        t1 = System.nanoTime();
-                    }
-                    nanos += t1 - t0;
+                    overBatch.accept(k);
+                    nanos += System.nanoTime() - t0;
                     for (int i = 0; i < STAGE_BATCH; i++) {
                         run.release(i);
                     }

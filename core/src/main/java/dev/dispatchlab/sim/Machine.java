@@ -169,9 +169,13 @@ public final class Machine {
     }
 
     /** Counts at one instant, for the measured interval's differences. */
+    /**
+     * @param threads per thread of {@link #threads()}, in its order: voluntary and involuntary switches
+     *                and CPU (ns)
+     */
     public record Snapshot(long at, long offered, long delivered, long deliveredBytes, long[] drops, long handoffs,
                            long hostWakeups, long interrupts, long softintRuns, long voluntary, long involuntary,
-                           long busyPs, long interruptPs) {
+                           long busyPs, long interruptPs, long[][] threads) {
     }
 
     /** @return the counts now */
@@ -179,14 +183,18 @@ public final class Machine {
         cpu.settle();
         long vol = 0;
         long inv = 0;
-        for (SimThread t : threads) {
+        long[][] each = new long[threads.size()][];
+        for (int i = 0; i < each.length; i++) {
+            SimThread t = threads.get(i);
             if (t.host) {
                 vol += t.voluntary;
                 inv += t.involuntary;
             }
+            each[i] = new long[]{t.voluntary, t.involuntary, t.cpuPs() / Simulation.PS_PER_NS};
         }
         return new Snapshot(sim.now(), offered, delivered, deliveredBytes, drops.clone(), handoffs, hostWakeups,
-                cpu.interrupts() + deviceInterrupts, cpu.softintRuns(), vol, inv, cpu.busyPs(), cpu.interruptPs());
+                cpu.interrupts() + deviceInterrupts, cpu.softintRuns(), vol, inv, cpu.busyPs(), cpu.interruptPs(),
+                each);
     }
 
     public Histogram latency() {

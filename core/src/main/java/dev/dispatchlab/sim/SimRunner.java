@@ -49,16 +49,13 @@ public final class SimRunner {
         SimWire wire = new SimWire(m, nic, engine, pps, spec, end);
         wire.start();
         Machine.Snapshot[] marks = new Machine.Snapshot[2];
-        long[][][] perThread = new long[2][][];
         Histogram[] latency = new Histogram[1];
         sim.at(warmupEnd, Simulation.Order.BOUNDARY, () -> {
             marks[0] = m.snapshot();
-            perThread[0] = threadCounts(m);
             m.latency.reset();
         });
         sim.at(end, Simulation.Order.BOUNDARY, () -> {
             marks[1] = m.snapshot();
-            perThread[1] = threadCounts(m);
             latency[0] = m.latency.copy();
             sim.stop();
         });
@@ -71,22 +68,11 @@ public final class SimRunner {
         if (left > 0) {
             m.drops[DropReason.SHUTDOWN.ordinal()] += left;
         }
-        return result(spec, m, marks[0], marks[1], perThread, latency[0], engine);
+        return result(spec, m, marks[0], marks[1], latency[0], engine);
     }
 
-    /** @return each thread's voluntary and involuntary switches and CPU (ns) so far, in {@code m.threads()} order */
-    private static long[][] threadCounts(Machine m) {
-        List<SimThread> ts = m.threads();
-        long[][] out = new long[ts.size()][];
-        for (int i = 0; i < out.length; i++) {
-            SimThread t = ts.get(i);
-            out[i] = new long[]{t.voluntary(), t.involuntary(), t.cpuPs() / Simulation.PS_PER_NS};
-        }
-        return out;
-    }
-
-    private static SimResult result(SimSpec spec, Machine m, Machine.Snapshot a, Machine.Snapshot b,
-                                    long[][][] perThread, Histogram h, SimEngine engine) {
+    private static SimResult result(SimSpec spec, Machine m, Machine.Snapshot a, Machine.Snapshot b, Histogram h,
+                                    SimEngine engine) {
         double seconds = (b.at() - a.at()) / 1e12;
         long delivered = b.delivered() - a.delivered();
         double per = Math.max(1, delivered);
@@ -109,8 +95,8 @@ public final class SimRunner {
         Map<String, long[]> threads = new LinkedHashMap<>();
         List<SimThread> ts = m.threads();
         for (int i = 0; i < ts.size(); i++) {
-            long[] from = perThread[0][i];
-            long[] to = perThread[1][i];
+            long[] from = a.threads()[i];
+            long[] to = b.threads()[i];
             threads.put(ts.get(i).name(), new long[]{to[0] - from[0], to[1] - from[1], to[2] - from[2]});
         }
         SimResult.Latency lat = new SimResult.Latency(h.getTotalCount(), h.getValueAtPercentile(50),

@@ -11,8 +11,10 @@ import dev.dispatchlab.sim.profile.Profile;
 import dev.dispatchlab.workload.SizeMix;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Checks the simulator against the runtime: each measured run is simulated with this machine's
@@ -132,7 +134,7 @@ public final class Validation {
         double pPackets = Math.max(1, predicted.deliveredPps() * predicted.spec().measureNs() / 1e9);
         Map<String, long[]> sim = predicted.threads();
         List<ThreadRow> rows = new ArrayList<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         if (measured.threads() != null) {
             for (RunResult.ThreadCounts t : measured.threads()) {
                 if (!"host".equals(t.role()) || t.cpuNanos() == 0 && t.voluntary() == 0 && t.involuntary() == 0) {
