@@ -41,9 +41,15 @@ final class SimOptions {
                     + "the runtime places them), host or device (default: ${DEFAULT-VALUE})")
     String interrupts;
 
-    @Option(names = "--quantum", defaultValue = "3ms", paramLabel = "TIME",
-            description = "scheduling quantum between threads of equal priority (default: ${DEFAULT-VALUE})")
-    String quantum;
+    @Option(names = "--tick", defaultValue = "4ms", paramLabel = "TIME",
+            description = "scheduler tick: a thread that has used its slice gives way at the next one "
+                    + "(default: ${DEFAULT-VALUE}, HZ=250)")
+    String tick;
+
+    @Option(names = "--slice", defaultValue = "1.5ms", paramLabel = "TIME",
+            description = "slice between threads of equal priority (default: ${DEFAULT-VALUE}, "
+                    + "Linux's 0.75 ms scaled for 2 CPUs)")
+    String slice;
 
     /** @return the chosen profiles, in order: named ones, then this machine's from --calibration */
     List<Profile> profiles() {
@@ -117,9 +123,13 @@ final class SimOptions {
             case "device" -> SimSpec.Interrupts.DEVICE;
             default -> throw new UsageException("--interrupts: auto, host or device, got '" + interrupts + "'");
         };
-        long q = Durations.parse("--quantum", quantum).toNanos();
-        if (q <= 0) {
-            throw new UsageException("--quantum: must be above 0");
+        long tk = Durations.parse("--tick", tick).toNanos();
+        if (tk <= 0) {
+            throw new UsageException("--tick: must be above 0");
+        }
+        long sl = Durations.parse("--slice", slice).toNanos();
+        if (sl <= 0) {
+            throw new UsageException("--slice: must be above 0");
         }
         try {
             return new SimSpec(profile, model, crypto, r.ratePps(), r.arrivals(), w.sizes(), r.warmup().toNanos(),
@@ -127,7 +137,7 @@ final class SimOptions {
                     r.budget(), r.queueCapacity(), r.socketCapacity(), r.offload().requestLatencyNanos(),
                     r.offload().engineBytesPerSecond(), r.offload().submissionRingSize(), r.offload().coalesceCount(),
                     r.offload().coalesceNanos(), r.auto().engineMinBytes(), r.virtualWorkers(),
-                    explicitKernelPriority ? Boolean.valueOf(r.kernelPriority() > 0) : null, where, q, w.seed());
+                    explicitKernelPriority ? Boolean.valueOf(r.kernelPriority() > 0) : null, where, tk, sl, w.seed());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -14,6 +14,7 @@ public final class Costs {
     /** Paid by a thread switched in after a different thread ran: refill, window spill and fill, TLB misses. */
     public final long switchLocality;
     public final long wakeup;
+    public final long sleep;
     public final long crossCpuWakeup;
     public final long softintSchedule;
     public final long softintDispatch;
@@ -38,6 +39,7 @@ public final class Costs {
         switchLocality = ps(p, CostParam.SWITCH_REFILL) + ps(p, CostParam.WINDOW_SPILL_FILL)
                 + Math.round(p.value(CostParam.TLB_MISSES_PER_SWITCH) * p.value(CostParam.TLB_REFILL) * Simulation.PS_PER_NS);
         wakeup = ps(p, CostParam.WAKEUP);
+        sleep = ps(p, CostParam.SLEEP);
         crossCpuWakeup = ps(p, CostParam.CROSS_CPU_WAKEUP);
         softintSchedule = ps(p, CostParam.SOFTINT_SCHEDULE);
         softintDispatch = ps(p, CostParam.SOFTINT_DISPATCH);

@@ -45,10 +45,10 @@ public final class Machine {
     long deviceInterrupts;
     final Histogram latency = new Histogram(3_600_000_000_000L, 3);
 
-    public Machine(Simulation sim, Costs costs, long quantumPs, boolean interruptsOnHost) {
+    public Machine(Simulation sim, Costs costs, long tickPs, long slicePs, boolean interruptsOnHost) {
         this.sim = sim;
         this.costs = costs;
-        this.cpu = new SimCpu(sim, costs, "cpu0", quantumPs);
+        this.cpu = new SimCpu(sim, costs, "cpu0", tickPs, slicePs);
         this.interruptsOnHost = interruptsOnHost;
     }
 

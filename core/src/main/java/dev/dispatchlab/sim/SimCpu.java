@@ -17,11 +17,18 @@ import java.util.ArrayDeque;
  *     <ul>
  *     <li>each has a <i>virtual runtime</i>, advanced by what it runs; the band's average is the fair
  *         point, and a thread at or behind it is <i>eligible</i>;</li>
- *     <li>each has a <i>deadline</i> one quantum after the virtual runtime it was placed at, renewed
+ *     <li>each has a <i>deadline</i> one slice after the virtual runtime it was placed at, renewed
  *         when it runs past it; the pick is the eligible thread with the earliest deadline;</li>
  *     <li>a thread picked runs to its deadline (<i>run to parity</i>) while it stays within its share:
  *         a wakeup preempts it only if it is no longer eligible or has used its slice, and
  *         the woken thread is then the pick;</li>
+ *     <li>a thread that has used its slice gives way at the next <i>tick</i> (every {@code tick} of
+ *         simulated time, from time 0), not at once, as the kernel notices it only then: with Linux's
+ *         1.5 ms slice on two CPUs and HZ=250, two threads that never sleep take turns of 4 ms (8 when
+ *         the one waiting is still ahead by the step the tick fell in: steps are not cut), and a
+ *         thread left running when a waiting one could have had the CPU runs on to the next tick (a
+ *         {@code sched_switch} trace of {@code scripts/experiments/Pair.java}: every long run ended
+ *         on the same 4 ms phase);</li>
  *     <li>a thread that sleeps keeps its <i>lag</i> (fair point minus virtual runtime, clamped to two
  *         quanta) and is placed by it when woken, scaled for the threads already there; one that
  *         sleeps ahead of its share stays counted in the band (<i>delayed dequeue</i>) until it would be
@@ -30,8 +37,11 @@ import java.util.ArrayDeque;
  *     So a thread that never sleeps is preempted by the threads it wakes, and one that has just woken
  *     is not, unless it has run past a thread that slept just before it (in a chain of wakeups, about
  *     one in two preempts its waker), as measured here ({@code FairShareTest}). A thread's wakeups
- *     count in its own virtual runtime. A thread that has nothing to do sleeps (a
- *     voluntary switch). A thread switched in pays {@code context_switch}, plus, when a different
+ *     count in its own virtual runtime. A thread that has nothing to do sleeps (a voluntary switch)
+ *     and pays {@code sleep}, its own way into the switch, as its waker pays {@code wakeup}: in the
+ *     Pair trace a thread that sleeps after each item and the one that wakes it and is then preempted
+ *     spend about the same per round (4.29 and 4.33 us), and that decides how many rounds the
+ *     sleeper's lag lasts. A thread switched in pays {@code context_switch}, plus, when a different
  *     thread ran last on this CPU, the locality cost ({@code switch_refill + window_spill_fill +
  *     tlb_misses_per_switch * tlb_refill}).</li>
  * </ol>
@@ -57,7 +67,10 @@ public final class SimCpu {
     private final Simulation sim;
     private final Costs costs;
     private final String name;
-    private final long quantum;
+    private final long tick;
+    private final long slice;
+    /** The tick at which the current thread's turn was last looked at, counted in ticks from time 0. */
+    private long tickSeen;
     private final ArrayDeque<Irq> irqs = new ArrayDeque<>();
     private final ArrayDeque<FastSoftint> softints = new ArrayDeque<>();
     private boolean softintEntered;
@@ -70,7 +83,7 @@ public final class SimCpu {
     private boolean kickPending;
     private boolean spinning;
     private long spinSince;
-    private boolean quantumTimer;
+    private boolean tickTimer;
     private long debt;
     /** The part of {@link #debt} charged by threads, already in their CPU time. */
     private long threadDebt;
@@ -82,14 +95,19 @@ public final class SimCpu {
     private Runnable pendingDone;
 
     /**
-     * @param quantum the slice, in picoseconds of CPU: deadlines of equal-priority threads are this far
-     *                apart, and a thread that never sleeps runs about this long before another gets the CPU
+     * @param tick  the scheduler tick, in picoseconds: a thread past its slice gives way at the next one
+     * @param slice the slice, in picoseconds of CPU: deadlines of equal-priority threads are this far
+     *              apart
      */
-    public SimCpu(Simulation sim, Costs costs, String name, long quantum) {
+    public SimCpu(Simulation sim, Costs costs, String name, long tick, long slice) {
+        if (tick <= 0 || slice <= 0) {
+            throw new IllegalArgumentException(name + ": tick and slice must be above 0");
+        }
         this.sim = sim;
         this.costs = costs;
         this.name = name;
-        this.quantum = quantum;
+        this.tick = tick;
+        this.slice = slice;
     }
 
     public String name() {
@@ -226,6 +244,9 @@ public final class SimCpu {
         }
         queueOf(t.priority).addLast(t);
         runnable++;
+        if (current != null && t.priority == current.priority && renewSlice(current)) {
+            wakeupPreempt = true; // the wakeup's look at the current thread found its slice used: a pick
+        }
         if (current != null && (t.priority > current.priority
                 || (t.priority == current.priority && pickFair(t.priority, false) == t))) {
             wakeupPreempt = true;
@@ -246,7 +267,7 @@ public final class SimCpu {
         int n = bandSize(p); // the others: it is not queued yet
         long lag = n == 0 ? 0 : t.vlag * (n + 1) / n;
         t.vruntime = v - lag;
-        t.deadline = t.vruntime + quantum;
+        t.deadline = t.vruntime + slice;
     }
 
     /**
@@ -267,7 +288,7 @@ public final class SimCpu {
      * A thread goes to sleep. Ahead of its share (negative lag), it stays counted in its band, its
      * sleep delayed, until it would be picked (then it leaves, its lag cleared), it is woken, or the
      * CPU idles: Linux's delayed dequeue, so that sleeping does not shed the debt. Otherwise it keeps
-     * its lag, clamped as Linux clamps it, for its wakeup.
+     * its lag, clamped as Linux clamps it (two slices or a tick, whichever is longer), for its wakeup.
      */
     private void leave(SimThread t) {
         int p = t.priority;
@@ -279,7 +300,7 @@ public final class SimCpu {
             t.vlag = 0;
             delayedOf(p).addLast(t);
         } else {
-            t.vlag = Math.min(2 * quantum, lag);
+            t.vlag = Math.min(Math.max(2 * slice, tick), lag);
         }
     }
 
@@ -384,7 +405,7 @@ public final class SimCpu {
     /** Starts a new slice when the current one is used up; @return true if it was */
     private boolean renewSlice(SimThread t) {
         if (t.vruntime >= t.deadline) {
-            t.deadline = t.vruntime + quantum;
+            t.deadline = t.vruntime + slice;
             return true;
         }
         return false;
@@ -417,16 +438,27 @@ public final class SimCpu {
     @SuppressWarnings("unchecked")
     private final ArrayDeque<SimThread>[] delayed = new ArrayDeque[64];
 
-    private void armQuantum() {
-        if (quantumTimer) {
+    /** A spinning thread takes no steps: a timer at the first tick after its deadline ends its turn. */
+    private void armTick() {
+        if (tickTimer) {
             return;
         }
-        quantumTimer = true;
-        long at = sim.now() + Math.max(0, current.deadline - current.vruntime);
-        sim.at(at, Simulation.Order.TIMER, () -> {
-            quantumTimer = false;
+        tickTimer = true;
+        long due = sim.now() + Math.max(0, current.deadline - current.vruntime);
+        sim.at((due / tick + 1) * tick, Simulation.Order.TIMER, () -> {
+            tickTimer = false;
             kick();
         });
+    }
+
+    /** @return true once per tick: the first time the current thread's turn is looked at after one */
+    private boolean tickPassed() {
+        long k = sim.now() / tick;
+        if (k == tickSeen) {
+            return false;
+        }
+        tickSeen = k;
+        return true;
     }
 
     private ArrayDeque<SimThread> queueOf(int priority) {
@@ -480,9 +512,11 @@ public final class SimCpu {
             bandIsThread = true;
             if (current != null) {
                 int top = topPriority();
-                boolean expired = renewSlice(current);
+                // At a tick: a used slice is renewed and the band's pick made (Linux's tick reschedules
+                // also a thread whose run-to-parity point has passed since it was picked).
+                boolean turn = tickPassed() && (renewSlice(current) || current.vruntime >= current.vprot);
                 boolean out = top > current.priority || (top == current.priority
-                        && (wakeupPreempt || expired) && pickFair(top, true) != current);
+                        && (wakeupPreempt || turn) && pickFair(top, true) != current);
                 wakeupPreempt = false;
                 if (out) {
                     SimThread o = current;
@@ -517,6 +551,7 @@ public final class SimCpu {
                     return;
                 }
                 case SLEEP -> {
+                    charge(costs.sleep);
                     leave(current);
                     current.voluntary++;
                     current.state = SimThread.State.SLEEPING;
@@ -526,7 +561,7 @@ public final class SimCpu {
                     spinning = true;
                     spinSince = sim.now();
                     if (topPriority() == current.priority) {
-                        armQuantum();
+                        armTick();
                     }
                     return;
                 }

@@ -16,7 +16,7 @@ import dev.dispatchlab.metrics.DropReason;
  * cipher. That CPU is shared: {@code share} is the part of its speed alone the engine gets while
  * busy (1 on a CPU of its own; see {@link SimSpec#engineShare()}). Below 1 the wire runs flat out
  * beside it and the two {@linkplain #takesTurns take turns} of the CPU, as two busy threads do: the
- * engine works in its turns only (half the CPU, a quantum each, unless its share needs more) at
+ * engine works in its turns only (half the CPU, a tick each, unless its share needs more) at
  * {@code share} over its part of the CPU, so completions come in bursts, and an engine woken again
  * after parking waits until the wire has had as long as the engine's last turn. A real card's doorbell
  * is a register write, part of {@code stage_esp}.
@@ -56,7 +56,7 @@ public final class SimEngine {
      * @param share          emulated engine: the part of its speed alone it gets while busy, in (0, 1];
      *                       below 1 (a wire running flat out beside it) the engine and the wire take turns
      * @param turnPs         emulated engine beside a flat-out wire: each one's turn of the device CPU is
-     *                       about this long (the scheduler's quantum), the engine's stretched when its
+     *                       about this long (the scheduler's tick), the engine's stretched when its
      *                       share needs more than half the CPU
      */
     public SimEngine(Machine m, int capacity, long latencyNs, long bytesPerSecond, int coalesceCount,

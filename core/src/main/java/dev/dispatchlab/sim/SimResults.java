@@ -48,7 +48,8 @@ public final class SimResults {
         settings.put("cryptoCoalescing", s.cryptoCoalesceCount() + " completions or " + s.cryptoCoalesceNs() / 1000 + " us");
         settings.put("interrupts", s.interruptsOnHost() ? "host CPU" : "device CPU");
         settings.put("kernelPriority", s.effectiveKernelPriority());
-        settings.put("quantumNs", s.quantumNs());
+        settings.put("tickNs", s.tickNs());
+        settings.put("sliceNs", s.sliceNs());
         settings.put("placement", "simulated: host CPU 0" + (s.interruptsOnHost() ? "" : ", devices on their own CPU"));
         settings.put("simulatedEvents", r.events());
 

@@ -29,12 +29,13 @@ public final class SimRunner {
         Simulation sim = new Simulation(new SplittableRandom(spec.seed()));
         Costs costs = new Costs(spec.profile());
         boolean onHost = spec.interruptsOnHost();
-        Machine m = new Machine(sim, costs, spec.quantumNs() * Simulation.PS_PER_NS, onHost);
+        Machine m = new Machine(sim, costs, spec.tickNs() * Simulation.PS_PER_NS,
+                spec.sliceNs() * Simulation.PS_PER_NS, onHost);
         SimNic nic = new SimNic(m, spec.ringCapacity(), spec.coalescePackets(), spec.coalesceNs() * Simulation.PS_PER_NS);
         boolean card = spec.effectiveCrypto() != CryptoDrivers.SOFTWARE;
         SimEngine engine = card ? new SimEngine(m, spec.cryptoRing(), spec.engineLatencyNs(), spec.engineRate(),
                 spec.cryptoCoalesceCount(), spec.cryptoCoalesceNs(), !onHost, spec.engineShare(),
-                spec.quantumNs() * Simulation.PS_PER_NS) : null;
+                spec.tickNs() * Simulation.PS_PER_NS) : null;
         boolean spin = spec.model().spins();
         UserProcess user = m.thread(new UserProcess(m, spec.socketCapacity(), 0, spin));
         spec.model().build(new SimEnv(m, nic, engine, user, spec.budget(), spec.queueCapacity(),

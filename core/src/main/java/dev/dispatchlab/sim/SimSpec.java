@@ -37,14 +37,17 @@ import dev.dispatchlab.workload.SizeMix;
  * @param kernelPriority  null: the model's own in a kernel (kernel contexts above the user); false as
  *                        the runtime runs by default (every thread at normal priority)
  * @param interrupts      where the devices' interrupts run
- * @param quantumNs       scheduling quantum between threads of equal priority
+ * @param tickNs          the scheduler tick: a thread that has used its slice gives way at the next one
+ *                        (and a device CPU's wire and engine take turns this long)
+ * @param sliceNs         the slice between threads of equal priority (their deadlines' spacing)
  * @param seed            the random seed (Poisson arrivals)
  */
 public record SimSpec(Profile profile, SimModels model, CryptoDrivers crypto, double ratePps, ArrivalProcess arrivals,
                       SizeMix sizes, long warmupNs, long measureNs, int ringCapacity, int coalescePackets,
                       long coalesceNs, int budget, int queueCapacity, int socketCapacity, long engineLatencyNs,
                       long engineRate, int cryptoRing, int cryptoCoalesceCount, long cryptoCoalesceNs,
-                      int autoThreshold, int virtualWorkers, Boolean kernelPriority, Interrupts interrupts, long quantumNs,
+                      int autoThreshold, int virtualWorkers, Boolean kernelPriority, Interrupts interrupts, long tickNs,
+                      long sliceNs,
                       long seed) {
 
     /** The rate that means saturation, as in the runtime. */
@@ -65,7 +68,8 @@ public record SimSpec(Profile profile, SimModels model, CryptoDrivers crypto, do
             throw new IllegalArgumentException("incomplete simulation spec");
         }
         if (!(ratePps > 0) || measureNs <= 0 || warmupNs < 0 || ringCapacity < 1 || budget < 1 || queueCapacity < 1
-                || socketCapacity < 1 || cryptoRing < 1 || virtualWorkers < 1 || quantumNs <= 0) {
+                || socketCapacity < 1 || cryptoRing < 1 || virtualWorkers < 1 || tickNs <= 0
+                || sliceNs <= 0) {
             throw new IllegalArgumentException("bad simulation spec: rate=" + ratePps + ", measure=" + measureNs
                     + "ns, ring=" + ringCapacity + ", budget=" + budget + ", queue=" + queueCapacity);
         }
@@ -75,55 +79,55 @@ public record SimSpec(Profile profile, SimModels model, CryptoDrivers crypto, do
     public static SimSpec defaults(Profile profile, SimModels model, double ratePps) {
         return new SimSpec(profile, model, null, ratePps, ArrivalProcess.CONSTANT, SizeMix.fixed(64), 20_000_000L,
                 200_000_000L, 1024, 1, 0, 64, 4096, 4096, 5_000, 0, 1024, 8, 10_000, 1024, 256, null, Interrupts.AUTO,
-                3_000_000L, 1);
+                4_000_000L, 1_500_000L, 1);
     }
 
     public SimSpec withModel(SimModels m) {
         return new SimSpec(profile, m, crypto, ratePps, arrivals, sizes, warmupNs, measureNs, ringCapacity,
                 coalescePackets, coalesceNs, budget, queueCapacity, socketCapacity, engineLatencyNs, engineRate,
-                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, quantumNs, seed);
+                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, tickNs, sliceNs, seed);
     }
 
     public SimSpec withProfile(Profile p) {
         return new SimSpec(p, model, crypto, ratePps, arrivals, sizes, warmupNs, measureNs, ringCapacity,
                 coalescePackets, coalesceNs, budget, queueCapacity, socketCapacity, engineLatencyNs, engineRate,
-                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, quantumNs, seed);
+                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, tickNs, sliceNs, seed);
     }
 
     public SimSpec withRate(double pps) {
         return new SimSpec(profile, model, crypto, pps, arrivals, sizes, warmupNs, measureNs, ringCapacity,
                 coalescePackets, coalesceNs, budget, queueCapacity, socketCapacity, engineLatencyNs, engineRate,
-                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, quantumNs, seed);
+                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, tickNs, sliceNs, seed);
     }
 
     public SimSpec withSeed(long s) {
         return new SimSpec(profile, model, crypto, ratePps, arrivals, sizes, warmupNs, measureNs, ringCapacity,
                 coalescePackets, coalesceNs, budget, queueCapacity, socketCapacity, engineLatencyNs, engineRate,
-                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, quantumNs, s);
+                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, tickNs, sliceNs, s);
     }
 
     public SimSpec withTimes(long warmup, long measure) {
         return new SimSpec(profile, model, crypto, ratePps, arrivals, sizes, warmup, measure, ringCapacity,
                 coalescePackets, coalesceNs, budget, queueCapacity, socketCapacity, engineLatencyNs, engineRate,
-                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, quantumNs, seed);
+                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, tickNs, sliceNs, seed);
     }
 
     public SimSpec withCrypto(CryptoDrivers c) {
         return new SimSpec(profile, model, c, ratePps, arrivals, sizes, warmupNs, measureNs, ringCapacity,
                 coalescePackets, coalesceNs, budget, queueCapacity, socketCapacity, engineLatencyNs, engineRate,
-                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, quantumNs, seed);
+                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, tickNs, sliceNs, seed);
     }
 
     public SimSpec withKernelPriority(Boolean k) {
         return new SimSpec(profile, model, crypto, ratePps, arrivals, sizes, warmupNs, measureNs, ringCapacity,
                 coalescePackets, coalesceNs, budget, queueCapacity, socketCapacity, engineLatencyNs, engineRate,
-                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, k, interrupts, quantumNs, seed);
+                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, k, interrupts, tickNs, sliceNs, seed);
     }
 
     public SimSpec withInterrupts(Interrupts i) {
         return new SimSpec(profile, model, crypto, ratePps, arrivals, sizes, warmupNs, measureNs, ringCapacity,
                 coalescePackets, coalesceNs, budget, queueCapacity, socketCapacity, engineLatencyNs, engineRate,
-                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, i, quantumNs, seed);
+                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, i, tickNs, sliceNs, seed);
     }
 
     /** @return the driver the run uses */

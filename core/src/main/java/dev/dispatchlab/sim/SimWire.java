@@ -15,7 +15,7 @@ import dev.dispatchlab.device.ArrivalProcess;
  *     long to run, as two runnable threads share a CPU; the engine's own progress over such a stretch
  *     is not held back here (at a set rate an engine busy that long is overloaded).</li>
  * <li>At the maximum rate the wire never waits, and the two {@linkplain SimEngine#takesTurns take
- *     turns} of the CPU a quantum long: the engine works in its turns only, the wire writes in its own
+ *     turns} of the CPU a tick long: the engine works in its turns only, the wire writes in its own
  *     (the runs here: the wire preempted about 200 times a second in push's overload, both busy). So
  *     frames come in bursts of the wire's turn, and completions in bursts of the engine's.</li>
  * </ul>

@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * <h2>Event order</h2>
  * Events run in order of (time, class, sequence): at equal times, a lower {@link Order class} first
  * (measurement boundaries, device events, interrupt raises and cross-CPU wakeups landing, CPU steps,
- * scheduler quanta), and within a class in the
+ * scheduler ticks), and within a class in the
  * order they were scheduled. The order is total, so a run is a function of its inputs and seed.
  *
  * <p>Time is in picoseconds ({@code long}): nanosecond costs below one nanosecond (a continuation's
@@ -32,7 +32,7 @@ public final class Simulation {
         INTERRUPT,
         /** A CPU finishing a step or being kicked. */
         CPU,
-        /** Scheduler quanta. */
+        /** Scheduler ticks. */
         TIMER
     }
 

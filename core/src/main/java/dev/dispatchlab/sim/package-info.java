@@ -29,8 +29,9 @@
  *     on the interrupted context and pay {@code hard_interrupt}; fast soft interrupts run after them on
  *     the same borrowed context and pay {@code softint_dispatch} once per run; threads run by priority,
  *     with preemption at step boundaries, and share a priority fairly as Linux's EEVDF shares the
- *     CPU: virtual runtime, lag kept over a sleep, deadlines a quantum apart, run to parity, delayed
- *     dequeue. A wakeup preempts the waker only when the waker has run ahead of its share or out of
+ *     CPU: virtual runtime, lag kept over a sleep, deadlines a slice apart, run to parity, delayed
+ *     dequeue, and a used slice given up at the next tick, not at once. A thread pays its own way to
+ *     sleep ({@code sleep}) as its waker pays the wakeup. A wakeup preempts the waker only when the waker has run ahead of its share or out of
  *     its slice (a thread that never sleeps; not one that has just woken, unless it has run past a
  *     thread that slept just before it, as in a chain of wakeups). A waker preempted by its wakeup is
  *     switched out inside the wakeup call, even when it was about to sleep; a thread's wakeups count
@@ -47,7 +48,7 @@
  *     its ring, latency, speed cap and coalesced completion interrupt, as the runtime's offload driver
  *     ({@link SimEngine}). On this machine the card is emulated: its engine spends its own CPU per
  *     request ({@code engine_per_request} plus the cipher), and at the maximum rate it takes turns of
- *     that CPU with the wire running flat out, a quantum each, working in its turns at the speed that
+ *     that CPU with the wire running flat out, a tick each, working in its turns at the speed that
  *     makes {@code engine_share_beside_wire} overall; the host pays
  *     {@code card_host_per_request} per request, half at the submission and half with the completion.
  *     The engine and the wire share the device CPU ({@link SimWire}): while the engine holds it (from
@@ -80,7 +81,7 @@
  * <h2>Event ordering and determinism</h2>
  * {@link Simulation} orders events by (time, class, insertion sequence); the classes, lowest first,
  * are measurement boundaries, devices, interrupt raises and cross-CPU wakeups landing, CPU steps, and
- * scheduler quanta. The only randomness is the injected {@link java.util.SplittableRandom} (Poisson
+ * scheduler ticks. The only randomness is the injected {@link java.util.SplittableRandom} (Poisson
  * arrivals), seeded from the run's seed. There is no static clock or simulator: each run builds its
  * own, so runs are independent and may run on several threads.
  *

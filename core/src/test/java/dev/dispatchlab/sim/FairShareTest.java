@@ -86,7 +86,7 @@ class FairShareTest {
 
     private static Counts run(long work, long pause, long run) {
         Simulation sim = new Simulation(new SplittableRandom(1));
-        Machine m = new Machine(sim, new Costs(SimFixtures.testbox()), 3_000 * US, false);
+        Machine m = new Machine(sim, new Costs(SimFixtures.testbox()), 4_000 * US, 1_500 * US, false);
         Waker w = m.thread(new Waker(m, work, pause));
         Sleeper s = m.thread(new Sleeper(run));
         w.other = s;
@@ -155,7 +155,7 @@ class FairShareTest {
     /** @return each link's involuntary switches per cycle of a chain woken from a device every 200 us */
     private static double[] chain(long... runsUs) {
         Simulation sim = new Simulation(new SplittableRandom(1));
-        Machine m = new Machine(sim, new Costs(SimFixtures.testbox()), 4_000 * US, false);
+        Machine m = new Machine(sim, new Costs(SimFixtures.testbox()), 4_000 * US, 1_500 * US, false);
         int n = runsUs.length / 2;
         Link[] links = new Link[n];
         for (int i = 0; i < n; i++) {
@@ -193,5 +193,79 @@ class FairShareTest {
         // measured: 0.07 and 0.88
         assertThat(longMiddle[0]).as("the first thread, the second running 10 us").isLessThan(0.15);
         assertThat(longMiddle[1]).as("the second thread").isGreaterThan(0.8);
+    }
+
+    /** Never sleeps: steps of {@code step} ps, noting when it starts a turn on the CPU. */
+    private static final class Spinner extends SimThread {
+        private final Simulation sim;
+        private final long step;
+        private final java.util.List<Long> turns;
+        private long lastEnd = -1;
+
+        Spinner(Simulation sim, String name, long step, java.util.List<Long> turns) {
+            super(name, 0, true);
+            this.sim = sim;
+            this.step = step;
+            this.turns = turns;
+        }
+
+        @Override
+        protected Outcome step(SimCpu cpu) {
+            if (sim.now() != lastEnd) {
+                turns.add(sim.now()); // the CPU did something else since this thread's last step
+            }
+            cpu.work(step, () -> lastEnd = sim.now());
+            return Outcome.WORKED;
+        }
+    }
+
+    @Test
+    void twoThreadsThatNeverSleepTakeTurnsAtTheTickNotAtTheEndOfTheirSlice() {
+        // Linux here: a 1.5 ms slice, noticed at the tick, every 4 ms (HZ=250); busypoll's poller and user,
+        // two such threads, took turns of 3.8 to 4.0 ms in every run
+        Simulation sim = new Simulation(new SplittableRandom(1));
+        Machine m = new Machine(sim, new Costs(SimFixtures.testbox()), 4_000 * US, 1_500 * US, false);
+        java.util.List<Long> turns = new java.util.ArrayList<>();
+        Spinner a = m.thread(new Spinner(sim, "a", 10 * US, turns));
+        Spinner b = m.thread(new Spinner(sim, "b", 10 * US, turns));
+        m.wake(a, null);
+        m.wake(b, null);
+        sim.runUntil(400_000 * US);
+
+        // every turn starts right after a tick (within the step the tick fell in and the switch)
+        for (long t : turns.subList(1, turns.size())) {
+            assertThat(t % (4_000 * US)).as("turn start past the tick").isLessThan(20 * US);
+        }
+        // and lasts one tick, or two when the waiting thread is still ahead by the end of a step
+        int oneTick = 0;
+        for (int i = 2; i < turns.size(); i++) {
+            long len = (turns.get(i) - turns.get(i - 1) + 50 * US) / (4_000 * US);
+            assertThat(len).as("turn length in ticks").isBetween(1L, 2L);
+            if (len == 1) {
+                oneTick++;
+            }
+        }
+        assertThat(oneTick).as("one-tick turns").isGreaterThan((turns.size() - 2) * 3 / 4);
+        assertThat(a.involuntary() + b.involuntary()).isEqualTo(turns.size() - 1);
+    }
+
+    @Test
+    void aThreadGoingToSleepPaysItsOwnWayThereAndItsWakerTheWakeup() {
+        Simulation sim = new Simulation(new SplittableRandom(1));
+        Costs c = new Costs(SimFixtures.testbox());
+        Machine m = new Machine(sim, c, 4_000 * US, 1_500 * US, false);
+        Waker w = m.thread(new Waker(m, 10 * US, 200 * US));
+        Sleeper s = m.thread(new Sleeper(5 * US));
+        w.other = s;
+        m.wake(w, null);
+        sim.runUntil(2_000 * US);
+
+        long sw = c.contextSwitch + c.switchLocality;
+        long rounds = s.voluntary();
+        assertThat(rounds).isGreaterThan(5);
+        // the sleeper: switched in, runs, sleeps; the waker the same, and its wakeup besides
+        assertThat(s.cpuPs()).isEqualTo(rounds * (sw + 5 * US + c.sleep));
+        assertThat(w.cpuPs()).isBetween(w.voluntary() * (sw + 10 * US + c.wakeup + c.sleep),
+                (w.voluntary() + 1) * (sw + 10 * US + c.wakeup + c.sleep));
     }
 }

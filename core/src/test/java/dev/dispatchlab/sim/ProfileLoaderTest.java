@@ -110,9 +110,10 @@ class ProfileLoaderTest {
         // linkInputNanos is -21.6: 0, plus the cold frame: a 162-byte frame is 3 lines, + 2, x 87.34 ns
         assertThat(p.value(CostParam.STAGE_RX)).isEqualTo(5 * 87.338, within(0.01));
         assertThat(p.value(CostParam.STAGE_ESP)).isEqualTo(75.27, within(0.01));
-        // the same-CPU handoff, 3690.7 ns, split 30/50/20
-        assertThat(p.value(CostParam.WAKEUP) + p.value(CostParam.CONTEXT_SWITCH) + p.value(CostParam.SWITCH_REFILL))
-                .isEqualTo(3690.73, within(0.01));
+        // the same-CPU handoff, 3690.7 ns, split 15/15/50/20: the wake and the way to sleep even
+        assertThat(p.value(CostParam.WAKEUP) + p.value(CostParam.SLEEP) + p.value(CostParam.CONTEXT_SWITCH)
+                + p.value(CostParam.SWITCH_REFILL)).isEqualTo(3690.73, within(0.01));
+        assertThat(p.value(CostParam.SLEEP)).isEqualTo(p.value(CostParam.WAKEUP));
         assertThat(p.value(CostParam.CROSS_CPU_WAKEUP)).isEqualTo(9111.58 - 3690.73, within(0.01));
         assertThat(p.value(CostParam.USER_COPY_PER_BYTE)).isEqualTo(105.588 / 64, within(1e-3));
         // written as a profile file, it reads back with the same figures

@@ -29,7 +29,7 @@ class SimWireTest {
     private static List<Long> arrivals(Profile p, double pps, long until, boolean withEngine, double share, long turn,
                                        long[] finish) {
         Simulation sim = new Simulation(new SplittableRandom(1));
-        Machine m = new Machine(sim, new Costs(p), 3_000 * US, false);
+        Machine m = new Machine(sim, new Costs(p), 3_000 * US, 1_500 * US, false);
         SimNic nic = new SimNic(m, 4096, 1, 0); // no handler: frames wait on the ring
         SimEngine engine = new SimEngine(m, 16, 5_000, 0, 8, 10_000, true, share, turn);
         if (withEngine) {

@@ -17,10 +17,13 @@ import java.util.Map;
  *
  * <ul>
  * <li><b>Switch and wakeup.</b> {@code wakeupSameCpu.handoffNanos} is half a ping-pong round trip of
- *     two threads on one CPU: the waker's futex wake, the sleeper's futex wait and the switch, and the
- *     incoming thread's refill. It is split as {@code wakeup} 30 %, {@code context_switch} 50 %,
- *     {@code switch_refill} 20 %; the split is an estimate (ranged, so the sensitivity analysis varies
- *     it), the sum is the measurement. {@code softintRoundTrip} (two such handoffs through a softint
+ *     two threads on one CPU: the waker's futex wake, the sleeper's futex wait, the switch, and the
+ *     incoming thread's refill. It is split as {@code wakeup} 15 %, {@code sleep} 15 %,
+ *     {@code context_switch} 50 %, {@code switch_refill} 20 %; the split is an estimate (ranged, so the
+ *     sensitivity analysis varies it), the sum is the measurement. Wake and sleep are even because a
+ *     {@code sched_switch} trace of {@code scripts/experiments/Pair.java} shows a thread that sleeps
+ *     after each item and the thread that wakes it (and is then preempted) running about as long per
+ *     round: 4.29 and 4.33 us. {@code softintRoundTrip} (two such handoffs through a softint
  *     thread) is a cross-check, not a separate figure. {@code cross_cpu_wakeup} is
  *     {@code wakeupCrossCpu - wakeupSameCpu}.</li>
  * <li><b>Interrupt.</b> The runtime's host takes no device interrupt, but every wakeup the wire or
@@ -150,7 +153,7 @@ public final class CalibratedProfile {
                             + "a KVM guest's interrupt entry and exit with its APIC exit", 300, 3000));
         }
         c.put(CostParam.CONTEXT_SWITCH, new Cost(0.5 * same, Unit.NS, Kind.ESTIMATED,
-                cal + ": 50 % of wakeupSameCpu.handoffNanos " + r(same) + " (futex wait + switch); split estimated",
+                cal + ": 50 % of wakeupSameCpu.handoffNanos " + r(same) + " (the switch); split estimated",
                 0.3 * same, 0.7 * same));
         c.put(CostParam.SWITCH_REFILL, new Cost(0.2 * same, Unit.NS, Kind.ESTIMATED,
                 cal + ": 20 % of wakeupSameCpu.handoffNanos " + r(same) + " (incoming thread's refill); split estimated",
@@ -162,9 +165,12 @@ public final class CalibratedProfile {
         c.put(CostParam.TLB_MISSES_PER_SWITCH, new Cost(0, Unit.COUNT, Kind.ESTIMATED,
                 "the runtime's threads share one address space (no ASID change); working-set misses are in switch_refill",
                 0, 20));
-        c.put(CostParam.WAKEUP, new Cost(0.3 * same, Unit.NS, Kind.ESTIMATED,
-                cal + ": 30 % of wakeupSameCpu.handoffNanos " + r(same) + " (the waker's futex wake); split estimated",
-                0.1 * same, 0.5 * same));
+        c.put(CostParam.WAKEUP, new Cost(0.15 * same, Unit.NS, Kind.ESTIMATED,
+                cal + ": 15 % of wakeupSameCpu.handoffNanos " + r(same) + " (the waker's futex wake); split estimated",
+                0.05 * same, 0.3 * same));
+        c.put(CostParam.SLEEP, new Cost(0.15 * same, Unit.NS, Kind.ESTIMATED,
+                cal + ": 15 % of wakeupSameCpu.handoffNanos " + r(same) + " (the sleeper's futex wait up to the switch); "
+                        + "split estimated", 0.05 * same, 0.3 * same));
         c.put(CostParam.CROSS_CPU_WAKEUP, new Cost(Math.max(0, cross - same), Unit.NS, Kind.DERIVED,
                 cal + ": wakeupCrossCpu " + r(cross) + " - wakeupSameCpu " + r(same) + " ns", Double.NaN, Double.NaN));
         c.put(CostParam.SOFTINT_SCHEDULE, new Cost(sched, Unit.NS, Kind.MEASURED,
@@ -311,7 +317,7 @@ public final class CalibratedProfile {
         double sum = Math.max(0, link) + Math.max(0, ip) + esp + deliver + perPacket + perByte * payload + user;
         String notes = "Built by the simulator from calibrate's measurements on this machine (" + f + "). Stages sum to "
                 + r(sum) + " ns against a measured whole path of " + r(whole) + " ns. Weakest: the split of the "
-                + "same-CPU handoff into wakeup, switch and refill"
+                + "same-CPU handoff into wakeup, sleep, switch and refill"
                 + (c.get(CostParam.HARD_INTERRUPT).kind() == Kind.ESTIMATED ? ", and the hard interrupt (not measured)."
                 : " (the hard interrupt is what is left of a measured wakeup of a busy CPU after two such switches).");
         return new Profile("this-machine", "This machine: " + machine, cpus, notes, "calibration " + file, c);

@@ -25,6 +25,11 @@ public enum CostParam {
     TLB_MISSES_PER_SWITCH(Dimension.COUNT, "TLB misses per switch"),
     /** Making a sleeping thread runnable, paid by the waker. */
     WAKEUP(Dimension.TIME, "wakeup (paid by the waker)"),
+    /**
+     * A thread's own way into a sleep beyond the switch (its blocking call up to the scheduler), paid
+     * by the thread that sleeps. 0 where the profile's {@code context_switch} counts it.
+     */
+    SLEEP(Dimension.TIME, "going to sleep (paid by the sleeper)"),
     /** Extra cost of waking a thread on another CPU. */
     CROSS_CPU_WAKEUP(Dimension.TIME, "extra cost of a cross-CPU wakeup"),
     /** Raising a soft interrupt. */

@@ -1,0 +1,101 @@
+package dev.dispatchlab.sim;
+
+import dev.dispatchlab.sim.profile.ProfileLoader;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The simulator against {@code scripts/experiments/Pair.java} on this machine (Linux 6.18, EEVDF,
+ * HZ=250; 2026-12-06): a producer that never runs out of work (a NIC thread at the maximum rate) and
+ * the consumer it wakes (softnet), both on one CPU, the producer dropping items while the consumer's
+ * queue of 4,096 is full. How often the consumer sleeps decides push's switches in overload.
+ *
+ * <p>A {@code sched_switch} trace of the runs shows the cycle the simulation has to follow: the
+ * consumer drains the queue and sleeps with the lag it built while it waited; it then preempts the
+ * producer on every item until that lag is spent; woken level with the producer, it waits until the
+ * next tick, while the queue fills. The simulation runs the same two threads on this machine's shipped
+ * profile; it is held within a factor of two (or 0.015) of what Linux did: it gives 0.102, 0.020 and
+ * 0.174 against Linux's 0.094, 0.008 and 0.098, so it still sleeps too often in the last two. With the
+ * scheduler as it was before the tick and the sleeper's own cost (turns at the end of a 4 ms slice, the
+ * sleep path paid by the incoming thread), the same profile gave 0.209, 0.160 and 0.330.
+ */
+class PairExperimentTest {
+
+    private static final long NS = 1_000L; // ps
+
+    /** Never runs out: per item {@code cost}; drops it when the queue is full, else wakes the consumer. */
+    private static final class Producer extends SimThread {
+        private final Machine m;
+        private final long cost;
+        private final int capacity;
+        SimThread consumer;
+        long enqueued;
+        long dequeued;
+
+        Producer(Machine m, long cost, int capacity) {
+            super("producer", 0, true);
+            this.m = m;
+            this.cost = cost;
+            this.capacity = capacity;
+        }
+
+        @Override
+        protected Outcome step(SimCpu cpu) {
+            cpu.work(cost, () -> {
+                if (enqueued - dequeued < capacity) {
+                    enqueued++;
+                    m.wake(consumer, cpu);
+                }
+            });
+            return Outcome.WORKED;
+        }
+    }
+
+    /** Per item {@code cost}; sleeps when the queue is empty. */
+    private static final class Consumer extends SimThread {
+        private final Producer producer;
+        private final long cost;
+
+        Consumer(Producer producer, long cost) {
+            super("consumer", 0, true);
+            this.producer = producer;
+            this.cost = cost;
+        }
+
+        @Override
+        protected Outcome step(SimCpu cpu) {
+            if (producer.dequeued < producer.enqueued) {
+                cpu.work(cost, () -> producer.dequeued++);
+                return Outcome.WORKED;
+            }
+            return Outcome.SLEEP;
+        }
+    }
+
+    @ParameterizedTest(name = "produce {0} ns, consume {1} ns: Linux's consumer slept {2} times per item")
+    @CsvSource({"70, 160, 0.094", "200, 400, 0.008", "200, 150, 0.098"})
+    void theConsumerSleepsAboutAsOftenAsOnLinux(long produceNs, long consumeNs, double linux) throws Exception {
+        Simulation sim = new Simulation(new SplittableRandom(1));
+        // the scheduler validate uses for this machine: HZ=250, Linux's 1.5 ms slice on two CPUs
+        Machine m = new Machine(sim, new Costs(ProfileLoader.load("this-machine")), 4_000_000 * NS,
+                1_500_000 * NS, false);
+        Producer p = m.thread(new Producer(m, produceNs * NS, 4096));
+        Consumer c = m.thread(new Consumer(p, consumeNs * NS));
+        p.consumer = c;
+        m.wake(p, null);
+        sim.runUntil(1_000_000_000 * NS);
+
+        assertThat(p.dequeued).as("items consumed").isGreaterThan(100_000);
+        double sleeps = c.voluntary() / (double) p.dequeued;
+        System.out.printf("pair %d/%d: consumer sleeps %.4f per item (Linux %.3f)%n", produceNs, consumeNs, sleeps, linux);
+        // within a factor of two, or 0.015 (a tenth of a sleep per 7 items, where Linux's are rare)
+        if (Math.abs(sleeps - linux) > 0.015) {
+            assertThat(sleeps).as("consumer's sleeps per item").isBetween(linux / 2, linux * 2);
+        }
+        assertThat(p.voluntary()).as("the producer never sleeps").isZero();
+    }
+}
