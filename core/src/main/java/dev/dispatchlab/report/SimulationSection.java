@@ -163,6 +163,11 @@ public final class SimulationSection {
         out.printf(Locale.ROOT, "%-9s %-15s %-16s | %16s | %16s | %16s%n", "model", "load", "thread", "cpu ns",
                 "slept", "preempted");
         for (Validation.Cell c : cells) {
+            if (!Double.isNaN(c.cpuRoundTripBefore()) || !Double.isNaN(c.cpuRoundTripAfter())) {
+                out.printf(Locale.ROOT, "%-9s %-15s %-16s | cache line's round trip, device to host CPU: %s ns before "
+                                + "the run, %s after%n", c.model(), c.load(), "(CPUs apart)",
+                        figure(c.cpuRoundTripBefore(), "%.0f"), figure(c.cpuRoundTripAfter(), "%.0f"));
+            }
             for (Validation.ThreadRow t : c.threads()) {
                 out.printf(Locale.ROOT, "%-9s %-15s %-16s | %16s | %16s | %16s%n", c.model(), c.load(), t.name(),
                         pair(t.measuredCpuNanos(), t.predictedCpuNanos(), "%.0f"),

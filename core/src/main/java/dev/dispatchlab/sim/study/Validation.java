@@ -49,11 +49,16 @@ public final class Validation {
      * @param threads the host threads of either side, measured against predicted, per delivered packet
      *                (not judged: where a row misses, they show which thread's sleeps, preemptions or CPU
      *                make the difference)
+     * @param cpuRoundTripBefore the measured run's device and host CPUs' distance just before it: a cache
+     *                line's round trip between them, ns (NaN if not measured); on a virtual machine it moves
+     *                between levels, and each frame pays it
+     * @param cpuRoundTripAfter  the same just after the run
      */
     public record Cell(String model, String load, double offeredPps, double measuredDelivered,
                        double predictedDelivered, double deliveredError, boolean deliveredPass,
                        double measuredSwitches, double predictedSwitches, double switchesError, boolean switchesPass,
-                       double measuredCpuNanos, double predictedCpuNanos, Repeat repeat, List<ThreadRow> threads) {
+                       double measuredCpuNanos, double predictedCpuNanos, Repeat repeat, List<ThreadRow> threads,
+                       double cpuRoundTripBefore, double cpuRoundTripAfter) {
         public boolean pass() {
             return deliveredPass && switchesPass;
         }
@@ -120,9 +125,15 @@ public final class Validation {
             out.add(new Cell(r.model(), loadOf.get(i), r.offeredPps(), r.deliveredPps(), p.deliveredPps(), dErr,
                     deliveredWithin(dErr), ms, p.hostSwitches(), sErr, switchesWithin(sErr, p.hostSwitches(), ms),
                     r.perPacket().hostCpuNanos(), p.hostCpuNanos(),
-                    again == null || again.get(i) == null ? null : agreement(again.get(i), r), threads(r, p)));
+                    again == null || again.get(i) == null ? null : agreement(again.get(i), r), threads(r, p),
+                    wireFigure(r, "cpuRoundTripNanosBefore"), wireFigure(r, "cpuRoundTripNanosAfter")));
         }
         return out;
+    }
+
+    /** @return a number the run's wire report holds under {@code key}, or NaN */
+    static double wireFigure(RunResult r, String key) {
+        return r.wire() != null && r.wire().get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
     /**

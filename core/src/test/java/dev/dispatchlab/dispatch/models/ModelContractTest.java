@@ -81,6 +81,13 @@ class ModelContractTest {
         assertThat(r.accounting().balanced()).as("accounting %s", r.accounting()).isTrue();
         assertThat(r.accounting().inFlight()).isZero();
         assertThat(r.checks().contentMismatches()).as("payloads that arrived wrong").isZero();
+        if (spec.placement().device() != null && spec.placement().hostCpu(0) != null) {
+            // the device and host CPUs' distance around the run, which every frame pays (CpuDistance)
+            for (String k : List.of("cpuRoundTripNanosBefore", "cpuRoundTripNanosAfter")) {
+                assertThat(r.wire().get(k)).as(k).isInstanceOfSatisfying(Double.class,
+                        v -> assertThat(v).isPositive().isLessThan(100_000.0));
+            }
+        }
         Map<String, Long> drops = new java.util.TreeMap<>(r.accounting().drops());
         long capacity = 0;
         for (String reason : CAPACITY) {
