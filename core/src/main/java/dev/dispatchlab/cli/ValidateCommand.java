@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -134,6 +135,13 @@ public final class ValidateCommand implements Callable<Integer> {
             throw new UsageException("--measured: no run of a runtime model to validate against");
         }
         System.out.println("profile " + profile.name() + " (" + profile.origin() + ")");
+        if (calibrationApart != null && calibrationApart.has("cpuRoundTripNanos")) {
+            System.out.printf(Locale.ROOT, "the calibration's in-place trials met the device and host CPUs %.0f ns apart "
+                            + "(a cache line's round trip; %.0f to %.0f): a run that met them nearer or farther ran on a faster or slower machine%n",
+                    calibrationApart.path("cpuRoundTripNanos").asDouble(),
+                    calibrationApart.path("cpuRoundTripNanosMin").asDouble(),
+                    calibrationApart.path("cpuRoundTripNanosMax").asDouble());
+        }
         SimulationSection.printValidation(System.out, cells);
         if (threads) {
             SimulationSection.printThreads(System.out, cells);
@@ -154,10 +162,15 @@ public final class ValidateCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The calibration's in-place figures, for the CPUs' distance its trials met (missing in older files). */
+    private JsonNode calibrationApart;
+
     private Profile profile() throws Exception {
         try {
             if (calibration != null) {
-                return CalibratedProfile.fromFile(calibration);
+                Profile p = CalibratedProfile.fromFile(calibration);
+                calibrationApart = ResultFiles.mapper().readTree(calibration.toFile()).path("inPlace");
+                return p;
             }
             CipherSuite s = CipherSuite.parse(options.suite);
             if (s == null) {
@@ -168,6 +181,7 @@ public final class ValidateCommand implements Callable<Integer> {
             doc.put("environment", Environment.current());
             doc.putAll(Calibration.measure(Placement.defaults(), s));
             JsonNode tree = ResultFiles.mapper().valueToTree(doc);
+            calibrationApart = tree.path("inPlace");
             return CalibratedProfile.from(tree, "calibration (this process)");
         } catch (ProfileException e) {
             throw new UsageException("--calibration: " + e.getMessage());

@@ -276,8 +276,13 @@ public final class Calibration {
         // A trial the machine disturbed (frames kept on the ring for many milliseconds, so that the wire's
         // re-armed windows meet them as replays; requests timed out) is rejected and run again, a few times.
         List<String> rejected = new ArrayList<>();
-        List<Trial> path = usable("path", rejected, () -> pathTrial(placement, traffic, warmupFrames, frames));
-        List<Trial> rx = usable("receive", rejected, () -> rxTrial(placement, traffic, warmupFrames, frames));
+        // The receive and the path read frames written on the other CPU, so they cost what the CPUs'
+        // distance costs at that moment (CpuDistance); it is taken around each of their trials.
+        List<Double> apart = new ArrayList<>();
+        List<Trial> path = usable("path", rejected, () -> apartAround(placement, apart,
+                () -> pathTrial(placement, traffic, warmupFrames, frames)));
+        List<Trial> rx = usable("receive", rejected, () -> apartAround(placement, apart,
+                () -> rxTrial(placement, traffic, warmupFrames, frames)));
         List<Trial> beside = usable("offload beside the wire", rejected,
                 () -> cardTrial(placement, traffic, warmupRequests, requests));
         List<Trial> refusing = usable("offload refusing", rejected,
@@ -298,6 +303,12 @@ public final class Calibration {
         m.put("payloadBytes", traffic.workload().sizes().max());
         m.put("pathNanos", median(figures(path, Trial::hostNanos)));
         m.put("rxNanos", median(figures(rx, Trial::hostNanos)));
+        double[] distances = apart.stream().filter(d -> !Double.isNaN(d)).mapToDouble(Double::doubleValue).toArray();
+        if (distances.length > 0) {
+            m.put("cpuRoundTripNanos", median(distances.clone()));
+            m.put("cpuRoundTripNanosMin", Arrays.stream(distances).min().orElseThrow());
+            m.put("cpuRoundTripNanosMax", Arrays.stream(distances).max().orElseThrow());
+        }
         m.put("frames", counted);
         m.put("offloadHostNanosPerRequest", median(host));
         m.put("offloadEngineNanosPerRequest", median(engine));
@@ -316,6 +327,8 @@ public final class Calibration {
                 + "CPU and one host thread running link, IP, ESP with the software driver inline, inner IP/UDP and "
                 + "socket delivery, then taking the packet off the socket and releasing it (batches in which a frame "
                 + "was dropped left out); rxNanos: the same, each frame through the link stage only and released; "
+                + "cpuRoundTripNanos: the device and host CPUs' distance, a cache line's round trip, taken before and "
+                + "after each path and receive trial (median, min, max): what each frame read there paid; "
                 + "offload: the run "
                 + "command's default offload driver, its engine on the device CPU and its interrupt line doing "
                 + "nothing, one host thread keeping 768-896 requests outstanding, host CPU around its submit and "
@@ -340,6 +353,21 @@ public final class Calibration {
     @FunctionalInterface
     private interface TrialRun {
         Trial run() throws InterruptedException;
+    }
+
+    /** Runs {@code trial} between two measures of the host and device CPUs' distance, added to {@code apart}. */
+    private static Trial apartAround(Placement placement, List<Double> apart, TrialRun trial) throws InterruptedException {
+        CpuSet host = placement.hostCpu(0);
+        CpuSet device = placement.device() == null ? null : CpuSet.of(placement.device().first());
+        boolean two = host != null && device != null && !host.equals(device);
+        if (two) {
+            apart.add(CpuDistance.roundTripNanos(host, device));
+        }
+        Trial t = trial.run();
+        if (two) {
+            apart.add(CpuDistance.roundTripNanos(host, device));
+        }
+        return t;
     }
 
     /**

@@ -140,8 +140,13 @@ class CalibrationTest {
                 "offloadEngineNanosPerRequest", "requests", "offloadBesideWireNanosPerRequest",
                 "offloadBesideWireEngineNanosPerRequest", "offloadBesideWireHostNanosPerRequest",
                 "offloadRefusingNanosPerRequest", "offloadRefusingEngineNanosPerRequest",
-                "offloadIsolatedEngineNanosPerRequest", "offloadLatencyNanos", "offloadCoalesceNanos", "note");
+                "offloadIsolatedEngineNanosPerRequest", "offloadLatencyNanos", "offloadCoalesceNanos", "note",
+                "cpuRoundTripNanos", "cpuRoundTripNanosMin", "cpuRoundTripNanosMax");
         assertThat(m.get("payloadBytes")).isEqualTo(64);
+        // the CPUs' distance around the path and receive trials (two CPUs here: the default placement pins both)
+        assertThat((Double) m.get("cpuRoundTripNanosMin")).isPositive()
+                .isLessThanOrEqualTo((Double) m.get("cpuRoundTripNanos"));
+        assertThat((Double) m.get("cpuRoundTripNanosMax")).isGreaterThanOrEqualTo((Double) m.get("cpuRoundTripNanos"));
         for (String k : new String[]{"pathNanos", "rxNanos", "offloadHostNanosPerRequest", "offloadEngineNanosPerRequest",
                 "offloadBesideWireNanosPerRequest", "offloadBesideWireEngineNanosPerRequest",
                 "offloadBesideWireHostNanosPerRequest", "offloadRefusingNanosPerRequest",
