@@ -141,12 +141,17 @@ class CalibrationTest {
                 "offloadBesideWireEngineNanosPerRequest", "offloadBesideWireHostNanosPerRequest",
                 "offloadRefusingNanosPerRequest", "offloadRefusingEngineNanosPerRequest",
                 "offloadIsolatedEngineNanosPerRequest", "offloadLatencyNanos", "offloadCoalesceNanos", "note",
-                "cpuRoundTripNanos", "cpuRoundTripNanosMin", "cpuRoundTripNanosMax");
+                "cpuRoundTripNanos", "cpuRoundTripNanosMin", "cpuRoundTripNanosMax", "trialsAtThatDistance",
+                "trialsElsewhere");
         assertThat(m.get("payloadBytes")).isEqualTo(64);
         // the CPUs' distance around the path and receive trials (two CPUs here: the default placement pins both)
         assertThat((Double) m.get("cpuRoundTripNanosMin")).isPositive()
                 .isLessThanOrEqualTo((Double) m.get("cpuRoundTripNanos"));
         assertThat((Double) m.get("cpuRoundTripNanosMax")).isGreaterThanOrEqualTo((Double) m.get("cpuRoundTripNanos"));
+        // the path and the receive figures come from trials at one distance: at least one of each, five of each in all
+        assertThat((Integer) m.get("trialsAtThatDistance")).isGreaterThanOrEqualTo(2);
+        assertThat((Integer) m.get("trialsAtThatDistance") + (Integer) m.get("trialsElsewhere"))
+                .isGreaterThanOrEqualTo(2 * Calibration.TRIALS);
         for (String k : new String[]{"pathNanos", "rxNanos", "offloadHostNanosPerRequest", "offloadEngineNanosPerRequest",
                 "offloadBesideWireNanosPerRequest", "offloadBesideWireEngineNanosPerRequest",
                 "offloadBesideWireHostNanosPerRequest", "offloadRefusingNanosPerRequest",

@@ -132,7 +132,7 @@ public final class Validation {
     }
 
     /** @return a number the run's wire report holds under {@code key}, or NaN */
-    static double wireFigure(RunResult r, String key) {
+    public static double wireFigure(RunResult r, String key) {
         return r.wire() != null && r.wire().get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
