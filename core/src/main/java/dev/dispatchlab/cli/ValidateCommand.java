@@ -8,6 +8,7 @@ import dev.dispatchlab.report.HtmlReport;
 import dev.dispatchlab.report.ResultFiles;
 import dev.dispatchlab.report.SimulationSection;
 import dev.dispatchlab.run.Calibration;
+import dev.dispatchlab.run.CpuDistance;
 import dev.dispatchlab.run.Placement;
 import dev.dispatchlab.run.RunResult;
 import dev.dispatchlab.run.RunSpec;
@@ -286,8 +287,6 @@ public final class ValidateCommand implements Callable<Integer> {
         }
     }
 
-    /** How far the CPUs' distance around a run may be from the calibration's, as a factor either way. */
-    static final double DISTANCE_FACTOR = 1.6;
     private int runsTaken;
     private int runsRetaken;
     private int runsUnmatched;
@@ -298,16 +297,19 @@ public final class ValidateCommand implements Callable<Integer> {
      */
     private RunResult measuredAtDistance(RunSpec spec, TrafficSet traffic) throws Exception {
         double cal = calibrationApart == null ? Double.NaN : calibrationApart.path("cpuRoundTripNanos").asDouble(Double.NaN);
-        RunResult r = null;
         runsTaken++;
-        for (int t = 0; t < Math.max(1, distanceTries); t++) {
-            if (t > 0) {
-                runsRetaken += t == 1 ? 1 : 0;
-                System.err.printf(Locale.ROOT, "  again: the CPUs were %.0f/%.0f ns apart before/after, the calibration's %.0f%n",
-                        Validation.wireFigure(r, "cpuRoundTripNanosBefore"), Validation.wireFigure(r, "cpuRoundTripNanosAfter"), cal);
-            }
+        RunResult r = measured(spec, traffic);
+        if (Double.isNaN(cal) || sameDistance(r, cal)) {
+            return r;
+        }
+        if (distanceTries > 1) {
+            runsRetaken++;
+        }
+        for (int t = 1; t < distanceTries; t++) {
+            System.err.printf(Locale.ROOT, "  again: the CPUs were %.0f/%.0f ns apart before/after, the calibration's %.0f%n",
+                    Validation.wireFigure(r, "cpuRoundTripNanosBefore"), Validation.wireFigure(r, "cpuRoundTripNanosAfter"), cal);
             r = measured(spec, traffic);
-            if (Double.isNaN(cal) || sameDistance(r, cal)) {
+            if (sameDistance(r, cal)) {
                 return r;
             }
         }
@@ -317,15 +319,10 @@ public final class ValidateCommand implements Callable<Integer> {
         return r;
     }
 
-    /** @return true when the run's distance before and after it are both within {@link #DISTANCE_FACTOR} of {@code cal} */
+    /** @return true when the run's distance before and after it are both at {@code cal}'s level (CpuDistance) */
     static boolean sameDistance(RunResult r, double cal) {
-        for (String k : List.of("cpuRoundTripNanosBefore", "cpuRoundTripNanosAfter")) {
-            double d = Validation.wireFigure(r, k);
-            if (Double.isNaN(d) || d > cal * DISTANCE_FACTOR || d < cal / DISTANCE_FACTOR) {
-                return false;
-            }
-        }
-        return true;
+        return CpuDistance.sameLevel(Validation.wireFigure(r, "cpuRoundTripNanosBefore"), cal)
+                && CpuDistance.sameLevel(Validation.wireFigure(r, "cpuRoundTripNanosAfter"), cal);
     }
 
     private static RunResult measured(RunSpec spec, TrafficSet traffic) throws Exception {

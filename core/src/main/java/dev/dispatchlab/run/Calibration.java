@@ -60,12 +60,14 @@ import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 /**
  * Measures this machine's primitive costs for the simulator: what a wakeup and a context switch
@@ -281,7 +283,7 @@ public final class Calibration {
         // On a virtual machine that distance moves between levels (55 and 450 ns here): the figures are
         // taken from the trials at one level only, the most common one, so that the profile describes one
         // machine; the runs validate measures are taken at that level too (ValidateCommand).
-        Map<Trial, Double> level = new java.util.IdentityHashMap<>();
+        Map<Trial, Double> level = new IdentityHashMap<>();
         List<Trial> path = new ArrayList<>(usable("path", rejected, TRIALS, level, () -> apartAround(placement, level,
                 () -> pathTrial(placement, traffic, warmupFrames, frames))));
         List<Trial> rx = new ArrayList<>(usable("receive", rejected, TRIALS, level, () -> apartAround(placement, level,
@@ -322,7 +324,7 @@ public final class Calibration {
         m.put("pathNanos", median(figures(pathKept, Trial::hostNanos)));
         m.put("rxNanos", median(figures(rxKept, Trial::hostNanos)));
         if (!Double.isNaN(reference)) {
-            double[] kept = java.util.stream.Stream.concat(pathKept.stream(), rxKept.stream())
+            double[] kept = Stream.concat(pathKept.stream(), rxKept.stream())
                     .mapToDouble(level::get).filter(d -> !Double.isNaN(d)).toArray();
             double[] all = level.values().stream().filter(d -> !Double.isNaN(d)).mapToDouble(Double::doubleValue).toArray();
             m.put("cpuRoundTripNanos", median(kept));
@@ -382,28 +384,19 @@ public final class Calibration {
 
     /** Trials of the path and of the receive each at the chosen distance: at least this many, when the CPUs allow. */
     static final int ONE_LEVEL_TRIALS = 3;
-    /** Two distances within this factor of each other are one level (the levels here: about 55 and 450 ns). */
-    static final double LEVEL_FACTOR = 1.6;
 
     /**
      * Runs {@code trial} between two measures of the host and device CPUs' distance; notes in
      * {@code level} the trial's distance (their mean), or NaN when the CPUs moved during it (the two
-     * apart by more than {@link #LEVEL_FACTOR}) or are not two.
+     * not at one level) or are not two.
      */
     private static Trial apartAround(Placement placement, Map<Trial, Double> level, TrialRun trial)
             throws InterruptedException {
-        CpuSet host = placement.hostCpu(0);
-        CpuSet device = placement.device() == null ? null : CpuSet.of(placement.device().first());
-        boolean two = host != null && device != null && !host.equals(device);
-        double before = two ? CpuDistance.roundTripNanos(host, device) : Double.NaN;
+        double before = CpuDistance.between(placement);
         Trial t = trial.run();
-        double after = two ? CpuDistance.roundTripNanos(host, device) : Double.NaN;
-        level.put(t, sameLevel(before, after) ? (before + after) / 2 : Double.NaN);
+        double after = CpuDistance.between(placement);
+        level.put(t, CpuDistance.sameLevel(before, after) ? (before + after) / 2 : Double.NaN);
         return t;
-    }
-
-    private static boolean sameLevel(double a, double b) {
-        return !Double.isNaN(a) && !Double.isNaN(b) && a <= b * LEVEL_FACTOR && b <= a * LEVEL_FACTOR;
     }
 
     /** @return the level most trials met: the distance with the most others at its level (NaN if none) */
@@ -411,7 +404,7 @@ public final class Calibration {
         double best = Double.NaN;
         int most = 0;
         for (double d : levels) {
-            int n = (int) levels.stream().filter(e -> sameLevel(d, e)).count();
+            int n = (int) levels.stream().filter(e -> CpuDistance.sameLevel(d, e)).count();
             if (n > most) {
                 most = n;
                 best = d;
@@ -421,13 +414,17 @@ public final class Calibration {
     }
 
     private static int atLevel(List<Trial> trials, Map<Trial, Double> level, double reference) {
-        return (int) trials.stream().filter(t -> sameLevel(level.getOrDefault(t, Double.NaN), reference)).count();
+        return atLevelOnly(trials, level, reference).size();
     }
 
     /** @return the trials at {@code reference}'s level, or all of them when none is (or no level was taken) */
     private static List<Trial> keptAt(List<Trial> trials, Map<Trial, Double> level, double reference) {
-        List<Trial> kept = trials.stream().filter(t -> sameLevel(level.getOrDefault(t, Double.NaN), reference)).toList();
+        List<Trial> kept = atLevelOnly(trials, level, reference);
         return kept.isEmpty() ? trials : kept;
+    }
+
+    private static List<Trial> atLevelOnly(List<Trial> trials, Map<Trial, Double> level, double reference) {
+        return trials.stream().filter(t -> CpuDistance.sameLevel(level.getOrDefault(t, Double.NaN), reference)).toList();
     }
 
     /**

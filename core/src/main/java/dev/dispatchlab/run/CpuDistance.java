@@ -27,6 +27,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CpuDistance {
 
+    /**
+     * Two distances within this factor of each other are one level (the levels here: about 55 and 450
+     * ns); calibrate keeps its in-place trials at one level, and validate takes its runs at that level.
+     */
+    public static final double LEVEL_FACTOR = 1.6;
+
     /** Round trips per sample; five samples, the median kept. About 2 to 12 ms in all here. */
     static final int ROUND_TRIPS = 4_000;
     private static final int SAMPLES = 5;
@@ -88,6 +94,24 @@ public final class CpuDistance {
         }
         Arrays.sort(samples);
         return samples[SAMPLES / 2];
+    }
+
+    /**
+     * @return the round trip between the device CPU of {@code placement} and its first host CPU, or NaN
+     *         when the placement does not pin two different CPUs
+     */
+    public static double between(Placement placement) throws InterruptedException {
+        CpuSet host = placement.hostCpu(0);
+        if (placement.device() == null || host == null) {
+            return Double.NaN;
+        }
+        CpuSet device = CpuSet.of(placement.device().first());
+        return device.equals(host) ? Double.NaN : roundTripNanos(host, device);
+    }
+
+    /** @return true when {@code a} and {@code b} are both measured and at one level ({@link #LEVEL_FACTOR}) */
+    public static boolean sameLevel(double a, double b) {
+        return !Double.isNaN(a) && !Double.isNaN(b) && a <= b * LEVEL_FACTOR && b <= a * LEVEL_FACTOR;
     }
 
     private static boolean pinned(CpuSet cpu, AtomicBoolean abort) {

@@ -185,7 +185,7 @@ public final class Runner {
         // run copy tens of megabytes of live buffers, pausing every thread (the wire included) for
         // 30-100 ms on this kind of machine, and the wire's catch-up burst overflows the rings.
         // After it, young pauses only meet the JCA's per-packet garbage and last a millisecond or two.
-        double apartBefore = cpuDistance(place);
+        double apartBefore = CpuDistance.between(place);
         System.gc();
         try {
             model.start();
@@ -268,7 +268,7 @@ public final class Runner {
         userCtx.close();
         shutdown.close();
 
-        double apartAfter = cpuDistance(place);
+        double apartAfter = CpuDistance.between(place);
         // the device CPU's distance from the host's around the run (see CpuDistance): what each frame pays
         if (!Double.isNaN(apartBefore)) {
             feedReport.put("cpuRoundTripNanosBefore", apartBefore);
@@ -472,15 +472,5 @@ public final class Runner {
         m.put("packetBuffers", pool.capacity());
         m.put("packetBufferBytes", pool.bufferSize());
         return m;
-    }
-
-    /** @return a cache line's round trip between the device CPU and the first host CPU, or NaN when not both pinned */
-    private static double cpuDistance(Placement place) throws InterruptedException {
-        CpuSet host = place.hostCpu(0);
-        if (place.device() == null || host == null) {
-            return Double.NaN;
-        }
-        CpuSet device = CpuSet.of(place.device().first());
-        return device.equals(host) ? Double.NaN : CpuDistance.roundTripNanos(host, device);
     }
 }

@@ -25,6 +25,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FairShareTest {
 
     private static final long US = 1_000_000L; // ps
+    /** The scheduler validate uses here: HZ=250, Linux's 1.5 ms slice on two CPUs. */
+    private static final long TICK = 4_000 * US;
+    private static final long SLICE = 1_500 * US;
+
+    private static Machine machine(Simulation sim, Costs costs) {
+        return new Machine(sim, costs, TICK, SLICE, false);
+    }
 
     /** Works {@code work} ps, wakes {@code other} if it sleeps, then sleeps {@code pause} ps (0: never). */
     private static final class Waker extends SimThread {
@@ -86,7 +93,7 @@ class FairShareTest {
 
     private static Counts run(long work, long pause, long run) {
         Simulation sim = new Simulation(new SplittableRandom(1));
-        Machine m = new Machine(sim, new Costs(SimFixtures.testbox()), 4_000 * US, 1_500 * US, false);
+        Machine m = machine(sim, new Costs(SimFixtures.testbox()));
         Waker w = m.thread(new Waker(m, work, pause));
         Sleeper s = m.thread(new Sleeper(run));
         w.other = s;
@@ -155,7 +162,7 @@ class FairShareTest {
     /** @return each link's involuntary switches per cycle of a chain woken from a device every 200 us */
     private static double[] chain(long... runsUs) {
         Simulation sim = new Simulation(new SplittableRandom(1));
-        Machine m = new Machine(sim, new Costs(SimFixtures.testbox()), 4_000 * US, 1_500 * US, false);
+        Machine m = machine(sim, new Costs(SimFixtures.testbox()));
         int n = runsUs.length / 2;
         Link[] links = new Link[n];
         for (int i = 0; i < n; i++) {
@@ -224,7 +231,7 @@ class FairShareTest {
         // Linux here: a 1.5 ms slice, noticed at the tick, every 4 ms (HZ=250); busypoll's poller and user,
         // two such threads, took turns of 3.8 to 4.0 ms in every run
         Simulation sim = new Simulation(new SplittableRandom(1));
-        Machine m = new Machine(sim, new Costs(SimFixtures.testbox()), 4_000 * US, 1_500 * US, false);
+        Machine m = machine(sim, new Costs(SimFixtures.testbox()));
         java.util.List<Long> turns = new java.util.ArrayList<>();
         Spinner a = m.thread(new Spinner(sim, "a", 10 * US, turns));
         Spinner b = m.thread(new Spinner(sim, "b", 10 * US, turns));
@@ -234,12 +241,12 @@ class FairShareTest {
 
         // every turn starts right after a tick (within the step the tick fell in and the switch)
         for (long t : turns.subList(1, turns.size())) {
-            assertThat(t % (4_000 * US)).as("turn start past the tick").isLessThan(20 * US);
+            assertThat(t % TICK).as("turn start past the tick").isLessThan(20 * US);
         }
         // and lasts one tick, or two when the waiting thread is still ahead by the end of a step
         int oneTick = 0;
         for (int i = 2; i < turns.size(); i++) {
-            long len = (turns.get(i) - turns.get(i - 1) + 50 * US) / (4_000 * US);
+            long len = (turns.get(i) - turns.get(i - 1) + 50 * US) / TICK;
             assertThat(len).as("turn length in ticks").isBetween(1L, 2L);
             if (len == 1) {
                 oneTick++;
@@ -253,7 +260,7 @@ class FairShareTest {
     void aThreadGoingToSleepPaysItsOwnWayThereAndItsWakerTheWakeup() {
         Simulation sim = new Simulation(new SplittableRandom(1));
         Costs c = new Costs(SimFixtures.testbox());
-        Machine m = new Machine(sim, c, 4_000 * US, 1_500 * US, false);
+        Machine m = machine(sim, c);
         Waker w = m.thread(new Waker(m, 10 * US, 200 * US));
         Sleeper s = m.thread(new Sleeper(5 * US));
         w.other = s;
