@@ -288,10 +288,12 @@ public final class Calibration {
                 () -> pathTrial(placement, traffic, warmupFrames, frames))));
         List<Trial> rx = new ArrayList<>(usable("receive", rejected, TRIALS, level, () -> apartAround(placement, level,
                 () -> rxTrial(placement, traffic, warmupFrames, frames))));
-        double reference = oneLevel(level.values());
+        double reference = commonLevel(levels(path, level), levels(rx, level));
+        // the level is looked at again after every extra trial: the CPUs may have settled at the other
+        // one meanwhile, and the figures are to come from the level most trials met in the end
         for (int extra = 0; extra < TRIALS && !Double.isNaN(reference)
                 && (atLevel(path, level, reference) < ONE_LEVEL_TRIALS || atLevel(rx, level, reference) < ONE_LEVEL_TRIALS);
-             extra++) {
+             extra++, reference = commonLevel(levels(path, level), levels(rx, level))) {
             if (atLevel(path, level, reference) < ONE_LEVEL_TRIALS) {
                 path.addAll(usable("path", rejected, 1, level, () -> apartAround(placement, level,
                         () -> pathTrial(placement, traffic, warmupFrames, frames))));
@@ -411,6 +413,29 @@ public final class Calibration {
             }
         }
         return best;
+    }
+
+    /**
+     * @return the level the most trials met among those that both kinds of trial met (the path's and the
+     *         receive's figures are to come from one machine), or, when no level is common to both, the
+     *         level most trials met; NaN if no trial has a level
+     */
+    static double commonLevel(List<Double> path, List<Double> rx) {
+        double best = Double.NaN;
+        int most = 0;
+        for (double d : Stream.concat(path.stream(), rx.stream()).toList()) {
+            long p = path.stream().filter(e -> CpuDistance.sameLevel(d, e)).count();
+            long r = rx.stream().filter(e -> CpuDistance.sameLevel(d, e)).count();
+            if (p > 0 && r > 0 && p + r > most) {
+                most = (int) (p + r);
+                best = d;
+            }
+        }
+        return Double.isNaN(best) ? oneLevel(Stream.concat(path.stream(), rx.stream()).toList()) : best;
+    }
+
+    private static List<Double> levels(List<Trial> trials, Map<Trial, Double> level) {
+        return trials.stream().map(t -> level.getOrDefault(t, Double.NaN)).toList();
     }
 
     private static int atLevel(List<Trial> trials, Map<Trial, Double> level, double reference) {

@@ -3,11 +3,13 @@ package dev.dispatchlab.sim;
 import dev.dispatchlab.metrics.DropReason;
 
 /**
- * A crypto offload card, as the runtime's offload driver emulates one: a bounded submission ring
- * ({@code crypto queue full} when it is), one engine that starts a request no earlier than the end
- * of its previous one, spends {@code bytes / rate} on it and finishes no earlier than submit time plus
- * the request latency (the PCI round trip, overlapped), a completion ring, and a completion interrupt
- * coalesced over a count of completions or a delay.
+ * A crypto offload card, as the runtime's offload driver emulates one: a pool of {@code capacity}
+ * descriptors ({@code crypto queue full} when none is free: as the driver's, a descriptor comes back
+ * when its completion is drained, so completions the host has not taken yet keep the card full), one
+ * engine that starts a request no earlier than the end of its previous one, spends
+ * {@code bytes / rate} on it and finishes no earlier than submit time plus the request latency (the
+ * PCI round trip, overlapped), a completion ring, and a completion interrupt coalesced over a count of
+ * completions or a delay.
  *
  * <p>With {@code emulated} (this machine: the engine is a thread on the device CPU that parks after a
  * few microseconds idle), a submission to a parked engine costs the submitter a {@code wakeup} and the
@@ -92,10 +94,10 @@ public final class SimEngine {
     /**
      * Submits packet {@code p}'s cipher work from a context on {@code submitter} (null: a device).
      *
-     * @return false if the ring was full (the packet is dropped)
+     * @return false if no descriptor was free (the packet is dropped)
      */
     public boolean submit(int p, SimCpu submitter) {
-        if (inEngine >= capacity) {
+        if (inEngine + completions.size() >= capacity) { // a descriptor is free again once its completion is drained
             m.drop(p, DropReason.CRYPTO_QUEUE_FULL);
             return false;
         }

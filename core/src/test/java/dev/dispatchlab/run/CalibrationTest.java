@@ -208,4 +208,16 @@ class CalibrationTest {
         assertThat(Thread.getAllStackTraces().keySet()).as("the trial's threads ended")
                 .noneMatch(t -> t.isAlive() && t.getName().startsWith("calibrate-busy"));
     }
+
+    @Test
+    void theFiguresComeFromTheLevelMostTrialsOfBothKindsMet() {
+        double nan = Double.NaN;
+        // most trials far (path), but the receive's only near: near is the level both met most
+        assertThat(Calibration.commonLevel(List.of(450.0, 460.0, 70.0), List.of(70.0, 72.0, 75.0))).isEqualTo(70.0);
+        // three path trials and one receive far, the other receive near: far
+        assertThat(Calibration.commonLevel(List.of(450.0, 455.0, 460.0), List.of(452.0, 70.0))).isEqualTo(450.0);
+        // no level common to both: the one most trials met; a trial whose CPUs moved during it counts nowhere
+        assertThat(Calibration.commonLevel(List.of(450.0, nan), List.of(70.0, 71.0))).isEqualTo(70.0);
+        assertThat(Calibration.commonLevel(List.of(nan), List.of(nan))).isNaN();
+    }
 }
