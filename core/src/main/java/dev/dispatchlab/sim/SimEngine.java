@@ -13,7 +13,8 @@ import dev.dispatchlab.metrics.DropReason;
  *
  * <p>With {@code emulated} (this machine: the engine is a thread on the device CPU that parks after a
  * few microseconds idle), a submission to a parked engine costs the submitter a {@code wakeup} and the
- * engine starts {@code cross_cpu_wakeup} later, and each request also takes the engine's own CPU:
+ * engine starts {@linkplain #wakeLatency an interrupt and a switch} later (the wire it preempts gets
+ * its CPU back a sleep and a switch after the engine parks: {@link #released}), and each request also takes the engine's own CPU:
  * {@code engine_per_request} plus the profile's cipher time for the packet, since it runs the real
  * cipher. That CPU is shared: {@code share} is the part of its speed alone the engine gets while
  * busy (1 on a CPU of its own; see {@link SimSpec#engineShare()}). Below 1 the wire runs flat out
@@ -111,7 +112,7 @@ public final class SimEngine {
             if (submitter != null) {
                 submitter.charge(m.costs.wakeup);
             }
-            start = Math.max(start, now + m.costs.crossCpuWakeup);
+            start = Math.max(start, now + wakeLatency());
             if (sliced && holdFrom != Long.MIN_VALUE) {
                 // an engine that parked and is woken again goes first only once the wire has had as long
                 // as the engine's last turn (or the rest of its own): parking sheds no share
@@ -182,6 +183,26 @@ public final class SimEngine {
     }
 
     /**
+     * How long a parked emulated engine takes to run once a submission rings its doorbell: the wakeup
+     * reaches its CPU, busy with the wire, as an interrupt ({@code hard_interrupt}), and the engine is
+     * switched in there ({@code context_switch} and its refill), as a host thread woken from a device
+     * is. A scheduler trace of ithread near saturation showed 5 us from the doorbell's wakeup to the
+     * engine running, where {@code cross_cpu_wakeup} (the wakeup of an idle CPU) is 2.8.
+     */
+    public long wakeLatency() {
+        return m.costs.hardInterrupt + m.costs.contextSwitch + m.costs.switchLocality;
+    }
+
+    /**
+     * When the wire has the device CPU again after the engine parks: the engine's way to sleep
+     * ({@code sleep}) and the wire's switch back in. The same trace showed 6 us from the engine's
+     * parking to the NIC thread's wakeup by the frames the wire then wrote.
+     */
+    public long released() {
+        return holdUntil() + m.costs.sleep + m.costs.contextSwitch + m.costs.switchLocality;
+    }
+
+    /**
      * When an emulated engine parks if nothing more comes: it holds its CPU while it works, while it
      * waits out a request's latency and a coalescing delay (the driver spins for waits this short),
      * and for its idle polls after that ({@code engine_idle_spin}).
@@ -196,11 +217,11 @@ public final class SimEngine {
     }
 
     /**
-     * @return whether an emulated engine holds its device CPU at {@code t}: woken and not yet parked,
-     *         and, when it takes turns with the wire, in one of its turns
+     * @return whether an emulated engine holds its device CPU at {@code t}: woken and not yet parked
+     *         and switched out, and, when it takes turns with the wire, in one of its turns
      */
     public boolean holdsCpu(long t) {
-        return emulated && t >= holdFrom && t < holdUntil() && (!sliced || inTurn(t));
+        return emulated && t >= holdFrom && t < released() && (!sliced || inTurn(t));
     }
 
     /** Taking turns: whether {@code t} falls in one of the engine's turns since it last woke. */

@@ -8,8 +8,9 @@ import dev.dispatchlab.device.ArrivalProcess;
  * <p>Beside an emulated card (this machine: the runtime's wire and engine are threads on the one
  * device CPU), the wire cannot write while the engine holds that CPU ({@link SimEngine#holdsCpu}):
  * the engine's wakeup preempts the wire, which spins between frames. Frames due meanwhile are
- * written when the engine parks, all at once (the runtime's wire catches up on the frames it owes
- * as fast as it can), which makes the arrivals come in bursts.
+ * written when the wire has the CPU again ({@link SimEngine#released}: the engine parked and the wire
+ * switched back in), all at once (the runtime's wire catches up on the frames it owes as fast as it
+ * can), which makes the arrivals come in bursts.
  * <ul>
  * <li>At a set rate a busy engine holds the CPU for at most {@link #SLICE_PS} before the wire gets as
  *     long to run, as two runnable threads share a CPU; the engine's own progress over such a stretch
@@ -68,14 +69,14 @@ final class SimWire {
         long now = m.sim.now();
         if (engine != null && engine.takesTurns()) {
             if (engine.holdsCpu(now)) {
-                m.sim.at(Math.min(engine.holdUntil(), engine.turnEnd(now)), Simulation.Order.DEVICE, this::arrive);
+                m.sim.at(Math.min(engine.released(), engine.turnEnd(now)), Simulation.Order.DEVICE, this::arrive);
                 return;
             }
         } else if (engine != null && now >= runsUntil && engine.holdsCpu(now)) {
             // the engine's slice began when it woke, or when the wire's last slice ended
             long sliceEnd = Math.max(engine.heldSince(), runsUntil) + SLICE_PS;
             if (now < sliceEnd) {
-                m.sim.at(Math.min(engine.holdUntil(), sliceEnd), Simulation.Order.DEVICE, this::arrive);
+                m.sim.at(Math.min(engine.released(), sliceEnd), Simulation.Order.DEVICE, this::arrive);
                 return;
             }
             runsUntil = sliceEnd + SLICE_PS; // the engine has had its slice: the wire gets one

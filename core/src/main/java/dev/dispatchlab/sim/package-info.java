@@ -52,8 +52,9 @@
  *     makes {@code engine_share_beside_wire} overall; the host pays
  *     {@code card_host_per_request} per request, half at the submission and half with the completion.
  *     The engine and the wire share the device CPU ({@link SimWire}): while the engine holds it (from
- *     its wakeup through its work, the request latency and coalescing delay it spins out, and its idle
- *     polls) the wire writes nothing, and writes what it owes when the engine parks, so that frames
+ *     its wakeup, which reaches that busy CPU as an interrupt and a switch, through its work, the
+ *     request latency and coalescing delay it spins out, and its idle polls, to its sleep and the
+ *     wire's switch back in) the wire writes nothing, and then writes what it owes, so that frames
  *     arrive in bursts as in the runtime (there the wire's involuntary switches match the engine's
  *     wakeups and the NIC thread's).</li>
  * <li><b>The user</b> reads its socket one packet per system call ({@link UserProcess}); kernel

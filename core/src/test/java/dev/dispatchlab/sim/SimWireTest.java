@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The wire beside an emulated engine (this machine's device CPU, shared by the two): frames due while
- * the engine holds the CPU are written when it parks, and a busy engine holds the wire back for at
- * most a scheduling slice. Worked out by hand from the testbox profile.
+ * the engine holds the CPU are written when the wire has it back, and a busy engine holds the wire back
+ * for at most a scheduling slice. Worked out by hand from the testbox profile.
  */
 class SimWireTest {
 
@@ -57,18 +57,20 @@ class SimWireTest {
     void framesDueWhileTheEngineHoldsItsCpuAreWrittenWhenItParks() {
         Profile p = SimFixtures.testbox().withValue(CostParam.CROSS_CPU_WAKEUP, 3_000);
         Costs c = new Costs(p);
-        // one request at t = 0 to a parked engine: it takes its CPU after cross_cpu_wakeup, finishes at
-        // the 5 us latency at the earliest (or when its own work is done), waits out the 10 us coalescing
-        // delay for its single completion, polls for engine_idle_spin (5 us here) and parks
-        long wake = c.crossCpuWakeup;
+        // one request at t = 0 to a parked engine: it takes its CPU after an interrupt and a switch there,
+        // finishes at the 5 us latency at the earliest (or when its own work is done), waits out the 10 us
+        // coalescing delay for its single completion, polls for engine_idle_spin (5 us here) and parks;
+        // the wire has the CPU back once the engine has gone to sleep and the wire is switched in
+        long wake = c.hardInterrupt + c.contextSwitch + c.switchLocality; // the doorbell's interrupt, the switch in
         long finish = Math.max(5 * US, wake + c.enginePerRequest + c.crypto(64));
         long parks = finish + 10 * US + c.engineIdleSpin;
+        long back = parks + c.sleep + c.contextSwitch + c.switchLocality;
         List<Long> t = arrivals(p, 1_000_000, 200 * US, true); // a frame every microsecond
 
-        assertThat(wake).as("the engine wakes after the first frame").isPositive();
+        assertThat(wake).as("the engine wakes after the first frame").isGreaterThan(US);
         assertThat(t).hasSize(200);
-        eachFrameAt(t, US, due -> due >= wake && due < parks ? parks : due);
-        assertThat(t).as("a burst when the engine parks").filteredOn(x -> x == parks).hasSizeGreaterThan(10);
+        eachFrameAt(t, US, due -> due >= wake && due < back ? back : due);
+        assertThat(t).as("a burst when the engine parks").filteredOn(x -> x == back).hasSizeGreaterThan(10);
         assertThat(arrivals(p, 1_000_000, 200 * US, false)).as("an idle engine holds nothing back")
                 .hasSize(200).allMatch(x -> x % US == 0).isSorted().doesNotHaveDuplicates();
     }
@@ -79,14 +81,15 @@ class SimWireTest {
         Profile p = SimFixtures.testbox().withValue(CostParam.CROSS_CPU_WAKEUP, 3_000)
                 .withValue(CostParam.ENGINE_PER_REQUEST, 2_000_000);
         Costs c = new Costs(p);
-        long wake = c.crossCpuWakeup;
+        long wake = c.hardInterrupt + c.contextSwitch + c.switchLocality; // the doorbell's interrupt, the switch in
         long sliceEnd = wake + SimWire.SLICE_PS;
         long wireSliceEnd = sliceEnd + SimWire.SLICE_PS;
         List<Long> t = arrivals(p, 100_000, 3_000 * US, true); // a frame every 10 us
 
         // after the wire's slice the engine, still holding its CPU, has the next slice until it parks
         long parks = wake + c.enginePerRequest + c.crypto(64) + 10 * US + c.engineIdleSpin;
-        long nextEnd = Math.min(parks, wireSliceEnd + SimWire.SLICE_PS);
+        long back = parks + c.sleep + c.contextSwitch + c.switchLocality;
+        long nextEnd = Math.min(back, wireSliceEnd + SimWire.SLICE_PS);
         eachFrameAt(t, 10 * US, due -> {
             if (due < wake || (due >= sliceEnd && due < wireSliceEnd)) {
                 return due; // before the engine woke, or in the wire's slice: on time
@@ -106,11 +109,12 @@ class SimWireTest {
         Profile p = SimFixtures.testbox().withValue(CostParam.CROSS_CPU_WAKEUP, 3_000)
                 .withValue(CostParam.ENGINE_PER_REQUEST, 1_000_000);
         Costs c = new Costs(p);
-        long wake = c.crossCpuWakeup;
+        long wake = c.hardInterrupt + c.contextSwitch + c.switchLocality; // the doorbell's interrupt, the switch in
         long turn = 1_000 * US;
         long work = 2 * (c.enginePerRequest + c.crypto(64));
         long done = wake + 4 * turn + (work - 2 * turn);
         long parks = done + 10 * US + c.engineIdleSpin;
+        long back = parks + c.sleep + c.contextSwitch + c.switchLocality;
         long[] finish = new long[1];
         List<Long> t = arrivals(p, 100_000, 6_000 * US, true, 0.25, turn, finish); // a frame every 10 us
 
@@ -118,9 +122,9 @@ class SimWireTest {
         assertThat(parks).as("the engine parks in its third turn").isLessThan(wake + 5 * turn);
         assertThat(t).hasSize(600);
         eachFrameAt(t, 10 * US, due -> {
-            for (int k = 0; k < 3; k++) { // in an engine's turn, held back to its end (or the engine's parking)
+            for (int k = 0; k < 3; k++) { // in an engine's turn, held back to its end (or the wire's return)
                 long from = wake + 2 * k * turn;
-                long to = Math.min(from + turn, parks);
+                long to = Math.min(from + turn, back);
                 if (due >= from && due < to) {
                     return to;
                 }
