@@ -80,6 +80,12 @@ public final class ValidateCommand implements Callable<Integer> {
                     + "comes (default: ${DEFAULT-VALUE})")
     int distanceTries;
 
+    @Option(names = "--path-per-run", description = "predict each run on the calibration with the in-place path and "
+            + "receive (calibrate's inPlace.pathNanos and rxNanos) as timed just before that run: validate times them "
+            + "before every run it measures (in the runs' JSON, wire.inPlaceCheck); on a virtual machine they move "
+            + "within a day by a factor of two at one CPU distance")
+    boolean pathPerRun;
+
     @Option(names = "--repeat", description = "measure every run a second time at the same rate, after all models' "
             + "first runs, and show whether the measurement reproduces itself within the tolerances")
     boolean repeat;
@@ -140,12 +146,17 @@ public final class ValidateCommand implements Callable<Integer> {
         } else {
             read(runs, loads, again);
         }
-        List<Validation.Cell> cells = Validation.validate(runs, loads, again.isEmpty() ? null : again, profile,
-                simSeconds);
+        List<Validation.Cell> cells = Validation.validate(runs, loads, again.isEmpty() ? null : again,
+                pathPerRun ? r -> profileOfRun(r, profile, calibrationTree) : r -> profile, simSeconds);
         if (cells.isEmpty()) {
             throw new UsageException("--measured: no run of a runtime model to validate against");
         }
         System.out.println("profile " + profile.name() + " (" + profile.origin() + ")");
+        if (pathPerRun) {
+            long checked = runs.stream().filter(r -> r.wire() != null && r.wire().get(IN_PLACE_CHECK) instanceof Map).count();
+            System.out.printf(Locale.ROOT, "--path-per-run: %d of %d runs predicted with the in-place path and receive "
+                    + "timed just before them, the others with the calibration's%n", checked, runs.size());
+        }
         if (calibrationApart != null && calibrationApart.has("cpuRoundTripNanos")) {
             System.out.printf(Locale.ROOT, "the calibration's in-place trials met the device and host CPUs %.0f ns apart "
                             + "(a cache line's round trip; %.0f to %.0f): a run that met them nearer or farther ran on a faster or slower machine%n",
@@ -180,12 +191,41 @@ public final class ValidateCommand implements Callable<Integer> {
 
     /** The calibration's in-place figures, for the CPUs' distance its trials met (missing in older files). */
     private JsonNode calibrationApart;
+    /** The whole calibration, for --path-per-run. */
+    private JsonNode calibrationTree;
+    /** Where a run measured here keeps the in-place path and receive timed just before it. */
+    static final String IN_PLACE_CHECK = "inPlaceCheck";
+
+    /**
+     * @return {@code profile}, or, for a run whose in-place path and receive were timed just before it,
+     *         the calibration {@code calibrationTree} with those figures (and their CPU distance) in
+     *         place of its own
+     */
+    static Profile profileOfRun(RunResult r, Profile profile, JsonNode calibrationTree) {
+        if (calibrationTree == null || r.wire() == null || !(r.wire().get(IN_PLACE_CHECK) instanceof Map<?, ?> check)
+                || !(check.get("pathNanos") instanceof Number path) || !(check.get("rxNanos") instanceof Number rx)) {
+            return profile;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode tree = calibrationTree.deepCopy();
+        com.fasterxml.jackson.databind.node.ObjectNode in = tree.get("inPlace") instanceof com.fasterxml.jackson.databind.node.ObjectNode o
+                ? o : tree.putObject("inPlace");
+        in.put("pathNanos", path.doubleValue()).put("rxNanos", rx.doubleValue());
+        if (check.get("cpuRoundTripNanosBefore") instanceof Number b) {
+            in.put("cpuRoundTripNanos", b.doubleValue());
+        }
+        try {
+            return CalibratedProfile.from(tree, profile.origin() + ", path and receive timed before the run");
+        } catch (ProfileException e) {
+            throw new UsageException("--path-per-run: " + e.getMessage());
+        }
+    }
 
     private Profile profile() throws Exception {
         try {
             if (calibration != null) {
                 Profile p = CalibratedProfile.fromFile(calibration);
-                calibrationApart = ResultFiles.mapper().readTree(calibration.toFile()).path("inPlace");
+                calibrationTree = ResultFiles.mapper().readTree(calibration.toFile());
+                calibrationApart = calibrationTree.path("inPlace");
                 return p;
             }
             CipherSuite s = CipherSuite.parse(options.suite);
@@ -197,6 +237,7 @@ public final class ValidateCommand implements Callable<Integer> {
             doc.put("environment", Environment.current());
             doc.putAll(Calibration.measure(Placement.defaults(), s));
             JsonNode tree = ResultFiles.mapper().valueToTree(doc);
+            calibrationTree = tree;
             calibrationApart = tree.path("inPlace");
             return CalibratedProfile.from(tree, "calibration (this process)");
         } catch (ProfileException e) {
@@ -325,12 +366,14 @@ public final class ValidateCommand implements Callable<Integer> {
                 && CpuDistance.sameLevel(Validation.wireFigure(r, "cpuRoundTripNanosAfter"), cal);
     }
 
+    /** Times the in-place path and receive ({@link Calibration#inPlaceCheck}), then measures {@code spec}. */
     private static RunResult measured(RunSpec spec, TrafficSet traffic) throws Exception {
+        Map<String, Object> check = Calibration.inPlaceCheck(spec.placement(), traffic);
         RunResult r = new Runner().run(spec, traffic);
         if (!r.checks().passed()) {
             throw new RunFailedException(spec.model().label() + " failed its checks; its figures are not a measurement");
         }
-        return r;
+        return r.withWire(IN_PLACE_CHECK, check);
     }
 
     private void write(Path file, List<RunResult> rs) throws Exception {

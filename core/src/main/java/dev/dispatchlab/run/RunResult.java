@@ -43,6 +43,15 @@ public record RunResult(String model, String modelDescription, String crypto, St
                         Map<String, Object> cryptoStats, List<ThreadCounts> threads, List<String> notes,
                         Map<String, Long> sentBad) {
 
+    /** @return this result with {@code key} set to {@code value} in its wire report (which is copied) */
+    public RunResult withWire(String key, Object value) {
+        Map<String, Object> w = new java.util.LinkedHashMap<>(wire == null ? Map.of() : wire);
+        w.put(key, value);
+        return new RunResult(model, modelDescription, crypto, workload, settings, environment, seconds, offeredPps,
+                deliveredPps, payloadGbps, host, device, other, perPacket, latency, drops, events, accounting, checks,
+                w, cryptoStats, threads, notes, sentBad);
+    }
+
     /** OS counts for one role over the measured interval. */
     public record RoleCounts(int threads, long voluntarySwitches, long involuntarySwitches, long cpuNanos) {
         public long switches() {

@@ -5,8 +5,16 @@ import dev.dispatchlab.run.RunResult;
 import dev.dispatchlab.sim.SimFixtures;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dispatchlab.sim.profile.CalibratedProfile;
+import dev.dispatchlab.sim.profile.CostParam;
+import dev.dispatchlab.sim.profile.Profile;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,12 +24,17 @@ class ValidateDistanceTest {
 
     private static RunResult withWire(Map<String, Object> extra) throws Exception {
         RunResult r = ResultFiles.load(SimFixtures.resource("measured-compare.json")).runs().getFirst();
-        Map<String, Object> wire = new LinkedHashMap<>(r.wire() == null ? Map.of() : r.wire());
-        wire.putAll(extra);
-        return new RunResult(r.model(), r.modelDescription(), r.crypto(), r.workload(), r.settings(), r.environment(),
-                r.seconds(), r.offeredPps(), r.deliveredPps(), r.payloadGbps(), r.host(), r.device(), r.other(),
-                r.perPacket(), r.latency(), r.drops(), r.events(), r.accounting(), r.checks(), wire, r.cryptoStats(),
-                r.threads(), r.notes(), r.sentBad());
+        for (Map.Entry<String, Object> e : extra.entrySet()) {
+            r = r.withWire(e.getKey(), e.getValue());
+        }
+        return r;
+    }
+
+    /** The test calibration with in-place figures: a path of 1,000 ns and a receive of 300 ns. */
+    private static ObjectNode calibrationInPlace() throws Exception {
+        ObjectNode cal = (ObjectNode) ResultFiles.mapper().readTree(SimFixtures.resource("calibration.json").toFile());
+        cal.putObject("inPlace").put("payloadBytes", 64).put("pathNanos", 1000.0).put("rxNanos", 300.0);
+        return cal;
     }
 
     @Test
@@ -44,5 +57,45 @@ class ValidateDistanceTest {
                 "--measured", SimFixtures.resource("measured-compare.json").toString(), "--distance-tries", "0");
         assertThat(c.status()).isEqualTo(2);
         assertThat(c.err()).contains("--distance-tries: at least 1, got 0");
+    }
+
+    @Test
+    void aRunIsPredictedWithThePathAndReceiveTimedJustBeforeIt() throws Exception {
+        ObjectNode cal = calibrationInPlace();
+        Profile base = CalibratedProfile.from(cal, "cal.json");
+        assertThat(base.value(CostParam.STAGE_RX)).isEqualTo(300.0);
+        RunResult checked = withWire(Map.of(ValidateCommand.IN_PLACE_CHECK,
+                Map.of("pathNanos", 700.0, "rxNanos", 120.0, "cpuRoundTripNanosBefore", 70.0)));
+        Profile own = ValidateCommand.profileOfRun(checked, base, cal);
+        assertThat(own.value(CostParam.STAGE_RX)).as("the receive timed before the run").isEqualTo(120.0);
+        assertThat(own.value(CostParam.STAGE_DELIVER)).as("the path's rest moves with it")
+                .isNotEqualTo(base.value(CostParam.STAGE_DELIVER));
+        assertThat(ValidateCommand.profileOfRun(withWire(Map.of()), base, cal)).as("no check: the calibration's")
+                .isSameAs(base);
+        assertThat(cal.path("inPlace").path("rxNanos").asDouble()).as("the calibration itself untouched").isEqualTo(300.0);
+    }
+
+    @Test
+    void pathPerRunSaysHowManyRunsHadTheirOwn(@TempDir Path dir) throws Exception {
+        ResultFiles.Document d = ResultFiles.load(SimFixtures.resource("measured-compare.json"));
+        List<RunResult> runs = new ArrayList<>(d.runs());
+        runs.set(0, runs.getFirst().withWire(ValidateCommand.IN_PLACE_CHECK, Map.of("pathNanos", 700.0, "rxNanos", 120.0)));
+        Path measured = dir.resolve("m.json");
+        ResultFiles.write(measured, new ResultFiles.Document("compare", List.of(), runs, List.of()));
+        Path calibration = dir.resolve("cal.json");
+        Files.writeString(calibration, calibrationInPlace().toString());
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        Cli c;
+        try {
+            System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+            c = Cli.run("validate", "--calibration", calibration.toString(), "--measured", measured.toString(),
+                    "--path-per-run");
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(c.status()).as(c.err()).isEqualTo(0);
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("--path-per-run: 1 of " + runs.size() + " runs predicted with the in-place path");
     }
 }

@@ -220,4 +220,21 @@ class CalibrationTest {
         assertThat(Calibration.commonLevel(List.of(450.0, nan), List.of(70.0, 71.0))).isEqualTo(70.0);
         assertThat(Calibration.commonLevel(List.of(nan), List.of(nan))).isNaN();
     }
+
+    @Test
+    @Timeout(60)
+    void aRunsInPlaceCheckTimesThePathAndTheReceiveOnceWithTheCpusDistanceAround() throws Exception {
+        Map<String, Object> m = Calibration.inPlaceCheck(Placement.defaults(), traffic);
+        double path = ((Number) m.get("pathNanos")).doubleValue();
+        double rx = ((Number) m.get("rxNanos")).doubleValue();
+        assertThat(rx).isPositive().isFinite();
+        assertThat(path).as("the whole path, the receive in it").isGreaterThan(rx).isFinite();
+        assertThat(m.get("payloadBytes")).isEqualTo(traffic.workload().sizes().max());
+        if (Runtime.getRuntime().availableProcessors() > 1) {
+            assertThat(((Number) m.get("cpuRoundTripNanosBefore")).doubleValue()).isPositive();
+            assertThat(((Number) m.get("cpuRoundTripNanosAfter")).doubleValue()).isPositive();
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).as("the trials' threads ended")
+                .noneMatch(t -> t.isAlive() && (t.getName().startsWith("calibrate") || t.getName().equals("wire")));
+    }
 }

@@ -110,6 +110,15 @@ public final class Validation {
      */
     public static List<Cell> validate(List<RunResult> measured, List<String> loadOf, List<RunResult> again,
                                       Profile profile, double simSeconds) {
+        return validate(measured, loadOf, again, r -> profile, simSeconds);
+    }
+
+    /**
+     * @param profileOf the calibrated profile to predict each run with (one for all, or one per run)
+     * @see #validate(List, List, List, Profile, double)
+     */
+    public static List<Cell> validate(List<RunResult> measured, List<String> loadOf, List<RunResult> again,
+                                      java.util.function.Function<RunResult, Profile> profileOf, double simSeconds) {
         List<Cell> out = new ArrayList<>();
         for (int i = 0; i < measured.size(); i++) {
             RunResult r = measured.get(i);
@@ -117,7 +126,7 @@ public final class Validation {
             if (m == null) {
                 continue; // not a runtime model label (e.g. a simulated one relabelled)
             }
-            SimSpec s = specOf(r, m, profile, simSeconds);
+            SimSpec s = specOf(r, m, profileOf.apply(r), simSeconds);
             SimResult p = SimRunner.run(s);
             double dErr = rel(p.deliveredPps(), r.deliveredPps());
             double ms = r.perPacket().hostSwitches();
