@@ -394,10 +394,17 @@ public final class Calibration {
      * in-place path has come out at 611 to 1,315 ns with the CPUs near and 1,043 to 1,643 far within a
      * day, so the calibration's figures may describe another machine than the run meets.
      *
-     * @return {@code pathNanos}, {@code rxNanos}, {@code cpuRoundTripNanosBefore} and {@code ...After}
-     *         (a distance left out when it could not be taken)
+     * @return {@code payloadBytes}, {@code pathNanos}, {@code rxNanos}, {@code cpuRoundTripNanosBefore}
+     *         and {@code ...After} (a distance left out when it could not be taken); empty where
+     *         {@code calibrate} takes no in-place figures (one CPU, no thread CPU clock)
+     * @throws IllegalStateException when the machine disturbed too many trials in a row
      */
     public static Map<String, Object> inPlaceCheck(Placement placement, TrafficSet traffic) throws InterruptedException {
+        CpuSet host = placement.hostCpu(0);
+        CpuSet device = placement.device() == null ? null : CpuSet.of(placement.device().first());
+        if (device == null || host == null || device.equals(host) || threadCpuClock() == null) {
+            return Map.of();
+        }
         List<String> rejected = new ArrayList<>();
         double before = CpuDistance.between(placement);
         Trial path = usable("path", rejected, 1, null, () -> pathTrial(placement, traffic, PATH_WARMUP_FRAMES, PATH_FRAMES))
