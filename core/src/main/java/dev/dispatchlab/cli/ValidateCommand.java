@@ -1,6 +1,7 @@
 package dev.dispatchlab.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dispatchlab.dispatch.models.DispatchModel;
 import dev.dispatchlab.report.BadResultFileException;
 import dev.dispatchlab.report.Environment;
@@ -153,7 +154,7 @@ public final class ValidateCommand implements Callable<Integer> {
         }
         System.out.println("profile " + profile.name() + " (" + profile.origin() + ")");
         if (pathPerRun) {
-            long checked = runs.stream().filter(r -> r.wire() != null && r.wire().get(IN_PLACE_CHECK) instanceof Map).count();
+            long checked = runs.stream().filter(r -> inPlaceCheck(r) != null).count();
             System.out.printf(Locale.ROOT, "--path-per-run: %d of %d runs predicted with the in-place path and receive "
                     + "timed just before them, the others with the calibration's%n", checked, runs.size());
         }
@@ -202,13 +203,13 @@ public final class ValidateCommand implements Callable<Integer> {
      *         place of its own
      */
     static Profile profileOfRun(RunResult r, Profile profile, JsonNode calibrationTree) {
-        if (calibrationTree == null || r.wire() == null || !(r.wire().get(IN_PLACE_CHECK) instanceof Map<?, ?> check)
-                || !(check.get("pathNanos") instanceof Number path) || !(check.get("rxNanos") instanceof Number rx)) {
+        Map<?, ?> check = inPlaceCheck(r);
+        if (calibrationTree == null || check == null || !(check.get("pathNanos") instanceof Number path)
+                || !(check.get("rxNanos") instanceof Number rx)) {
             return profile;
         }
-        com.fasterxml.jackson.databind.node.ObjectNode tree = calibrationTree.deepCopy();
-        com.fasterxml.jackson.databind.node.ObjectNode in = tree.get("inPlace") instanceof com.fasterxml.jackson.databind.node.ObjectNode o
-                ? o : tree.putObject("inPlace");
+        ObjectNode tree = calibrationTree.deepCopy();
+        ObjectNode in = tree.get("inPlace") instanceof ObjectNode o ? o : tree.putObject("inPlace");
         in.put("pathNanos", path.doubleValue()).put("rxNanos", rx.doubleValue());
         if (check.get("payloadBytes") instanceof Number bytes) {
             in.put("payloadBytes", bytes.intValue()); // the run's payload, which the check's frames carried
@@ -221,6 +222,11 @@ public final class ValidateCommand implements Callable<Integer> {
         } catch (ProfileException e) {
             throw new UsageException("--path-per-run: " + e.getMessage());
         }
+    }
+
+    /** @return the in-place check timed before {@code r} ({@link #IN_PLACE_CHECK}), or null */
+    private static Map<?, ?> inPlaceCheck(RunResult r) {
+        return r.wire() != null && r.wire().get(IN_PLACE_CHECK) instanceof Map<?, ?> check ? check : null;
     }
 
     private Profile profile() throws Exception {

@@ -211,7 +211,7 @@ public final class Calibration {
         crypto.put("perByteNanos", fit[1]);
         crypto.put("points", points);
         out.put("crypto", crypto);
-        if (device != null && host != null && !device.equals(host) && threadCpuClock() != null) {
+        if (inPlacePossible(placement)) {
             TrafficSet traffic = TrafficSet.build(Workload.defaults().withSuite(suite));
             out.put("inPlace", inPlace(placement, traffic, PATH_WARMUP_FRAMES, PATH_FRAMES, OFFLOAD_WARMUP_REQUESTS,
                     OFFLOAD_REQUESTS));
@@ -284,10 +284,10 @@ public final class Calibration {
         // taken from the trials at one level only, the most common one, so that the profile describes one
         // machine; the runs validate measures are taken at that level too (ValidateCommand).
         Map<Trial, Double> level = new IdentityHashMap<>();
-        List<Trial> path = new ArrayList<>(usable("path", rejected, TRIALS, level, () -> apartAround(placement, level,
-                () -> pathTrial(placement, traffic, warmupFrames, frames))));
-        List<Trial> rx = new ArrayList<>(usable("receive", rejected, TRIALS, level, () -> apartAround(placement, level,
-                () -> rxTrial(placement, traffic, warmupFrames, frames))));
+        TrialRun pathAt = () -> apartAround(placement, level, () -> pathTrial(placement, traffic, warmupFrames, frames));
+        TrialRun rxAt = () -> apartAround(placement, level, () -> rxTrial(placement, traffic, warmupFrames, frames));
+        List<Trial> path = new ArrayList<>(usable("path", rejected, TRIALS, level, pathAt));
+        List<Trial> rx = new ArrayList<>(usable("receive", rejected, TRIALS, level, rxAt));
         double reference = commonLevel(levels(path, level), levels(rx, level));
         // the level is looked at again after every extra trial: the CPUs may have settled at the other
         // one meanwhile, and the figures are to come from the level most trials met in the end
@@ -295,12 +295,10 @@ public final class Calibration {
                 && (atLevel(path, level, reference) < ONE_LEVEL_TRIALS || atLevel(rx, level, reference) < ONE_LEVEL_TRIALS);
              extra++, reference = commonLevel(levels(path, level), levels(rx, level))) {
             if (atLevel(path, level, reference) < ONE_LEVEL_TRIALS) {
-                path.addAll(usable("path", rejected, 1, level, () -> apartAround(placement, level,
-                        () -> pathTrial(placement, traffic, warmupFrames, frames))));
+                path.addAll(usable("path", rejected, 1, level, pathAt));
             }
             if (atLevel(rx, level, reference) < ONE_LEVEL_TRIALS) {
-                rx.addAll(usable("receive", rejected, 1, level, () -> apartAround(placement, level,
-                        () -> rxTrial(placement, traffic, warmupFrames, frames))));
+                rx.addAll(usable("receive", rejected, 1, level, rxAt));
             }
         }
         List<Trial> pathKept = keptAt(path, level, reference);
@@ -400,9 +398,7 @@ public final class Calibration {
      * @throws IllegalStateException when the machine disturbed too many trials in a row
      */
     public static Map<String, Object> inPlaceCheck(Placement placement, TrafficSet traffic) throws InterruptedException {
-        CpuSet host = placement.hostCpu(0);
-        CpuSet device = placement.device() == null ? null : CpuSet.of(placement.device().first());
-        if (device == null || host == null || device.equals(host) || threadCpuClock() == null) {
+        if (!inPlacePossible(placement)) {
             return Map.of();
         }
         List<String> rejected = new ArrayList<>();
@@ -423,6 +419,13 @@ public final class Calibration {
             m.put("cpuRoundTripNanosAfter", after);
         }
         return m;
+    }
+
+    /** @return whether in-place figures can be taken: a device CPU apart from the host's, and a thread CPU clock */
+    private static boolean inPlacePossible(Placement placement) {
+        CpuSet host = placement.hostCpu(0);
+        CpuSet device = placement.device() == null ? null : CpuSet.of(placement.device().first());
+        return device != null && host != null && !device.equals(host) && threadCpuClock() != null;
     }
 
     /**

@@ -14,9 +14,9 @@ import dev.dispatchlab.metrics.DropReason;
  * <p>With {@code emulated} (this machine: the engine is a thread on the device CPU that parks after a
  * few microseconds idle), a submission to a parked engine costs the submitter a {@code wakeup} and the
  * engine starts {@linkplain #wakeLatency an interrupt and a switch} later (the wire it preempts gets
- * its CPU back a sleep and a switch after the engine parks: {@link #released}), and each request also takes the engine's own CPU:
- * {@code engine_per_request} plus the profile's cipher time for the packet, since it runs the real
- * cipher. That CPU is shared: {@code share} is the part of its speed alone the engine gets while
+ * its CPU back a sleep and a switch after the engine parks: {@link #released}), and each request also
+ * takes the engine's own CPU: {@code engine_per_request} plus the profile's cipher time for the packet,
+ * since it runs the real cipher. That CPU is shared: {@code share} is the part of its speed alone the engine gets while
  * busy (1 on a CPU of its own; see {@link SimSpec#engineShare()}). Below 1 the wire runs flat out
  * beside it and the two {@linkplain #takesTurns take turns} of the CPU, as two busy threads do: the
  * engine works in its turns only (half the CPU, a tick each, unless its share needs more) at
