@@ -127,6 +127,13 @@ import java.util.stream.Stream;
  *       spends on prepared requests, and the figures move with the JIT's state: measured after the software path
  *       in one JVM (as here, and as most of a compare's runs are) the card is about twice as slow as in
  *       a fresh JVM.</li>
+ *   <li>{@code offloadRefusingHostNanosPerRequest}, {@code offloadRefusedPerRequest} and
+ *       {@code offloadRefusalHostNanos}: the card in place with the host offering every frame
+ *       ({@link #refusingCardTrial}), as a run at the maximum rate has it: the host's CPU per packet
+ *       delivered, the submits refused per packet delivered, and from those, against the host's CPU below
+ *       the limit, what each refused frame costs it (the whole frame: receive, IP, ESP, the refused submit,
+ *       the drop). In a run at the maximum rate the stages take one to three frames for every packet the
+ *       card returns, so this is most of the host's work there.</li>
  * </ul>
  *
  * <p>Threading: {@link #measure} on the calling thread, which it pins to the host CPU; the in-place
@@ -231,9 +238,15 @@ public final class Calibration {
      * @param pool        the trial's packet pool: every buffer is back in it after a clean trial
      * @param threads     every thread the trial started (host, wire or engine and watchdog): all ended
      * @param problem     why the figures cannot be used (a failure, a give-up, too many drops), or null
+     * @param refused     submits the full ring refused per packet delivered (NaN but for the refusing card trial)
      */
     record Trial(double hostNanos, double engineNanos, double wallNanos, long count, PacketPool pool, List<Thread> threads,
-                 String problem) {
+                 String problem, double refused) {
+
+        Trial(double hostNanos, double engineNanos, double wallNanos, long count, PacketPool pool, List<Thread> threads,
+              String problem) {
+            this(hostNanos, engineNanos, wallNanos, count, pool, threads, problem, Double.NaN);
+        }
 
         /** @throws IllegalStateException when the trial failed, leaked a buffer or left a thread running */
         Trial verified() {
@@ -319,6 +332,9 @@ public final class Calibration {
         double[] besideHost = figures(beside, Trial::hostNanos);
         double[] refusingWall = figures(refusing, Trial::wallNanos);
         double[] refusingEngine = figures(refusing, Trial::engineNanos);
+        double[] refusingHost = figures(refusing, Trial::hostNanos);
+        double[] refused = figures(refusing, Trial::refused);
+        double[] refusal = refusalNanos(refusing, median(besideHost));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("payloadBytes", traffic.workload().sizes().max());
         m.put("pathNanos", median(figures(pathKept, Trial::hostNanos)));
@@ -342,6 +358,11 @@ public final class Calibration {
         m.put("offloadBesideWireHostNanosPerRequest", median(besideHost));
         m.put("offloadRefusingNanosPerRequest", median(refusingWall));
         m.put("offloadRefusingEngineNanosPerRequest", median(refusingEngine));
+        m.put("offloadRefusingHostNanosPerRequest", median(refusingHost));
+        m.put("offloadRefusedPerRequest", median(refused));
+        if (refusal.length > 0) {
+            m.put("offloadRefusalHostNanos", median(refusal));
+        }
         m.put("offloadIsolatedEngineNanosPerRequest", median(figures(isolated, Trial::engineNanos)));
         OffloadConfig card = inPlaceSpec(placement, traffic.workload(), CryptoDrivers.OFFLOAD).offload();
         m.put("offloadLatencyNanos", card.requestLatencyNanos());
@@ -366,7 +387,10 @@ public final class Calibration {
                 + "the completions itself (the rest of the path inline) and releasing the packets off the socket; "
                 + "elapsed time, engine CPU and host CPU (passes that took frames or completions) per packet delivered; "
                 + "refusing: the same, but the host takes every frame and the submits the full ring refuses are dropped, "
-                + "as in a run at max rate; elapsed time and engine CPU per packet delivered; isolated: the offload "
+                + "as in a run at max rate; elapsed time, engine CPU and host CPU per packet delivered, and the submits "
+                + "refused per packet delivered; offloadRefusalHostNanos: what a refused frame costs the host, each "
+                + "refusing trial's host CPU per packet delivered less the median beside the wire, over its refusals per "
+                + "packet delivered (trials with fewer than " + MIN_REFUSED_PER_PACKET + " left out); isolated: the offload "
                 + "driver alone, one request outstanding, the next " + ISOLATED_GAP_NANOS / 1000 + " us after the "
                 + "previous one is back (the engine parks between them), engine CPU per request; "
                 + "medians of " + TRIALS + " trials after "
@@ -513,7 +537,8 @@ public final class Calibration {
             Double lv = level == null ? null : level.remove(t);
             if (t.usable()) {
                 // kept as figures only: the pool (and its buffers) and the ended threads are let go
-                Trial kept = new Trial(t.hostNanos(), t.engineNanos(), t.wallNanos(), t.count(), null, List.of(), null);
+                Trial kept = new Trial(t.hostNanos(), t.engineNanos(), t.wallNanos(), t.count(), null, List.of(), null,
+                        t.refused());
                 if (lv != null) {
                     level.put(kept, lv);
                 }
@@ -525,6 +550,21 @@ public final class Calibration {
         }
         return out;
     }
+
+    /**
+     * What the host spends on a frame whose submit the full ring refuses, from each refusing card trial
+     * against the trials below the limit: the host's extra CPU per packet delivered over the refusals
+     * per packet delivered. A trial that met almost no refusals says nothing about them and is left out.
+     *
+     * @param besideHost the host's CPU per packet delivered below the limit (no refusals)
+     */
+    static double[] refusalNanos(List<Trial> refusing, double besideHost) {
+        return refusing.stream().filter(t -> t.refused() >= MIN_REFUSED_PER_PACKET)
+                .mapToDouble(t -> (t.hostNanos() - besideHost) / t.refused()).toArray();
+    }
+
+    /** Refusals per packet delivered below which a refusing trial does not time them (its difference is noise). */
+    static final double MIN_REFUSED_PER_PACKET = 0.1;
 
     private static double[] figures(List<Trial> trials, java.util.function.ToDoubleFunction<Trial> figure) {
         return trials.stream().mapToDouble(figure).toArray();
@@ -943,8 +983,8 @@ public final class Calibration {
         driver.connectInterrupt(InterruptLine.NONE);
         WirePath wp = WirePath.of(rig, traffic);
         // [0] host CPU ns in passes that did work, [1] packets measured, [2] engine CPU ns, [3] elapsed ns,
-        // [4] drops in the window, [5] passes timed, [6] one clock reading's cost
-        long[] r = new long[7];
+        // [4] drops in the window, [5] passes timed, [6] one clock reading's cost, [7] submits refused in the window
+        long[] r = new long[8];
         AtomicReference<String> problem = new AtomicReference<>();
         AtomicReference<String> windowDrops = new AtomicReference<>(""); // by reason, for the problem's message
         java.util.concurrent.atomic.AtomicBoolean giveUp = new java.util.concurrent.atomic.AtomicBoolean();
@@ -1008,8 +1048,9 @@ public final class Calibration {
                         r[1] = delivered - from;
                         r[4] = ctx.counters().totalDrops() - dropsFrom;
                         if (refuse) { // refusals are what this trial is about: the rest are the disturbance
-                            r[4] -= ctx.counters().get(DropReason.CRYPTO_QUEUE_FULL)
+                            r[7] = ctx.counters().get(DropReason.CRYPTO_QUEUE_FULL)
                                     - byReasonFrom.getOrDefault(DropReason.CRYPTO_QUEUE_FULL, 0L);
+                            r[4] -= r[7];
                         }
                         windowDrops.set(dropsSince(byReasonFrom, ctx.counters().dropsByReason()));
                         break;
@@ -1047,7 +1088,8 @@ public final class Calibration {
         }
         double n = r[1];
         return new Trial(r[1] == 0 ? Double.NaN : (r[0] - r[5] * r[6]) / n, r[1] == 0 ? Double.NaN : r[2] / n,
-                r[1] == 0 ? Double.NaN : r[3] / n, r[1], wp.pool(), threadsOf(registry, host), problem.get());
+                r[1] == 0 ? Double.NaN : r[3] / n, r[1], wp.pool(), threadsOf(registry, host), problem.get(),
+                refuse && r[1] > 0 ? r[7] / n : Double.NaN);
     }
 
     /** @return the drops between two readings of a counter block, as "reason=n" for each reason that grew */

@@ -30,6 +30,8 @@ public final class Costs {
     public final double copyPerByte;
     /** Half the host's work per card request: charged at the submission, and again with the completion. */
     public final long cardHalf;
+    /** Paid by the submitting context when the card refuses a request. */
+    public final long cardRefusal;
     public final long enginePerRequest;
     public final long engineIdleSpin;
 
@@ -54,6 +56,7 @@ public final class Costs {
         deliver = ps(p, CostParam.STAGE_DELIVER);
         copyPerByte = p.value(CostParam.USER_COPY_PER_BYTE) * Simulation.PS_PER_NS;
         cardHalf = ps(p, CostParam.CARD_HOST_PER_REQUEST) / 2;
+        cardRefusal = ps(p, CostParam.CARD_REFUSAL);
         enginePerRequest = ps(p, CostParam.ENGINE_PER_REQUEST);
         engineIdleSpin = ps(p, CostParam.ENGINE_IDLE_SPIN);
     }

@@ -26,7 +26,9 @@ import dev.dispatchlab.metrics.DropReason;
  *
  * <p>Every submission charges the submitting context half of {@code card_host_per_request} (the
  * driver's side of the request); the model charges the other half to the context taking the
- * completion.
+ * completion. A submission the full ring refuses charges it {@code card_refusal} instead: in the
+ * runtime the refused request completes at once with its failure, in the submitter, which drops the
+ * packet, and calibrate's refusing trial times a refused frame at several times its stages.
  */
 public final class SimEngine {
 
@@ -95,10 +97,13 @@ public final class SimEngine {
     /**
      * Submits packet {@code p}'s cipher work from a context on {@code submitter} (null: a device).
      *
-     * @return false if no descriptor was free (the packet is dropped)
+     * @return false if no descriptor was free (the packet is dropped; the submitter pays the refusal)
      */
     public boolean submit(int p, SimCpu submitter) {
         if (inEngine + completions.size() >= capacity) { // a descriptor is free again once its completion is drained
+            if (submitter != null) {
+                submitter.charge(m.costs.cardRefusal);
+            }
             m.drop(p, DropReason.CRYPTO_QUEUE_FULL);
             return false;
         }

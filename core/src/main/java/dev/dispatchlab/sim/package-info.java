@@ -50,7 +50,8 @@
  *     request ({@code engine_per_request} plus the cipher), and at the maximum rate it takes turns of
  *     that CPU with the wire running flat out, a tick each, working in its turns at the speed that
  *     makes {@code engine_share_beside_wire} overall; the host pays
- *     {@code card_host_per_request} per request, half at the submission and half with the completion.
+ *     {@code card_host_per_request} per request, half at the submission and half with the completion,
+ *     and {@code card_refusal} for each frame the full ring refuses.
  *     The engine and the wire share the device CPU ({@link SimWire}): while the engine holds it (from
  *     its wakeup, which reaches that busy CPU as an interrupt and a switch, through its work, the
  *     request latency and coalescing delay it spins out, and its idle polls, to its sleep and the

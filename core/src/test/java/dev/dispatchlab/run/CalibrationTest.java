@@ -126,6 +126,12 @@ class CalibrationTest {
         assertThat(t.engineNanos()).as("engine ns per request").isPositive().isFinite();
         assertThat(t.hostNanos()).as("host ns per packet").isPositive().isFinite();
         assertThat(t.count()).as("packets measured").isGreaterThanOrEqualTo(20_000);
+        if (refusing) {
+            // the host offers every frame of the flat-out wire, faster than the card takes them
+            assertThat(t.refused()).as("refusals per packet delivered").isPositive().isFinite();
+        } else {
+            assertThat(t.refused()).as("below the limit nothing is refused").isNaN();
+        }
         assertThat(t.threads()).as("threads (host thread, wire, engine, watchdog)").hasSizeGreaterThanOrEqualTo(4)
                 .extracting(Thread::getName).contains(refusing ? "calibrate-card-refusing" : "calibrate-card");
         t.requireClean(); // not verified(): a trial rejected for replays only is accepted here (see firstUsable)
@@ -136,13 +142,18 @@ class CalibrationTest {
     void inPlaceFiguresAreMediansUnderTheirKeys() throws Exception {
         Map<String, Object> m = Calibration.inPlace(Placement.defaults(), traffic, 20_000, 5_000, 10_000, 5_000);
 
-        assertThat(m).containsOnlyKeys("payloadBytes", "pathNanos", "rxNanos", "frames", "offloadHostNanosPerRequest",
+        List<String> always = List.of("payloadBytes", "pathNanos", "rxNanos", "frames", "offloadHostNanosPerRequest",
                 "offloadEngineNanosPerRequest", "requests", "offloadBesideWireNanosPerRequest",
                 "offloadBesideWireEngineNanosPerRequest", "offloadBesideWireHostNanosPerRequest",
                 "offloadRefusingNanosPerRequest", "offloadRefusingEngineNanosPerRequest",
+                "offloadRefusingHostNanosPerRequest", "offloadRefusedPerRequest",
                 "offloadIsolatedEngineNanosPerRequest", "offloadLatencyNanos", "offloadCoalesceNanos", "note",
                 "cpuRoundTripNanos", "cpuRoundTripNanosMin", "cpuRoundTripNanosMax", "trialsAtThatDistance",
                 "trialsElsewhere");
+        assertThat(m).containsKeys(always.toArray(String[]::new));
+        // the refused frame's cost, when a refusing trial met enough refusals to time them
+        assertThat(m.keySet()).isSubsetOf(java.util.stream.Stream.concat(always.stream(),
+                java.util.stream.Stream.of("offloadRefusalHostNanos")).toList());
         assertThat(m.get("payloadBytes")).isEqualTo(64);
         // the CPUs' distance around the path and receive trials (two CPUs here: the default placement pins both)
         assertThat((Double) m.get("cpuRoundTripNanosMin")).isPositive()
@@ -155,7 +166,8 @@ class CalibrationTest {
         for (String k : new String[]{"pathNanos", "rxNanos", "offloadHostNanosPerRequest", "offloadEngineNanosPerRequest",
                 "offloadBesideWireNanosPerRequest", "offloadBesideWireEngineNanosPerRequest",
                 "offloadBesideWireHostNanosPerRequest", "offloadRefusingNanosPerRequest",
-                "offloadRefusingEngineNanosPerRequest", "offloadIsolatedEngineNanosPerRequest"}) {
+                "offloadRefusingEngineNanosPerRequest", "offloadRefusingHostNanosPerRequest",
+                "offloadRefusedPerRequest", "offloadIsolatedEngineNanosPerRequest"}) {
             assertThat((Double) m.get(k)).as(k).isPositive().isFinite();
         }
         // woken for each request alone, the engine also waits out the request's latency and the coalescing
@@ -219,6 +231,20 @@ class CalibrationTest {
         // no level common to both: the one most trials met; a trial whose CPUs moved during it counts nowhere
         assertThat(Calibration.commonLevel(List.of(450.0, nan), List.of(70.0, 71.0))).isEqualTo(70.0);
         assertThat(Calibration.commonLevel(List.of(nan), List.of(nan))).isNaN();
+    }
+
+    @Test
+    void aRefusedFrameCostsTheHostsExtraCpuPerPacketOverTheRefusalsPerPacket() {
+        // below the limit the host spends 500 ns per packet delivered; offering every frame, 1,400 with 0.75
+        // refusals per packet (1,200 each), or 2,100 with 2 (800 each); a trial that met 0.05 refusals
+        // per packet would divide its noise by 0.05, and is left out
+        List<Calibration.Trial> refusing = List.of(trial(1_400, 0.75), trial(2_100, 2), trial(530, 0.05));
+        assertThat(Calibration.refusalNanos(refusing, 500)).containsExactly(1_200.0, 800.0);
+        assertThat(Calibration.refusalNanos(List.of(trial(530, 0.05)), 500)).isEmpty();
+    }
+
+    private static Calibration.Trial trial(double host, double refused) {
+        return new Calibration.Trial(host, 900, 2_000, 20_000, null, List.of(), null, refused);
     }
 
     @Test

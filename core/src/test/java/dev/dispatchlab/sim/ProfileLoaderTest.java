@@ -169,6 +169,29 @@ class ProfileLoaderTest {
     }
 
     @Test
+    void aRefusedFrameCostsWhatTheRefusingTrialTimedBeyondTheStagesBeforeTheSubmit() throws Exception {
+        ObjectNode cal = (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
+        ObjectNode in = cal.putObject("inPlace");
+        in.put("payloadBytes", 64).put("pathNanos", 1000.0).put("rxNanos", 200.0)
+                .put("offloadHostNanosPerRequest", 300.0).put("offloadEngineNanosPerRequest", 700.0);
+        Profile older = CalibratedProfile.from(cal, "cal.json");
+        assertThat(older.value(CostParam.CARD_REFUSAL)).as("no figure: the stages only").isZero();
+        assertThat(older.costs().get(CostParam.CARD_REFUSAL).kind()).isEqualTo(Kind.ESTIMATED);
+
+        in.put("offloadRefusalHostNanos", 1_100.0);
+        Profile with = CalibratedProfile.from(cal, "cal.json");
+        double stages = with.value(CostParam.STAGE_RX) + with.value(CostParam.STAGE_IP) + with.value(CostParam.STAGE_ESP);
+        assertThat(with.value(CostParam.STAGE_RX)).isEqualTo(200.0);
+        assertThat(with.value(CostParam.CARD_REFUSAL)).isEqualTo(1_100 - stages, within(1e-9));
+        assertThat(with.costs().get(CostParam.CARD_REFUSAL).kind()).isEqualTo(Kind.DERIVED);
+        assertThat(with.costs().get(CostParam.CARD_REFUSAL).source()).contains("offloadRefusalHostNanos");
+
+        in.put("offloadRefusalHostNanos", 50.0);
+        assertThat(CalibratedProfile.from(cal, "cal.json").value(CostParam.CARD_REFUSAL))
+                .as("less than the stages: they account for it all").isZero();
+    }
+
+    @Test
     void theHardInterruptIsTheMeasuredCostOfAWakeupOfABusyCpuLessTheTwoSwitchesChargedApart() throws Exception {
         ObjectNode cal = (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
         Profile without = CalibratedProfile.from(cal, "cal.json");

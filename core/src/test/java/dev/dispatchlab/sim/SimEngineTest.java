@@ -1,8 +1,15 @@
 package dev.dispatchlab.sim;
 
 import dev.dispatchlab.metrics.DropReason;
+import dev.dispatchlab.sim.profile.Cost;
+import dev.dispatchlab.sim.profile.CostParam;
+import dev.dispatchlab.sim.profile.Kind;
+import dev.dispatchlab.sim.profile.Profile;
+import dev.dispatchlab.sim.profile.Unit;
 import org.junit.jupiter.api.Test;
 
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,5 +38,24 @@ class SimEngineTest {
         assertThat(card.submit(m.newPacket(64), null)).isFalse();
         assertThat(m.drops()[DropReason.CRYPTO_QUEUE_FULL.ordinal()]).isEqualTo(2);
         assertThat(card.inFlight()).isEqualTo(4);
+    }
+
+    @Test
+    void aRefusedSubmitCostsItsSubmitterTheRefusalAndNothingMore() {
+        Profile box = SimFixtures.testbox();
+        Map<CostParam, Cost> costs = new EnumMap<>(box.costs());
+        costs.put(CostParam.CARD_REFUSAL, new Cost(700, Unit.NS, Kind.DERIVED, "test", Double.NaN, Double.NaN));
+        Simulation sim = new Simulation(new SplittableRandom(1));
+        Machine m = new Machine(sim, new Costs(new Profile(box.name(), box.title(), box.cpus(), box.notes(),
+                box.origin(), costs)), 4_000 * US, 1_500 * US, true);
+        SimEngine card = new SimEngine(m, 1, 5_000, 0, 8, 10_000, false, 1.0, 4_000 * US);
+        assertThat(card.submit(m.newPacket(64), null)).isTrue(); // from a device: the one descriptor taken
+        long before = m.cpu.busyPs();
+
+        assertThat(card.submit(m.newPacket(64), m.cpu)).isFalse();
+        sim.runUntil(1 * US);
+        assertThat(m.cpu.busyPs() - before).as("the host CPU paid the refusal, 700 ns").isEqualTo(700_000L);
+        assertThat(m.drops()[DropReason.CRYPTO_QUEUE_FULL.ordinal()]).isEqualTo(1);
+        assertThat(card.inFlight()).isEqualTo(1);
     }
 }

@@ -65,7 +65,10 @@ import java.util.Map;
  *     On prepared requests, alone, the engine costs about half as much; a calibration without the
  *     in-place figures falls back to that ({@code inPlace.offloadEngineNanosPerRequest}) and an even
  *     share. {@code card_host_per_request} is {@code inPlace.offloadHostNanosPerRequest} (the submitting
- *     and draining host thread's CPU per request). {@code engine_idle_spin}, how long the engine polls
+ *     and draining host thread's CPU per request). {@code card_refusal} is what a frame the full ring
+ *     refuses costs the host beyond its stages, from the refusing trial ({@code inPlace.offloadRefusalHostNanos}
+ *     less receive, IP and ESP): at the maximum rate the stages take one to three such frames for every
+ *     packet the card returns. {@code engine_idle_spin}, how long the engine polls
  *     idle before it parks, holding the CPU it shares with the wire, comes from the isolated-request
  *     trial ({@code inPlace.offloadIsolatedEngineNanosPerRequest}: one request at a time, the engine
  *     parking between them): its CPU per request less what the simulation holds it for besides (the
@@ -312,6 +315,7 @@ public final class CalibratedProfile {
             c.put(CostParam.STAGE_DELIVER, fittedStage(deliver, timed, fit, cal + ": stages.innerIpUdpSocketNanos",
                     fitSource));
         }
+        c.put(CostParam.CARD_REFUSAL, cardRefusal(in, c, cal));
         c.put(CostParam.USER_COPY_PER_BYTE, new Cost(Math.max(0, user) / payload, Unit.NS_PER_BYTE, Kind.DERIVED,
                 cal + ": stages.userNanos " + r(user) + " / payloadBytes " + (int) payload, Double.NaN, Double.NaN));
         double sum = Math.max(0, link) + Math.max(0, ip) + esp + deliver + perPacket + perByte * payload + user;
@@ -321,6 +325,26 @@ public final class CalibratedProfile {
                 + (c.get(CostParam.HARD_INTERRUPT).kind() == Kind.ESTIMATED ? ", and the hard interrupt (not measured)."
                 : " (the hard interrupt is what is left of a measured wakeup of a busy CPU after two such switches).");
         return new Profile("this-machine", "This machine: " + machine, cpus, notes, "calibration " + file, c);
+    }
+
+    /**
+     * {@code card_refusal}: what a refused frame cost the host in the refusing card trial
+     * ({@code inPlace.offloadRefusalHostNanos}) less the stages the simulation already charges it
+     * (receive, IP, ESP without the cipher). Without the figure (older calibrations), an estimate of 0:
+     * such a frame costs its stages only.
+     */
+    private static Cost cardRefusal(JsonNode in, Map<CostParam, Cost> c, String cal) {
+        double stages = c.get(CostParam.STAGE_RX).value() + c.get(CostParam.STAGE_IP).value()
+                + c.get(CostParam.STAGE_ESP).value();
+        if (in == null || !in.has("offloadRefusalHostNanos")) {
+            return new Cost(0, Unit.NS, Kind.ESTIMATED, cal + " has no refusing trial's host figure (an older "
+                    + "calibration): a refused frame costs its stages only", 0, 1500);
+        }
+        double refusal = in.path("offloadRefusalHostNanos").asDouble();
+        return new Cost(Math.max(0, refusal - stages), Unit.NS, Kind.DERIVED, cal + ": inPlace.offloadRefusalHostNanos "
+                + r(refusal) + " (the host's CPU per frame the full ring refused, the host offering every frame of the "
+                + "flat-out wire: its CPU per packet delivered there less below the limit, over the refusals per packet "
+                + "delivered) - the stages before the submit (receive, IP, ESP: " + r(stages) + " ns)", Double.NaN, Double.NaN);
     }
 
     /** @return the ESP-in-IPv4 frame carrying {@code payload} bytes of UDP payload, AES-GCM (8-byte IV, 16-byte ICV) */

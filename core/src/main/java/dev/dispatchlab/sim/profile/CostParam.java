@@ -63,6 +63,12 @@ public enum CostParam {
      */
     CARD_HOST_PER_REQUEST(Dimension.TIME, "card request, host side (submit and completion)"),
     /**
+     * The host's work on a frame whose card submit is refused (every descriptor taken) beyond the
+     * stages it went through: the refused submit, its failed completion, the drop. Charged to the
+     * submitting context. 0 where the profile counts it in {@code stage_esp}.
+     */
+    CARD_REFUSAL(Dimension.TIME, "card submit refused (ring full), host side beyond the stages"),
+    /**
      * An emulated card's engine: its own CPU time per request beyond the cipher (taking the
      * descriptor, reading the packet another CPU wrote, posting the completion). 0 for a hardware
      * engine, whose time is the card's latency and speed cap.
