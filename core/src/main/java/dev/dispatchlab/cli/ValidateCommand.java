@@ -81,10 +81,12 @@ public final class ValidateCommand implements Callable<Integer> {
                     + "comes (default: ${DEFAULT-VALUE})")
     int distanceTries;
 
-    @Option(names = "--path-per-run", description = "predict each run on the calibration with the in-place path and "
-            + "receive (calibrate's inPlace.pathNanos and rxNanos) as timed just before that run: validate times them "
-            + "before every run it measures (in the runs' JSON, wire.inPlaceCheck); on a virtual machine they move "
-            + "within a day by a factor of two at one CPU distance")
+    @Option(names = "--path-per-run", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "predict each run on the calibration with the in-place path, receive and card (calibrate's "
+            + "inPlace.pathNanos, rxNanos and the card's beside-the-wire and refusing figures) as timed just before "
+            + "that run: validate times them before every run it measures (in the runs' JSON, wire.inPlaceCheck); on "
+            + "a virtual machine they move within a day by a factor of two at one CPU distance. A run without them "
+            + "is predicted with the calibration's; --no-path-per-run predicts every run so (default: on)")
     boolean pathPerRun;
 
     @Option(names = "--repeat", description = "measure every run a second time at the same rate, after all models' "
@@ -155,8 +157,11 @@ public final class ValidateCommand implements Callable<Integer> {
         System.out.println("profile " + profile.name() + " (" + profile.origin() + ")");
         if (pathPerRun) {
             long checked = runs.stream().filter(r -> inPlaceCheck(r) != null).count();
+            long card = runs.stream().filter(r -> inPlaceCheck(r) != null
+                    && inPlaceCheck(r).get("offloadRefusingNanosPerRequest") != null).count();
             System.out.printf(Locale.ROOT, "--path-per-run: %d of %d runs predicted with the in-place path and receive "
-                    + "timed just before them, the others with the calibration's%n", checked, runs.size());
+                    + "timed just before them (%d with the card too), the others with the calibration's%n", checked,
+                    runs.size(), card);
         }
         if (calibrationApart != null && calibrationApart.has("cpuRoundTripNanos")) {
             System.out.printf(Locale.ROOT, "the calibration's in-place trials met the device and host CPUs %.0f ns apart "
@@ -199,20 +204,27 @@ public final class ValidateCommand implements Callable<Integer> {
 
     /**
      * @return {@code profile}, or, for a run whose in-place path and receive were timed just before it,
-     *         the calibration {@code calibrationTree} with those figures (and their CPU distance) in
-     *         place of its own
+     *         the calibration {@code calibrationTree} with those figures (and their CPU distance), and the
+     *         card's where the check has them, in place of its own
      */
     static Profile profileOfRun(RunResult r, Profile profile, JsonNode calibrationTree) {
         Map<?, ?> check = inPlaceCheck(r);
-        if (calibrationTree == null || check == null || !(check.get("pathNanos") instanceof Number path)
-                || !(check.get("rxNanos") instanceof Number rx)) {
+        if (calibrationTree == null || check == null || !(check.get("pathNanos") instanceof Number)
+                || !(check.get("rxNanos") instanceof Number)) {
             return profile;
         }
         ObjectNode tree = calibrationTree.deepCopy();
         ObjectNode in = tree.get("inPlace") instanceof ObjectNode o ? o : tree.putObject("inPlace");
-        in.put("pathNanos", path.doubleValue()).put("rxNanos", rx.doubleValue());
-        if (check.get("payloadBytes") instanceof Number bytes) {
-            in.put("payloadBytes", bytes.intValue()); // the run's payload, which the check's frames carried
+        for (Map.Entry<?, ?> e : check.entrySet()) {
+            // the check's figures go under calibrate's own keys; the payload is the run's, which the check's
+            // frames carried
+            if (e.getKey() instanceof String k && e.getValue() instanceof Number v && !k.startsWith("cpuRoundTrip")) {
+                if (k.equals("payloadBytes")) {
+                    in.put(k, v.intValue());
+                } else {
+                    in.put(k, v.doubleValue());
+                }
+            }
         }
         if (check.get("cpuRoundTripNanosBefore") instanceof Number b) {
             in.put("cpuRoundTripNanos", b.doubleValue());

@@ -399,7 +399,6 @@ public final class Calibration {
         return m;
     }
 
-    /** @throws IllegalStateException when a measurement has used up its attempts (twice its trials) */
     /** One in-place trial, run again when rejected. */
     @FunctionalInterface
     private interface TrialRun {
@@ -414,11 +413,16 @@ public final class Calibration {
      * {@link #pathTrial} and one {@link #rxTrial} of {@code traffic}'s frames, as {@code calibrate}'s
      * {@code inPlace} times them, with the CPUs' distance before and after. On this virtual machine the
      * in-place path has come out at 611 to 1,315 ns with the CPUs near and 1,043 to 1,643 far within a
-     * day, so the calibration's figures may describe another machine than the run meets.
+     * day, so the calibration's figures may describe another machine than the run meets. The card moves
+     * with it (its refusing trial came out at 2,008 ns per request one day and 2,780 on another), so
+     * one {@link #cardTrial} and one {@link #refusingCardTrial} follow, shorter than calibrate's.
      *
      * @return {@code payloadBytes}, {@code pathNanos}, {@code rxNanos}, {@code cpuRoundTripNanosBefore}
-     *         and {@code ...After} (a distance left out when it could not be taken); empty where
-     *         {@code calibrate} takes no in-place figures (one CPU, no thread CPU clock)
+     *         and {@code ...After} (a distance left out when it could not be taken), and the card's
+     *         figures under calibrate's {@code inPlace} keys (below the limit: {@code offloadBesideWire...};
+     *         refusing: {@code offloadRefusing...}, {@code offloadRefusedPerRequest} and, when it met
+     *         enough refusals, {@code offloadRefusalHostNanos}); empty where {@code calibrate} takes no
+     *         in-place figures (one CPU, no thread CPU clock)
      * @throws IllegalStateException when the machine disturbed too many trials in a row
      */
     public static Map<String, Object> inPlaceCheck(Placement placement, TrafficSet traffic) throws InterruptedException {
@@ -442,8 +446,26 @@ public final class Calibration {
         if (!Double.isNaN(after)) {
             m.put("cpuRoundTripNanosAfter", after);
         }
+        Trial beside = usable("offload beside the wire", rejected, 1, null,
+                () -> cardTrial(placement, traffic, CHECK_WARMUP_REQUESTS, CHECK_REQUESTS)).getFirst();
+        Trial refusing = usable("offload refusing", rejected, 1, null,
+                () -> refusingCardTrial(placement, traffic, CHECK_WARMUP_REQUESTS, CHECK_REQUESTS)).getFirst();
+        m.put("offloadBesideWireNanosPerRequest", beside.wallNanos());
+        m.put("offloadBesideWireEngineNanosPerRequest", beside.engineNanos());
+        m.put("offloadBesideWireHostNanosPerRequest", beside.hostNanos());
+        m.put("offloadRefusingNanosPerRequest", refusing.wallNanos());
+        m.put("offloadRefusingEngineNanosPerRequest", refusing.engineNanos());
+        m.put("offloadRefusingHostNanosPerRequest", refusing.hostNanos());
+        m.put("offloadRefusedPerRequest", refusing.refused());
+        for (double refusal : refusalNanos(List.of(refusing), beside.hostNanos())) {
+            m.put("offloadRefusalHostNanos", refusal);
+        }
         return m;
     }
+
+    /** The run's card check: packets delivered before the measured ones, and measured (a fifth of calibrate's). */
+    static final int CHECK_WARMUP_REQUESTS = OFFLOAD_WARMUP_REQUESTS / 5;
+    static final int CHECK_REQUESTS = OFFLOAD_REQUESTS / 5;
 
     /** @return whether in-place figures can be taken: a device CPU apart from the host's, and a thread CPU clock */
     private static boolean inPlacePossible(Placement placement) {
@@ -570,6 +592,7 @@ public final class Calibration {
         return trials.stream().mapToDouble(figure).toArray();
     }
 
+    /** @throws IllegalStateException when a measurement has used up its attempts (twice its trials) */
     private static void requireAttempts(int attempts, List<String> rejected) {
         if (attempts + 1 >= 2 * TRIALS) {
             throw new IllegalStateException("in-place calibration: too many trials rejected: " + rejected);

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** validate's measuring at the calibration's CPU distance (ValidateCommand#measuredAtDistance). */
 class ValidateDistanceTest {
@@ -76,7 +77,28 @@ class ValidateDistanceTest {
     }
 
     @Test
-    void pathPerRunSaysHowManyRunsHadTheirOwn(@TempDir Path dir) throws Exception {
+    void aRunsCardCheckStandsInForTheCalibrationsCard() throws Exception {
+        ObjectNode cal = calibrationInPlace();
+        ((ObjectNode) cal.get("inPlace")).put("offloadHostNanosPerRequest", 300.0)
+                .put("offloadEngineNanosPerRequest", 700.0).put("offloadBesideWireNanosPerRequest", 2000.0)
+                .put("offloadBesideWireEngineNanosPerRequest", 1000.0).put("offloadRefusingNanosPerRequest", 3200.0)
+                .put("offloadRefusalHostNanos", 1100.0);
+        Profile base = CalibratedProfile.from(cal, "cal.json");
+        assertThat(base.value(CostParam.ENGINE_SHARE_BESIDE_WIRE)).isEqualTo(1000 / 3200.0, within(1e-9));
+
+        RunResult checked = withWire(Map.of(ValidateCommand.IN_PLACE_CHECK, Map.of("pathNanos", 1000.0, "rxNanos", 300.0,
+                "offloadBesideWireEngineNanosPerRequest", 800.0, "offloadRefusingNanosPerRequest", 1600.0,
+                "offloadRefusalHostNanos", 900.0)));
+        Profile own = ValidateCommand.profileOfRun(checked, base, cal);
+        // the card as timed before the run: 800 ns of engine CPU per 1,600 elapsed, refusals 200 ns cheaper
+        assertThat(own.value(CostParam.ENGINE_SHARE_BESIDE_WIRE)).isEqualTo(0.5, within(1e-9));
+        assertThat(own.value(CostParam.CARD_REFUSAL)).isEqualTo(base.value(CostParam.CARD_REFUSAL) - 200, within(1e-9));
+        assertThat(own.value(CostParam.STAGE_RX)).isEqualTo(300.0);
+        assertThat(own.value(CostParam.CARD_HOST_PER_REQUEST)).as("not in the check: the calibration's").isEqualTo(300.0);
+    }
+
+    @Test
+    void pathPerRunIsTheDefaultAndSaysHowManyRunsHadTheirOwn(@TempDir Path dir) throws Exception {
         ResultFiles.Document d = ResultFiles.load(SimFixtures.resource("measured-compare.json"));
         List<RunResult> runs = new ArrayList<>(d.runs());
         runs.set(0, runs.getFirst().withWire(ValidateCommand.IN_PLACE_CHECK, Map.of("pathNanos", 700.0, "rxNanos", 120.0)));
@@ -84,18 +106,30 @@ class ValidateDistanceTest {
         ResultFiles.write(measured, new ResultFiles.Document("compare", List.of(), runs, List.of()));
         Path calibration = dir.resolve("cal.json");
         Files.writeString(calibration, calibrationInPlace().toString());
+        String line = "--path-per-run: 1 of " + runs.size() + " runs predicted with the in-place path";
+        assertThat(validateOut("--calibration", calibration.toString(), "--measured", measured.toString()))
+                .contains(line).contains("(0 with the card too)");
+        assertThat(validateOut("--calibration", calibration.toString(), "--measured", measured.toString(),
+                "--path-per-run")).contains(line);
+        assertThat(validateOut("--calibration", calibration.toString(), "--measured", measured.toString(),
+                "--no-path-per-run")).as("every run on the calibration's figures").doesNotContain("--path-per-run:");
+    }
+
+    /** @return what {@code validate args} printed, after checking it succeeded */
+    private static String validateOut(String... args) {
         java.io.PrintStream stdout = System.out;
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         Cli c;
         try {
             System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
-            c = Cli.run("validate", "--calibration", calibration.toString(), "--measured", measured.toString(),
-                    "--path-per-run");
+            String[] all = new String[args.length + 1];
+            all[0] = "validate";
+            System.arraycopy(args, 0, all, 1, args.length);
+            c = Cli.run(all);
         } finally {
             System.setOut(stdout);
         }
         assertThat(c.status()).as(c.err()).isEqualTo(0);
-        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
-                .contains("--path-per-run: 1 of " + runs.size() + " runs predicted with the in-place path");
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -256,6 +256,11 @@ class CalibrationTest {
         assertThat(rx).isPositive().isFinite();
         assertThat(path).as("the whole path, the receive in it").isGreaterThan(rx).isFinite();
         assertThat(m.get("payloadBytes")).isEqualTo(traffic.workload().sizes().max());
+        for (String k : new String[]{"offloadBesideWireNanosPerRequest", "offloadBesideWireEngineNanosPerRequest",
+                "offloadBesideWireHostNanosPerRequest", "offloadRefusingNanosPerRequest",
+                "offloadRefusingEngineNanosPerRequest", "offloadRefusingHostNanosPerRequest", "offloadRefusedPerRequest"}) {
+            assertThat(((Number) m.get(k)).doubleValue()).as("the card, " + k).isPositive().isFinite();
+        }
         if (Runtime.getRuntime().availableProcessors() > 1) {
             assertThat(((Number) m.get("cpuRoundTripNanosBefore")).doubleValue()).isPositive();
             assertThat(((Number) m.get("cpuRoundTripNanosAfter")).doubleValue()).isPositive();
