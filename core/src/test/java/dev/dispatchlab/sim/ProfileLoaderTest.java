@@ -192,6 +192,33 @@ class ProfileLoaderTest {
     }
 
     @Test
+    void theCardsHostWorkIsTheCardPathInPlaceLessItsStagesButNeverLessThanTheDriverAlone() throws Exception {
+        ObjectNode cal = (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
+        ObjectNode in = cal.putObject("inPlace");
+        in.put("payloadBytes", 64).put("pathNanos", 1000.0).put("rxNanos", 200.0)
+                .put("offloadHostNanosPerRequest", 150.0).put("offloadEngineNanosPerRequest", 700.0);
+        Profile alone = CalibratedProfile.from(cal, "cal.json");
+        assertThat(alone.value(CostParam.CARD_HOST_PER_REQUEST)).isEqualTo(150.0);
+        assertThat(alone.costs().get(CostParam.CARD_HOST_PER_REQUEST).kind()).isEqualTo(Kind.MEASURED);
+        double stages = alone.value(CostParam.STAGE_RX) + alone.value(CostParam.STAGE_IP)
+                + alone.value(CostParam.STAGE_ESP) + alone.value(CostParam.STAGE_DELIVER);
+
+        in.put("offloadBesideWireNanosPerRequest", 2000.0).put("offloadBesideWireEngineNanosPerRequest", 1000.0)
+                .put("offloadBesideWireHostNanosPerRequest", stages + 400);
+        Profile inPlace = CalibratedProfile.from(cal, "cal.json");
+        assertThat(inPlace.value(CostParam.CARD_HOST_PER_REQUEST)).as("the packet through the card less its stages")
+                .isEqualTo(400.0, within(1e-9));
+        assertThat(inPlace.costs().get(CostParam.CARD_HOST_PER_REQUEST).kind()).isEqualTo(Kind.DERIVED);
+        assertThat(inPlace.costs().get(CostParam.CARD_HOST_PER_REQUEST).source())
+                .contains("offloadBesideWireHostNanosPerRequest");
+
+        in.put("offloadBesideWireHostNanosPerRequest", stages + 100);
+        assertThat(CalibratedProfile.from(cal, "cal.json").value(CostParam.CARD_HOST_PER_REQUEST))
+                .as("less than the driver alone: the trials met different machines, the alone figure stands")
+                .isEqualTo(150.0);
+    }
+
+    @Test
     void theHardInterruptIsTheMeasuredCostOfAWakeupOfABusyCpuLessTheTwoSwitchesChargedApart() throws Exception {
         ObjectNode cal = (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
         Profile without = CalibratedProfile.from(cal, "cal.json");
