@@ -150,10 +150,9 @@ class ProfileLoaderTest {
     @Test
     void theCardsSpeedAtTheMaximumRateComesFromTheRefusingTrialWhenTheFileHasIt() throws Exception {
         ObjectNode cal = (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
-        ObjectNode in = cal.putObject("inPlace");
-        in.put("payloadBytes", 64).put("pathNanos", 1000.0)
-                .put("offloadHostNanosPerRequest", 300.0).put("offloadEngineNanosPerRequest", 700.0)
-                .put("offloadBesideWireNanosPerRequest", 2000.0).put("offloadBesideWireEngineNanosPerRequest", 1000.0);
+        ObjectNode in = cardInPlace(cal, 300.0).put("offloadBesideWireNanosPerRequest", 2000.0)
+                .put("offloadBesideWireEngineNanosPerRequest", 1000.0);
+        in.remove("rxNanos");
         Profile below = CalibratedProfile.from(cal, "cal.json");
         // the engine's CPU per request over the elapsed time per request below the ring's limit
         assertThat(below.value(CostParam.ENGINE_SHARE_BESIDE_WIRE)).isEqualTo(0.5, within(1e-9));
@@ -168,12 +167,21 @@ class ProfileLoaderTest {
                 .contains("offloadRefusingNanosPerRequest");
     }
 
+    /**
+     * Gives {@code cal} in-place figures with the card: a path of 1,000 ns, a receive of 200, the driver
+     * alone {@code host} ns per request and its engine 700.
+     *
+     * @return the {@code inPlace} node, for more figures
+     */
+    private static ObjectNode cardInPlace(ObjectNode cal, double host) {
+        return cal.putObject("inPlace").put("payloadBytes", 64).put("pathNanos", 1000.0).put("rxNanos", 200.0)
+                .put("offloadHostNanosPerRequest", host).put("offloadEngineNanosPerRequest", 700.0);
+    }
+
     @Test
     void aRefusedFrameCostsWhatTheRefusingTrialTimedBeyondTheStagesBeforeTheSubmit() throws Exception {
         ObjectNode cal = (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
-        ObjectNode in = cal.putObject("inPlace");
-        in.put("payloadBytes", 64).put("pathNanos", 1000.0).put("rxNanos", 200.0)
-                .put("offloadHostNanosPerRequest", 300.0).put("offloadEngineNanosPerRequest", 700.0);
+        ObjectNode in = cardInPlace(cal, 300.0);
         Profile older = CalibratedProfile.from(cal, "cal.json");
         assertThat(older.value(CostParam.CARD_REFUSAL)).as("no figure: the stages only").isZero();
         assertThat(older.costs().get(CostParam.CARD_REFUSAL).kind()).isEqualTo(Kind.ESTIMATED);
@@ -194,9 +202,7 @@ class ProfileLoaderTest {
     @Test
     void theCardsHostWorkIsTheCardPathInPlaceLessItsStagesButNeverLessThanTheDriverAlone() throws Exception {
         ObjectNode cal = (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
-        ObjectNode in = cal.putObject("inPlace");
-        in.put("payloadBytes", 64).put("pathNanos", 1000.0).put("rxNanos", 200.0)
-                .put("offloadHostNanosPerRequest", 150.0).put("offloadEngineNanosPerRequest", 700.0);
+        ObjectNode in = cardInPlace(cal, 150.0);
         Profile alone = CalibratedProfile.from(cal, "cal.json");
         assertThat(alone.value(CostParam.CARD_HOST_PER_REQUEST)).isEqualTo(150.0);
         assertThat(alone.costs().get(CostParam.CARD_HOST_PER_REQUEST).kind()).isEqualTo(Kind.MEASURED);
