@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 
 /**
@@ -156,9 +157,9 @@ public final class ValidateCommand implements Callable<Integer> {
         }
         System.out.println("profile " + profile.name() + " (" + profile.origin() + ")");
         if (pathPerRun) {
-            long checked = runs.stream().filter(r -> inPlaceCheck(r) != null).count();
-            long card = runs.stream().filter(r -> inPlaceCheck(r) != null
-                    && inPlaceCheck(r).get("offloadRefusingNanosPerRequest") != null).count();
+            List<Map<?, ?>> checks = runs.stream().map(ValidateCommand::inPlaceCheck).filter(Objects::nonNull).toList();
+            long checked = checks.size();
+            long card = checks.stream().filter(c -> c.get("offloadRefusingNanosPerRequest") != null).count();
             System.out.printf(Locale.ROOT, "--path-per-run: %d of %d runs predicted with the in-place path and receive "
                     + "timed just before them (%d with the card too), the others with the calibration's%n", checked,
                     runs.size(), card);

@@ -327,14 +327,6 @@ public final class Calibration {
         long completed = alone.getLast().count();
         double[] host = figures(alone, Trial::hostNanos);
         double[] engine = figures(alone, Trial::engineNanos);
-        double[] besideWall = figures(beside, Trial::wallNanos);
-        double[] besideEngine = figures(beside, Trial::engineNanos);
-        double[] besideHost = figures(beside, Trial::hostNanos);
-        double[] refusingWall = figures(refusing, Trial::wallNanos);
-        double[] refusingEngine = figures(refusing, Trial::engineNanos);
-        double[] refusingHost = figures(refusing, Trial::hostNanos);
-        double[] refused = figures(refusing, Trial::refused);
-        double[] refusal = refusalNanos(refusing, median(besideHost));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("payloadBytes", traffic.workload().sizes().max());
         m.put("pathNanos", median(figures(pathKept, Trial::hostNanos)));
@@ -353,16 +345,7 @@ public final class Calibration {
         m.put("offloadHostNanosPerRequest", median(host));
         m.put("offloadEngineNanosPerRequest", median(engine));
         m.put("requests", completed);
-        m.put("offloadBesideWireNanosPerRequest", median(besideWall));
-        m.put("offloadBesideWireEngineNanosPerRequest", median(besideEngine));
-        m.put("offloadBesideWireHostNanosPerRequest", median(besideHost));
-        m.put("offloadRefusingNanosPerRequest", median(refusingWall));
-        m.put("offloadRefusingEngineNanosPerRequest", median(refusingEngine));
-        m.put("offloadRefusingHostNanosPerRequest", median(refusingHost));
-        m.put("offloadRefusedPerRequest", median(refused));
-        if (refusal.length > 0) {
-            m.put("offloadRefusalHostNanos", median(refusal));
-        }
+        putCard(m, beside, refusing);
         m.put("offloadIsolatedEngineNanosPerRequest", median(figures(isolated, Trial::engineNanos)));
         OffloadConfig card = inPlaceSpec(placement, traffic.workload(), CryptoDrivers.OFFLOAD).offload();
         m.put("offloadLatencyNanos", card.requestLatencyNanos());
@@ -450,17 +433,29 @@ public final class Calibration {
                 () -> cardTrial(placement, traffic, CHECK_WARMUP_REQUESTS, CHECK_REQUESTS)).getFirst();
         Trial refusing = usable("offload refusing", rejected, 1, null,
                 () -> refusingCardTrial(placement, traffic, CHECK_WARMUP_REQUESTS, CHECK_REQUESTS)).getFirst();
-        m.put("offloadBesideWireNanosPerRequest", beside.wallNanos());
-        m.put("offloadBesideWireEngineNanosPerRequest", beside.engineNanos());
-        m.put("offloadBesideWireHostNanosPerRequest", beside.hostNanos());
-        m.put("offloadRefusingNanosPerRequest", refusing.wallNanos());
-        m.put("offloadRefusingEngineNanosPerRequest", refusing.engineNanos());
-        m.put("offloadRefusingHostNanosPerRequest", refusing.hostNanos());
-        m.put("offloadRefusedPerRequest", refusing.refused());
-        for (double refusal : refusalNanos(List.of(refusing), beside.hostNanos())) {
-            m.put("offloadRefusalHostNanos", refusal);
-        }
+        putCard(m, List.of(beside), List.of(refusing));
         return m;
+    }
+
+    /**
+     * Puts the card's in-place figures under their keys: medians of the {@link #cardTrial}s below the
+     * limit ({@code offloadBesideWire...}) and of the {@link #refusingCardTrial}s
+     * ({@code offloadRefusing...}, {@code offloadRefusedPerRequest}), and, when a refusing trial met
+     * enough refusals, {@code offloadRefusalHostNanos} ({@link #refusalNanos}).
+     */
+    private static void putCard(Map<String, Object> m, List<Trial> beside, List<Trial> refusing) {
+        double besideHost = median(figures(beside, Trial::hostNanos));
+        m.put("offloadBesideWireNanosPerRequest", median(figures(beside, Trial::wallNanos)));
+        m.put("offloadBesideWireEngineNanosPerRequest", median(figures(beside, Trial::engineNanos)));
+        m.put("offloadBesideWireHostNanosPerRequest", besideHost);
+        m.put("offloadRefusingNanosPerRequest", median(figures(refusing, Trial::wallNanos)));
+        m.put("offloadRefusingEngineNanosPerRequest", median(figures(refusing, Trial::engineNanos)));
+        m.put("offloadRefusingHostNanosPerRequest", median(figures(refusing, Trial::hostNanos)));
+        m.put("offloadRefusedPerRequest", median(figures(refusing, Trial::refused)));
+        double[] refusal = refusalNanos(refusing, besideHost);
+        if (refusal.length > 0) {
+            m.put("offloadRefusalHostNanos", median(refusal));
+        }
     }
 
     /** The run's card check: packets delivered before the measured ones, and measured (a fifth of calibrate's). */
