@@ -47,7 +47,9 @@ class GatewayTest {
             sink.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             sink.configureBlocking(false);
             InetSocketAddress listen = new InetSocketAddress(InetAddress.getLoopbackAddress(), freePort());
-            try (Blaster blaster = new Blaster(new BlastConfig(listen, w, 20_000, 0, PACKETS, 32, 1, 1), Clock.SYSTEM)) {
+            // 5,000 packets/s: the gateway runs first in a fresh JVM, its card's engine still interpreted; at
+            // 20,000 a CI run here found the card's 1,024 descriptors full once (one crypto queue full drop)
+            try (Blaster blaster = new Blaster(new BlastConfig(listen, w, 5_000, 0, PACKETS, 32, 1, 1), Clock.SYSTEM)) {
                 PortMap map = PortMap.parse(List.of(w.port() + "=127.0.0.1:" + ((InetSocketAddress) sink.getLocalAddress()).getPort()));
                 Gateway.Settings s = new Gateway.Settings(listen, blaster.saConfigs(1024), map, null, model, null,
                         IdleStrategies.PARK, 1, 64, 4096, 8 << 20);
