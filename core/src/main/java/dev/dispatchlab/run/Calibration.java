@@ -239,13 +239,14 @@ public final class Calibration {
      * @param threads     every thread the trial started (host, wire or engine and watchdog): all ended
      * @param problem     why the figures cannot be used (a failure, a give-up, too many drops), or null
      * @param refused     submits the full ring refused per packet delivered (NaN but for the refusing card trial)
+     * @param wire        what the wire did over the whole trial (the path and receive trials), or null
      */
     record Trial(double hostNanos, double engineNanos, double wallNanos, long count, PacketPool pool, List<Thread> threads,
-                 String problem, double refused) {
+                 String problem, double refused, WireWork wire) {
 
         Trial(double hostNanos, double engineNanos, double wallNanos, long count, PacketPool pool, List<Thread> threads,
               String problem) {
-            this(hostNanos, engineNanos, wallNanos, count, pool, threads, problem, Double.NaN);
+            this(hostNanos, engineNanos, wallNanos, count, pool, threads, problem, Double.NaN, null);
         }
 
         /** @throws IllegalStateException when the trial failed, leaked a buffer or left a thread running */
@@ -278,6 +279,60 @@ public final class Calibration {
         boolean usable() {
             return problem == null && hostNanos > 0 && !Double.isInfinite(hostNanos)
                     && (Double.isNaN(engineNanos) || (engineNanos > 0 && !Double.isInfinite(engineNanos)));
+        }
+    }
+
+    /**
+     * The synthetic wire's work over one trial, start to end: its thread's CPU, the frames it placed on
+     * the ring and those it found no descriptor for. Flat out, it spends its CPU on these two only.
+     */
+    record WireWork(double cpuNanos, long placed, long refused) {
+    }
+
+    /**
+     * The wire's time per frame placed and per frame refused (ring full), {@code {placed, refused}}: the
+     * least-squares fit of {@code cpu = placed * a + refused * b} over {@code trials}' wire work (the
+     * path's trials refuse most frames, the receive's place most). The simulation offers a run at the
+     * maximum rate frames the first figure apart: the runtime's wire can place no faster. Empty when
+     * fewer than two trials have wire work, their mixes are too alike to tell the two apart, or the fit
+     * is not positive.
+     */
+    static double[] wireNanos(List<Trial> trials) {
+        double pp = 0;
+        double pr = 0;
+        double rr = 0;
+        double pc = 0;
+        double rc = 0;
+        int n = 0;
+        for (Trial t : trials) {
+            WireWork w = t.wire();
+            if (w == null || !(w.cpuNanos() > 0)) {
+                continue;
+            }
+            n++;
+            pp += (double) w.placed() * w.placed();
+            pr += (double) w.placed() * w.refused();
+            rr += (double) w.refused() * w.refused();
+            pc += w.placed() * w.cpuNanos();
+            rc += w.refused() * w.cpuNanos();
+        }
+        double det = pp * rr - pr * pr;
+        // alike mixes: the two columns nearly parallel (the sine of their angle below about 0.1)
+        if (n < 2 || !(det > 0.01 * pp * rr)) {
+            return new double[0];
+        }
+        double placed = (pc * rr - rc * pr) / det;
+        double refused = (rc * pp - pc * pr) / det;
+        return placed > 0 && refused > 0 && Double.isFinite(placed) && Double.isFinite(refused)
+                ? new double[] {placed, refused} : new double[0];
+    }
+
+    /** Puts the wire's figures ({@link #wireNanos}) under {@code wireFrameNanos} and {@code wireRefusalNanos}, if any. */
+    private static void putWire(Map<String, Object> m, List<Trial> trials) {
+        double[] w = wireNanos(trials);
+        if (w.length == 2) {
+            m.put("wireFrameNanos", w[0]);
+            m.put("wireRefusalNanos", w[1]);
         }
     }
 
@@ -341,6 +396,7 @@ public final class Calibration {
             m.put("trialsAtThatDistance", kept.length);
             m.put("trialsElsewhere", path.size() + rx.size() - kept.length);
         }
+        putWire(m, Stream.concat(pathKept.stream(), rxKept.stream()).toList());
         m.put("frames", counted);
         m.put("offloadHostNanosPerRequest", median(host));
         m.put("offloadEngineNanosPerRequest", median(engine));
@@ -359,7 +415,10 @@ public final class Calibration {
                 + "after each path and receive trial, what each frame read there paid; the two figures come from the "
                 + "trials at the level most trials met only (cpuRoundTripNanos: their median; min and max: of all the "
                 + "trials; trialsAtThatDistance, trialsElsewhere), up to " + TRIALS + " more trials run to have "
-                + ONE_LEVEL_TRIALS + " of each there; "
+                + ONE_LEVEL_TRIALS + " of each there; wireFrameNanos and wireRefusalNanos: the synthetic wire's "
+                + "thread CPU per frame it placed on the ring and per frame it found the ring full for, the "
+                + "least-squares fit of its CPU over whole path and receive trials at that level (the path's refuse "
+                + "most frames, the receive's place most); "
                 + "offload: the run "
                 + "command's default offload driver, its engine on the device CPU and its interrupt line doing "
                 + "nothing, one host thread keeping 768-896 requests outstanding, host CPU around its submit and "
@@ -401,7 +460,9 @@ public final class Calibration {
      * one {@link #cardTrial} and one {@link #refusingCardTrial} follow, shorter than calibrate's.
      *
      * @return {@code payloadBytes}, {@code pathNanos}, {@code rxNanos}, {@code cpuRoundTripNanosBefore}
-     *         and {@code ...After} (a distance left out when it could not be taken), and the card's
+     *         and {@code ...After} (a distance left out when it could not be taken), the wire's
+     *         {@code wireFrameNanos} and {@code wireRefusalNanos} from the two trials ({@link #wireNanos}:
+     *         left out when they do not tell them apart), and the card's
      *         figures under calibrate's {@code inPlace} keys (below the limit: {@code offloadBesideWire...};
      *         refusing: {@code offloadRefusing...}, {@code offloadRefusedPerRequest} and, when it met
      *         enough refusals, {@code offloadRefusalHostNanos}); empty where {@code calibrate} takes no
@@ -429,6 +490,7 @@ public final class Calibration {
         if (!Double.isNaN(after)) {
             m.put("cpuRoundTripNanosAfter", after);
         }
+        putWire(m, List.of(path, rx));
         Trial beside = usable("offload beside the wire", rejected, 1, null,
                 () -> cardTrial(placement, traffic, CHECK_WARMUP_REQUESTS, CHECK_REQUESTS)).getFirst();
         Trial refusing = usable("offload refusing", rejected, 1, null,
@@ -555,7 +617,7 @@ public final class Calibration {
             if (t.usable()) {
                 // kept as figures only: the pool (and its buffers) and the ended threads are let go
                 Trial kept = new Trial(t.hostNanos(), t.engineNanos(), t.wallNanos(), t.count(), null, List.of(), null,
-                        t.refused());
+                        t.refused(), t.wire());
                 if (lv != null) {
                     level.put(kept, lv);
                 }
@@ -779,7 +841,8 @@ public final class Calibration {
         host.setName("calibrate-path");
         wp.run(host, TRIAL_TIMEOUT.plus(JOIN_TIMEOUT), giveUp, problem, driver, clock);
         double nanos = r[1] == 0 ? Double.NaN : (r[0] - r[2] * r[3]) / (double) r[1];
-        return new Trial(nanos, Double.NaN, Double.NaN, r[1], wp.pool(), threadsOf(registry, host), problem.get());
+        return new Trial(nanos, Double.NaN, Double.NaN, r[1], wp.pool(), threadsOf(registry, host), problem.get(),
+                Double.NaN, wireWork(registry, clock, wp.feed()));
     }
 
     /**
@@ -1107,7 +1170,22 @@ public final class Calibration {
         double n = r[1];
         return new Trial(r[1] == 0 ? Double.NaN : (r[0] - r[5] * r[6]) / n, r[1] == 0 ? Double.NaN : r[2] / n,
                 r[1] == 0 ? Double.NaN : r[3] / n, r[1], wp.pool(), threadsOf(registry, host), problem.get(),
-                refuse && r[1] > 0 ? r[7] / n : Double.NaN);
+                refuse && r[1] > 0 ? r[7] / n : Double.NaN, null);
+    }
+
+    /**
+     * @return the wire's work over a whole trial: its thread's CPU as it recorded it when it ended, and
+     *         the frames it placed and refused; null when its thread's counts could not be read
+     */
+    private static WireWork wireWork(ThreadRegistry registry, Clock clock, WireFeed feed) {
+        Map<String, Object> report = feed.report();
+        for (var row : new ThreadSwitches(registry, clock).snapshot().rows()) {
+            if ("wire".equals(row.name()) && report.get("placed") instanceof Number placed
+                    && report.get("ringFull") instanceof Number full) {
+                return new WireWork(row.sample().cpuNanos(), placed.longValue(), full.longValue());
+            }
+        }
+        return null;
     }
 
     /** @return the drops between two readings of a counter block, as "reason=n" for each reason that grew */

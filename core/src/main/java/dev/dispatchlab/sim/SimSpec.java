@@ -171,12 +171,20 @@ public record SimSpec(Profile profile, SimModels model, CryptoDrivers crypto, do
     }
 
     /**
-     * @return the offered rate: the given one, or for saturation four times what one CPU could take
-     *         if dispatch cost nothing (every stage, the cipher when in software, the user's read)
+     * @return the offered rate: the given one, or for saturation as fast as the runtime's wire places
+     *         frames when the devices are emulated on a CPU of their own and the profile says how fast
+     *         that is ({@code wire_frame}), else four times what one CPU could take if dispatch cost
+     *         nothing (every stage, the cipher when in software, the user's read)
      */
     public double offeredPps() {
         if (ratePps < MAX_RATE) {
             return ratePps;
+        }
+        double wire = profile.value(CostParam.WIRE_FRAME);
+        if (wire > 0 && !interruptsOnHost()) {
+            // a wire faster than the runtime's would keep the ring full where the runtime's receiving
+            // thread empties it and sleeps, and hand that thread more frames than it gets
+            return 1e9 / wire;
         }
         double bytes = sizes.mean();
         double ns = profile.value(CostParam.STAGE_RX) + profile.value(CostParam.STAGE_IP)

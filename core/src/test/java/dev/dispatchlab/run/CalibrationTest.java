@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The in-place measurements of {@link Calibration}, with small counts: they produce figures, give
@@ -96,6 +97,11 @@ class CalibrationTest {
         assertThat(t.pool().outstanding()).as("buffers not given back").isZero();
         assertThat(t.threads()).as("threads (host thread and wire)").hasSizeGreaterThanOrEqualTo(2)
                 .noneMatch(Thread::isAlive);
+        // the wire ran flat out all along: its CPU went on the frames it placed (every measured one and the
+        // warm-up's) and those it found the ring full for
+        assertThat(t.wire()).as("the wire's work").isNotNull();
+        assertThat(t.wire().placed()).isGreaterThanOrEqualTo(40_000);
+        assertThat(t.wire().cpuNanos()).isPositive();
         t.verified();
     }
 
@@ -152,8 +158,11 @@ class CalibrationTest {
                 "trialsElsewhere");
         assertThat(m).containsKeys(always.toArray(String[]::new));
         // the refused frame's cost, when a refusing trial met enough refusals to time them
+        // and the wire's, when its trials told its two costs apart (wireNanos)
         assertThat(m.keySet()).isSubsetOf(java.util.stream.Stream.concat(always.stream(),
-                java.util.stream.Stream.of("offloadRefusalHostNanos")).toList());
+                java.util.stream.Stream.of("offloadRefusalHostNanos", "wireFrameNanos", "wireRefusalNanos")).toList());
+        assertThat(m.containsKey("wireFrameNanos")).as("both wire figures or neither")
+                .isEqualTo(m.containsKey("wireRefusalNanos"));
         assertThat(m.get("payloadBytes")).isEqualTo(64);
         // the CPUs' distance around the path and receive trials (two CPUs here: the default placement pins both)
         assertThat((Double) m.get("cpuRoundTripNanosMin")).isPositive()
@@ -244,7 +253,33 @@ class CalibrationTest {
     }
 
     private static Calibration.Trial trial(double host, double refused) {
-        return new Calibration.Trial(host, 900, 2_000, 20_000, null, List.of(), null, refused);
+        return new Calibration.Trial(host, 900, 2_000, 20_000, null, List.of(), null, refused, null);
+    }
+
+    @Test
+    void theWiresCostPerFramePlacedAndRefusedIsFittedOverTrialsOfDifferentMixes() {
+        // a path trial refuses most frames, a receive trial places most: 250 ns per frame placed, 80 refused
+        List<Calibration.Trial> two = List.of(wire(400_000, 3_500_000, 250, 80), wire(400_000, 200_000, 250, 80));
+        assertThat(Calibration.wireNanos(two)).containsExactly(new double[] {250, 80}, within(1e-6));
+        // more trials, off the line either way: the least-squares fit lies between
+        List<Calibration.Trial> noisy = List.of(wire(400_000, 3_500_000, 260, 80), wire(400_000, 200_000, 240, 80),
+                wire(400_000, 1_000_000, 250, 80));
+        double[] fit = Calibration.wireNanos(noisy);
+        assertThat(fit[0]).isBetween(240.0, 260.0);
+        assertThat(fit[1]).isBetween(75.0, 85.0);
+        // one trial, or trials with one mix, cannot tell the two apart; a trial without wire work is passed over
+        assertThat(Calibration.wireNanos(List.of(two.getFirst(), trial(500, Double.NaN)))).isEmpty();
+        assertThat(Calibration.wireNanos(List.of(wire(400_000, 800_000, 250, 80), wire(800_000, 1_600_000, 250, 80))))
+                .isEmpty();
+        // a fit that comes out negative (noise on alike mixes) is no figure
+        assertThat(Calibration.wireNanos(List.of(wire(400_000, 3_500_000, 20, 80), wire(400_000, 200_000, 900, 80))))
+                .isEmpty();
+    }
+
+    /** @return a trial whose wire placed and refused so many frames at these costs (ns) each */
+    private static Calibration.Trial wire(long placed, long refused, double placedNanos, double refusedNanos) {
+        return new Calibration.Trial(500, Double.NaN, Double.NaN, 20_000, null, List.of(), null, Double.NaN,
+                new Calibration.WireWork(placed * placedNanos + refused * refusedNanos, placed, refused));
     }
 
     @Test
@@ -260,6 +295,12 @@ class CalibrationTest {
                 "offloadBesideWireHostNanosPerRequest", "offloadRefusingNanosPerRequest",
                 "offloadRefusingEngineNanosPerRequest", "offloadRefusingHostNanosPerRequest", "offloadRefusedPerRequest"}) {
             assertThat(((Number) m.get(k)).doubleValue()).as("the card, " + k).isPositive().isFinite();
+        }
+        assertThat(m.containsKey("wireFrameNanos")).as("both wire figures or neither")
+                .isEqualTo(m.containsKey("wireRefusalNanos"));
+        if (m.get("wireFrameNanos") instanceof Double frame) {
+            assertThat(frame).as("the wire places a frame in more time than it refuses one")
+                    .isGreaterThan((Double) m.get("wireRefusalNanos"));
         }
         if (Runtime.getRuntime().availableProcessors() > 1) {
             assertThat(((Number) m.get("cpuRoundTripNanosBefore")).doubleValue()).isPositive();

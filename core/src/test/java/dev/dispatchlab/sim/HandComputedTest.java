@@ -105,6 +105,20 @@ class HandComputedTest {
     }
 
     @Test
+    void theMaximumRateIsAsFastAsTheEmulatedWirePlacesFramesElseFourTimesWhatOneCpuCouldTake() {
+        SimSpec max = SimSpec.defaults(p, SimModels.PUSH, SimSpec.MAX_RATE).withInterrupts(SimSpec.Interrupts.DEVICE);
+        double stages = p.value(CostParam.STAGE_RX) + p.value(CostParam.STAGE_IP) + p.value(CostParam.STAGE_ESP)
+                + p.value(CostParam.STAGE_DELIVER) + p.value(CostParam.SYSCALL) + 64 * p.value(CostParam.USER_COPY_PER_BYTE);
+        assertThat(p.value(CostParam.WIRE_FRAME)).as("the test machine's wire is real").isZero();
+        assertThat(max.offeredPps()).isEqualTo(Math.max(1000, 4e9 / stages), within(1e-6));
+        Profile emulated = p.withValue(CostParam.WIRE_FRAME, 250);
+        assertThat(max.withProfile(emulated).offeredPps()).as("a frame every 250 ns").isEqualTo(4e6, within(1e-6));
+        assertThat(max.withProfile(emulated).withInterrupts(SimSpec.Interrupts.HOST).offeredPps())
+                .as("devices interrupting the host are a real machine's").isEqualTo(max.offeredPps());
+        assertThat(max.withProfile(emulated).withRate(50_000).offeredPps()).as("a set rate").isEqualTo(50_000);
+    }
+
+    @Test
     void theFiguresAreTheProfilesInPicoseconds() {
         assertThat(c.contextSwitch).isEqualTo(2_300_000);
         // switch_refill 410 ns + window 50 cycles at 100 MHz (500 ns) + 3 TLB misses x 7 ns

@@ -200,6 +200,21 @@ class ProfileLoaderTest {
     }
 
     @Test
+    void theWiresTimePerFrameComesFromTheInPlaceTrialsAndOlderCalibrationsHaveARealWire() throws Exception {
+        ObjectNode cal = (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
+        ObjectNode in = cardInPlace(cal, 300.0);
+        Profile older = CalibratedProfile.from(cal, "cal.json");
+        assertThat(older.value(CostParam.WIRE_FRAME)).as("no figure: four times what one CPU could take").isZero();
+        assertThat(older.costs().get(CostParam.WIRE_FRAME).kind()).isEqualTo(Kind.CONFIGURED);
+
+        in.put("wireFrameNanos", 245.0).put("wireRefusalNanos", 85.0);
+        Profile with = CalibratedProfile.from(cal, "cal.json");
+        assertThat(with.value(CostParam.WIRE_FRAME)).isEqualTo(245.0);
+        assertThat(with.costs().get(CostParam.WIRE_FRAME).kind()).isEqualTo(Kind.DERIVED);
+        assertThat(with.costs().get(CostParam.WIRE_FRAME).source()).contains("inPlace.wireFrameNanos").contains("85");
+    }
+
+    @Test
     void theCardsHostWorkIsTheCardPathInPlaceLessItsStagesButNeverLessThanTheDriverAlone() throws Exception {
         ObjectNode cal = (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
         ObjectNode in = cardInPlace(cal, 150.0);

@@ -75,7 +75,12 @@ import java.util.Map;
  *     trial ({@code inPlace.offloadIsolatedEngineNanosPerRequest}: one request at a time, the engine
  *     parking between them): its CPU per request less what the simulation holds it for besides (the
  *     work, or the request's latency less its own wakeup, then the coalescing delay). Near saturation
- *     it sets how long the wire waits and so how large the bursts are. Without the trial, an estimate.</li>
+ *     it sets how long the wire waits and so how large the bursts are. Without the trial, an estimate.
+ *     {@code wire_frame} is how fast the runtime's wire places frames flat out
+ *     ({@code inPlace.wireFrameNanos}: its thread's CPU over the path and receive trials, fitted per frame
+ *     placed and per frame refused): a run at the maximum rate is offered frames that far apart, and the
+ *     receiving thread, a little faster than the wire when it has the CPU, finds the ring empty and
+ *     sleeps. Without it, 0 (four times what one CPU could take, as for a real wire).</li>
  * <li><b>Stages.</b> calibrate times each stage on its own, over batches of packets taken untimed through
  *     the stages before it; ESP without the cipher is still a difference (ESP less the cipher alone, the
  *     median of the trials' differences). Older calibrations took differences of cumulative pipelines,
@@ -318,6 +323,7 @@ public final class CalibratedProfile {
                     fitSource));
         }
         c.put(CostParam.CARD_REFUSAL, cardRefusal(in, c, cal));
+        c.put(CostParam.WIRE_FRAME, wireFrame(in, cal));
         cardHostInPlace(in, c, cal);
         c.put(CostParam.USER_COPY_PER_BYTE, new Cost(Math.max(0, user) / payload, Unit.NS_PER_BYTE, Kind.DERIVED,
                 cal + ": stages.userNanos " + r(user) + " / payloadBytes " + (int) payload, Double.NaN, Double.NaN));
@@ -375,6 +381,22 @@ public final class CalibratedProfile {
                 + r(refusal) + " (the host's CPU per frame the full ring refused, the host offering every frame of the "
                 + "flat-out wire: its CPU per packet delivered there less below the limit, over the refusals per packet "
                 + "delivered) - the stages before the submit (receive, IP, ESP: " + r(stages) + " ns)", Double.NaN, Double.NaN);
+    }
+
+    /**
+     * {@code wire_frame}: the synthetic wire's CPU per frame it placed ({@code inPlace.wireFrameNanos},
+     * fitted over the path and receive trials). Without the figure (older calibrations), 0: a run at the
+     * maximum rate is offered four times what one CPU could take, as from a real wire.
+     */
+    private static Cost wireFrame(JsonNode in, String cal) {
+        if (in == null || !(in.path("wireFrameNanos").asDouble() > 0)) {
+            return new Cost(0, Unit.NS, Kind.CONFIGURED, cal + " has no wire figure (an older calibration): a run at "
+                    + "the maximum rate is offered four times what one CPU could take", Double.NaN, Double.NaN);
+        }
+        return new Cost(in.path("wireFrameNanos").asDouble(), Unit.NS, Kind.DERIVED, cal + ": inPlace.wireFrameNanos "
+                + "(the synthetic wire's thread CPU per frame placed on the ring, fitted with its CPU per frame "
+                + "refused, " + r(in.path("wireRefusalNanos").asDouble()) + " ns, over the path and receive trials)",
+                Double.NaN, Double.NaN);
     }
 
     /** @return the ESP-in-IPv4 frame carrying {@code payload} bytes of UDP payload, AES-GCM (8-byte IV, 16-byte ICV) */

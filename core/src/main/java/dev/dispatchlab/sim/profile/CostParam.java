@@ -84,7 +84,14 @@ public enum CostParam {
      * signalled before it parks (the driver's idle polls and the way to sleep). It holds the CPU it
      * shares with the wire meanwhile. 0 for a hardware engine.
      */
-    ENGINE_IDLE_SPIN(Dimension.TIME, "emulated card engine's idle polling before it parks, per wakeup");
+    ENGINE_IDLE_SPIN(Dimension.TIME, "emulated card engine's idle polling before it parks, per wakeup"),
+    /**
+     * The runtime's synthetic wire (a thread on a device CPU): its time per frame placed on the ring
+     * when it runs flat out. A run at the maximum rate with the devices on their own CPU is offered
+     * frames this far apart: the runtime's wire places none faster. 0 for a real machine's wire, whose
+     * maximum rate the simulation sets at four times what one CPU could take.
+     */
+    WIRE_FRAME(Dimension.TIME, "emulated wire's time per frame placed, flat out (0: a real wire)");
 
     /** What a cost measures, which decides the units it may be given in. */
     public enum Dimension {
