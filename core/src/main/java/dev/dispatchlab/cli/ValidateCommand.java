@@ -83,8 +83,8 @@ public final class ValidateCommand implements Callable<Integer> {
     int distanceTries;
 
     @Option(names = "--path-per-run", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "predict each run on the calibration with the in-place path, receive and card (calibrate's "
-            + "inPlace.pathNanos, rxNanos and the card's beside-the-wire and refusing figures) as timed just before "
+            description = "predict each run on the calibration with the in-place path, receive, card and wire (calibrate's "
+            + "inPlace.pathNanos, rxNanos, the card's beside-the-wire and refusing figures, wireFrameNanos) as timed just before "
             + "that run: validate times them before every run it measures (in the runs' JSON, wire.inPlaceCheck); on "
             + "a virtual machine they move within a day by a factor of two at one CPU distance. A run without them "
             + "is predicted with the calibration's; --no-path-per-run predicts every run so (default: on)")
@@ -160,9 +160,10 @@ public final class ValidateCommand implements Callable<Integer> {
             List<Map<?, ?>> checks = runs.stream().map(ValidateCommand::inPlaceCheck).filter(Objects::nonNull).toList();
             long checked = checks.size();
             long card = checks.stream().filter(c -> c.get("offloadRefusingNanosPerRequest") != null).count();
+            long wire = checks.stream().filter(c -> c.get("wireFrameNanos") != null).count();
             System.out.printf(Locale.ROOT, "--path-per-run: %d of %d runs predicted with the in-place path and receive "
-                    + "timed just before them (%d with the card too), the others with the calibration's%n", checked,
-                    runs.size(), card);
+                    + "timed just before them (%d with the card too, %d with the wire's speed), the others with the "
+                    + "calibration's%n", checked, runs.size(), card, wire);
         }
         if (calibrationApart != null && calibrationApart.has("cpuRoundTripNanos")) {
             System.out.printf(Locale.ROOT, "the calibration's in-place trials met the device and host CPUs %.0f ns apart "

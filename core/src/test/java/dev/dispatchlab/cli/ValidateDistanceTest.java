@@ -88,8 +88,10 @@ class ValidateDistanceTest {
 
         RunResult checked = withWire(Map.of(ValidateCommand.IN_PLACE_CHECK, Map.of("pathNanos", 1000.0, "rxNanos", 300.0,
                 "offloadBesideWireEngineNanosPerRequest", 800.0, "offloadRefusingNanosPerRequest", 1600.0,
-                "offloadRefusalHostNanos", 900.0)));
+                "offloadRefusalHostNanos", 900.0, "wireFrameNanos", 230.0, "wireRefusalNanos", 60.0)));
         Profile own = ValidateCommand.profileOfRun(checked, base, cal);
+        assertThat(base.value(CostParam.WIRE_FRAME)).as("the calibration has no wire figure").isZero();
+        assertThat(own.value(CostParam.WIRE_FRAME)).as("the wire as timed before the run").isEqualTo(230.0);
         // the card as timed before the run: 800 ns of engine CPU per 1,600 elapsed, refusals 200 ns cheaper
         assertThat(own.value(CostParam.ENGINE_SHARE_BESIDE_WIRE)).isEqualTo(0.5, within(1e-9));
         assertThat(own.value(CostParam.CARD_REFUSAL)).isEqualTo(base.value(CostParam.CARD_REFUSAL) - 200, within(1e-9));
@@ -108,7 +110,7 @@ class ValidateDistanceTest {
         Files.writeString(calibration, calibrationInPlace().toString());
         String line = "--path-per-run: 1 of " + runs.size() + " runs predicted with the in-place path";
         assertThat(validateOut("--calibration", calibration.toString(), "--measured", measured.toString()))
-                .contains(line).contains("(0 with the card too)");
+                .contains(line).contains("(0 with the card too, 0 with the wire's speed)");
         assertThat(validateOut("--calibration", calibration.toString(), "--measured", measured.toString(),
                 "--path-per-run")).contains(line);
         assertThat(validateOut("--calibration", calibration.toString(), "--measured", measured.toString(),
