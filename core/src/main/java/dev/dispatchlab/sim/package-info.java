@@ -57,7 +57,9 @@
  *     request latency and coalescing delay it spins out, and its idle polls, to its sleep and the
  *     wire's switch back in) the wire writes nothing, and then writes what it owes, so that frames
  *     arrive in bursts as in the runtime (there the wire's involuntary switches match the engine's
- *     wakeups and the NIC thread's).</li>
+ *     wakeups and the NIC thread's). Flat out, the runtime's wire places a frame no faster than its
+ *     {@code wire_frame}, and a run at the maximum rate is offered frames that far apart
+ *     ({@link SimSpec#offeredPps}).</li>
  * <li><b>The user</b> reads its socket one packet per system call ({@link UserProcess}); kernel
  *     contexts defer its wakeup to the end of a pass (every pass for interrupt threads and pullers,
  *     every ten for softint and continuation contexts, always before sleeping; for the virtual-thread
