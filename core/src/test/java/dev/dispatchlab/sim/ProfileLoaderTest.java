@@ -129,7 +129,7 @@ class ProfileLoaderTest {
 
     @Test
     void stagesTimedEachOnTheirOwnAreKeptAsMeasuredHoweverSmall() throws Exception {
-        ObjectNode cal = (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
+        ObjectNode cal = calibrationFixture();
         ObjectNode st = (ObjectNode) cal.get("stages");
         st.put("ipInputNanos", 12.5).put("innerIpUdpSocketNanos", 9.0).put("espInputExcludingCryptoNanos", 10.0);
         Profile differences = CalibratedProfile.from(cal, "cal.json");
@@ -149,7 +149,7 @@ class ProfileLoaderTest {
 
     @Test
     void theCardsSpeedAtTheMaximumRateComesFromTheRefusingTrialWhenTheFileHasIt() throws Exception {
-        ObjectNode cal = (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
+        ObjectNode cal = calibrationFixture();
         ObjectNode in = cardInPlace(cal, 300.0).put("offloadBesideWireNanosPerRequest", 2000.0)
                 .put("offloadBesideWireEngineNanosPerRequest", 1000.0);
         in.remove("rxNanos");
@@ -167,6 +167,11 @@ class ProfileLoaderTest {
                 .contains("offloadRefusingNanosPerRequest");
     }
 
+    /** @return a fresh copy of the test calibration ({@code calibration.json}), to add figures to */
+    private static ObjectNode calibrationFixture() throws java.io.IOException {
+        return (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
+    }
+
     /**
      * Gives {@code cal} in-place figures with the card: a path of 1,000 ns, a receive of 200, the driver
      * alone {@code host} ns per request and its engine 700.
@@ -180,7 +185,7 @@ class ProfileLoaderTest {
 
     @Test
     void aRefusedFrameCostsWhatTheRefusingTrialTimedBeyondTheStagesBeforeTheSubmit() throws Exception {
-        ObjectNode cal = (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
+        ObjectNode cal = calibrationFixture();
         ObjectNode in = cardInPlace(cal, 300.0);
         Profile older = CalibratedProfile.from(cal, "cal.json");
         assertThat(older.value(CostParam.CARD_REFUSAL)).as("no figure: the stages only").isZero();
@@ -201,7 +206,7 @@ class ProfileLoaderTest {
 
     @Test
     void theWiresTimePerFrameComesFromTheInPlaceTrialsAndOlderCalibrationsHaveARealWire() throws Exception {
-        ObjectNode cal = (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
+        ObjectNode cal = calibrationFixture();
         ObjectNode in = cardInPlace(cal, 300.0);
         Profile older = CalibratedProfile.from(cal, "cal.json");
         assertThat(older.value(CostParam.WIRE_FRAME)).as("no figure: four times what one CPU could take").isZero();
@@ -216,7 +221,7 @@ class ProfileLoaderTest {
 
     @Test
     void theCardsHostWorkIsTheCardPathInPlaceLessItsStagesButNeverLessThanTheDriverAlone() throws Exception {
-        ObjectNode cal = (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
+        ObjectNode cal = calibrationFixture();
         ObjectNode in = cardInPlace(cal, 150.0);
         Profile alone = CalibratedProfile.from(cal, "cal.json");
         assertThat(alone.value(CostParam.CARD_HOST_PER_REQUEST)).isEqualTo(150.0);
@@ -241,7 +246,7 @@ class ProfileLoaderTest {
 
     @Test
     void theHardInterruptIsTheMeasuredCostOfAWakeupOfABusyCpuLessTheTwoSwitchesChargedApart() throws Exception {
-        ObjectNode cal = (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
+        ObjectNode cal = calibrationFixture();
         Profile without = CalibratedProfile.from(cal, "cal.json");
         assertThat(without.costs().get(CostParam.HARD_INTERRUPT).kind()).as("no figure: an estimate")
                 .isEqualTo(Kind.ESTIMATED);
@@ -262,7 +267,7 @@ class ProfileLoaderTest {
 
     @Test
     void withTheReceiveMeasuredInPlaceTheRestOfThePathsColdCostGoesWithTheDelivery() throws Exception {
-        ObjectNode cal = (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
+        ObjectNode cal = calibrationFixture();
         ObjectNode in = cal.putObject("inPlace");
         in.put("payloadBytes", 64).put("pathNanos", 1500.0);
         Profile pathOnly = CalibratedProfile.from(cal, "cal.json");
@@ -286,7 +291,7 @@ class ProfileLoaderTest {
 
     @Test
     void aPathInPlaceCheaperThanTheHotStagesScalesTheirPerPacketFiguresToIt() throws Exception {
-        ObjectNode cal = (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
+        ObjectNode cal = calibrationFixture();
         Profile hot = CalibratedProfile.from(cal, "cal.json"); // no in-place figures: the hot stages as measured
         double hotPerPacket = hot.value(CostParam.STAGE_IP) + hot.value(CostParam.STAGE_ESP)
                 + hot.value(CostParam.CRYPTO_FIXED) + hot.value(CostParam.STAGE_DELIVER);
@@ -324,7 +329,7 @@ class ProfileLoaderTest {
     @Test
     void theEnginesIdleSpinIsWhatItSpendsWokenForARequestAloneBeyondWhatTheSimulationHoldsItForBesides()
             throws Exception {
-        ObjectNode cal = (ObjectNode) JSON.readTree(Files.readString(SimFixtures.resource("calibration.json")));
+        ObjectNode cal = calibrationFixture();
         Profile without = CalibratedProfile.from(cal, "cal.json");
         assertThat(without.costs().get(CostParam.ENGINE_IDLE_SPIN).kind()).as("no trial: an estimate")
                 .isEqualTo(Kind.ESTIMATED);
