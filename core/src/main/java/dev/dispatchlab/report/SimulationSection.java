@@ -149,6 +149,14 @@ public final class SimulationSection {
         out.printf(Locale.ROOT, "%d of %d rows pass (delivered within %.0f%%, switches/packet within %.0f%% or %.2f)%n",
                 pass, cells.size(), 100 * Validation.DELIVERED_TOLERANCE, 100 * Validation.SWITCHES_TOLERANCE,
                 Validation.SWITCHES_FLOOR);
+        List<Validation.Cell> moved = cells.stream().filter(Validation.Cell::cpusMoved).toList();
+        if (!moved.isEmpty()) {
+            out.printf(Locale.ROOT, "the CPUs moved during %d of the runs (another distance after the run than before "
+                            + "it: %s); the prediction passes %d of those and %d of the other %d%n", moved.size(),
+                    String.join(", ", moved.stream().map(c -> c.model() + " " + c.load()).toList()),
+                    moved.stream().filter(Validation.Cell::pass).count(),
+                    cells.stream().filter(c -> !c.cpusMoved() && c.pass()).count(), cells.size() - moved.size());
+        }
         if (again) {
             out.println(repeatSummary(cells));
         }

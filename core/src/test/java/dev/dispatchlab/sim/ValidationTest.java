@@ -115,6 +115,29 @@ class ValidationTest {
                 .isEqualTo(Validation.validate(runs, LOADS, machine(), 0.05).stream().map(Validation.Cell::pass).toList());
     }
 
+    /** A run during which the CPUs' distance changed is named under the table, with how the rows fare apart. */
+    @Test
+    void theRowsWhoseCpusMovedDuringTheRunAreNamed() throws Exception {
+        List<RunResult> runs = new ArrayList<>(measured());
+        runs.set(0, runs.get(0).withWire("cpuRoundTripNanosBefore", 70.0).withWire("cpuRoundTripNanosAfter", 450.0));
+        runs.set(1, runs.get(1).withWire("cpuRoundTripNanosBefore", 70.0).withWire("cpuRoundTripNanosAfter", 60.0));
+        runs.set(2, runs.get(2).withWire("cpuRoundTripNanosBefore", 70.0));
+        List<Validation.Cell> cells = Validation.validate(runs, LOADS, machine(), 0.05);
+        assertThat(cells).extracting(Validation.Cell::cpusMoved).containsExactly(true, false, false, false, false, false);
+        var text = new java.io.ByteArrayOutputStream();
+        dev.dispatchlab.report.SimulationSection.printValidation(new java.io.PrintStream(text, true,
+                java.nio.charset.StandardCharsets.UTF_8), cells);
+        long others = cells.stream().skip(1).filter(Validation.Cell::pass).count();
+        assertThat(text.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("the CPUs moved during 1 of the runs "
+                + "(another distance after the run than before it: " + cells.getFirst().model() + " low); the prediction "
+                + "passes " + (cells.getFirst().pass() ? 1 : 0) + " of those and " + others + " of the other 5");
+
+        var none = new java.io.ByteArrayOutputStream();
+        dev.dispatchlab.report.SimulationSection.printValidation(new java.io.PrintStream(none, true,
+                java.nio.charset.StandardCharsets.UTF_8), Validation.validate(measured(), LOADS, machine(), 0.05));
+        assertThat(none.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("the CPUs moved");
+    }
+
     /** Each row carries the host threads of both sides per delivered packet; the simulated ones add up to its totals. */
     @Test
     void eachRowComparesTheHostThreadsPerDeliveredPacket() throws Exception {

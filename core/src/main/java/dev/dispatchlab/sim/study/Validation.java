@@ -2,6 +2,7 @@ package dev.dispatchlab.sim.study;
 
 import dev.dispatchlab.crypto.CryptoDrivers;
 import dev.dispatchlab.device.ArrivalProcess;
+import dev.dispatchlab.run.CpuDistance;
 import dev.dispatchlab.run.RunResult;
 import dev.dispatchlab.sim.SimResult;
 import dev.dispatchlab.sim.SimRunner;
@@ -66,6 +67,16 @@ public final class Validation {
         /** @return true when the run was measured again and the two measurements agree within the tolerances */
         public boolean repeatable() {
             return repeat != null && repeat.pass();
+        }
+
+        /**
+         * @return true when the device and host CPUs were at another distance after the run than before
+         *         it (a virtual machine's CPUs moved during it): the in-place check timed just before the
+         *         run then describes another machine than the run met for part of it
+         */
+        public boolean cpusMoved() {
+            return !Double.isNaN(cpuRoundTripBefore) && !Double.isNaN(cpuRoundTripAfter)
+                    && !CpuDistance.sameLevel(cpuRoundTripBefore, cpuRoundTripAfter);
         }
     }
 
