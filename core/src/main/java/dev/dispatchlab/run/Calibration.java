@@ -15,6 +15,7 @@ import dev.dispatchlab.device.Coalescing;
 import dev.dispatchlab.device.FrameTemplate;
 import dev.dispatchlab.device.InterruptLine;
 import dev.dispatchlab.device.RxRing;
+import dev.dispatchlab.device.WireReport;
 import dev.dispatchlab.dispatch.Continuation;
 import dev.dispatchlab.dispatch.Doorbell;
 import dev.dispatchlab.dispatch.ExecutionContext;
@@ -1178,11 +1179,10 @@ public final class Calibration {
      *         the frames it placed and refused; null when its thread's counts could not be read
      */
     private static WireWork wireWork(ThreadRegistry registry, Clock clock, WireFeed feed) {
-        Map<String, Object> report = feed.report();
+        WireReport report = feed.wireReport();
         for (var row : new ThreadSwitches(registry, clock).snapshot().rows()) {
-            if ("wire".equals(row.name()) && report.get("placed") instanceof Number placed
-                    && report.get("ringFull") instanceof Number full) {
-                return new WireWork(row.sample().cpuNanos(), placed.longValue(), full.longValue());
+            if ("wire".equals(row.name())) {
+                return new WireWork(row.sample().cpuNanos(), report.placed(), report.ringFull());
             }
         }
         return null;

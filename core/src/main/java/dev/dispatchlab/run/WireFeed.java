@@ -89,6 +89,11 @@ final class WireFeed implements Feed {
         nic.discard(ctx, DropReason.SHUTDOWN);
     }
 
+    /** @return the wire's own report (what it offered, placed and found the ring full for); after it stopped */
+    WireReport wireReport() {
+        return wire.report();
+    }
+
     @Override
     public Map<String, Object> report() {
         WireReport w = wire.report();

@@ -351,8 +351,7 @@ public final class CalibratedProfile {
         if (in == null || !in.has("offloadBesideWireHostNanosPerRequest") || alone.kind() != Kind.MEASURED) {
             return;
         }
-        double stages = c.get(CostParam.STAGE_RX).value() + c.get(CostParam.STAGE_IP).value()
-                + c.get(CostParam.STAGE_ESP).value() + c.get(CostParam.STAGE_DELIVER).value();
+        double stages = sum(c, CostParam.STAGE_RX, CostParam.STAGE_IP, CostParam.STAGE_ESP, CostParam.STAGE_DELIVER);
         double beside = in.path("offloadBesideWireHostNanosPerRequest").asDouble();
         if (beside - stages > alone.value()) {
             c.put(CostParam.CARD_HOST_PER_REQUEST, new Cost(beside - stages, Unit.NS, Kind.DERIVED, cal
@@ -370,8 +369,7 @@ public final class CalibratedProfile {
      * such a frame costs its stages only.
      */
     private static Cost cardRefusal(JsonNode in, Map<CostParam, Cost> c, String cal) {
-        double stages = c.get(CostParam.STAGE_RX).value() + c.get(CostParam.STAGE_IP).value()
-                + c.get(CostParam.STAGE_ESP).value();
+        double stages = sum(c, CostParam.STAGE_RX, CostParam.STAGE_IP, CostParam.STAGE_ESP);
         if (in == null || !in.has("offloadRefusalHostNanos")) {
             return new Cost(0, Unit.NS, Kind.ESTIMATED, cal + " has no refusing trial's host figure (an older "
                     + "calibration): a refused frame costs its stages only", 0, 1500);
@@ -383,17 +381,27 @@ public final class CalibratedProfile {
                 + "delivered) - the stages before the submit (receive, IP, ESP: " + r(stages) + " ns)", Double.NaN, Double.NaN);
     }
 
+    /** @return the sum of the {@code params}' values in {@code c} */
+    private static double sum(Map<CostParam, Cost> c, CostParam... params) {
+        double s = 0;
+        for (CostParam p : params) {
+            s += c.get(p).value();
+        }
+        return s;
+    }
+
     /**
      * {@code wire_frame}: the synthetic wire's CPU per frame it placed ({@code inPlace.wireFrameNanos},
      * fitted over the path and receive trials). Without the figure (older calibrations), 0: a run at the
      * maximum rate is offered four times what one CPU could take, as from a real wire.
      */
     private static Cost wireFrame(JsonNode in, String cal) {
-        if (in == null || !(in.path("wireFrameNanos").asDouble() > 0)) {
+        double frame = in == null ? Double.NaN : in.path("wireFrameNanos").asDouble();
+        if (!(frame > 0)) {
             return new Cost(0, Unit.NS, Kind.CONFIGURED, cal + " has no wire figure (an older calibration): a run at "
                     + "the maximum rate is offered four times what one CPU could take", Double.NaN, Double.NaN);
         }
-        return new Cost(in.path("wireFrameNanos").asDouble(), Unit.NS, Kind.DERIVED, cal + ": inPlace.wireFrameNanos "
+        return new Cost(frame, Unit.NS, Kind.DERIVED, cal + ": inPlace.wireFrameNanos "
                 + "(the synthetic wire's thread CPU per frame placed on the ring, fitted with its CPU per frame "
                 + "refused, " + r(in.path("wireRefusalNanos").asDouble()) + " ns, over the path and receive trials)",
                 Double.NaN, Double.NaN);

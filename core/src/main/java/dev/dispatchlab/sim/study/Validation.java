@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Checks the simulator against the runtime: each measured run is simulated with this machine's
@@ -129,7 +130,7 @@ public final class Validation {
      * @see #validate(List, List, List, Profile, double)
      */
     public static List<Cell> validate(List<RunResult> measured, List<String> loadOf, List<RunResult> again,
-                                      java.util.function.Function<RunResult, Profile> profileOf, double simSeconds) {
+                                      Function<RunResult, Profile> profileOf, double simSeconds) {
         List<Cell> out = new ArrayList<>();
         for (int i = 0; i < measured.size(); i++) {
             RunResult r = measured.get(i);
