@@ -1,5 +1,6 @@
 package dev.dispatchlab.cli;
 
+import dev.dispatchlab.report.BadResultFileException;
 import dev.dispatchlab.report.HtmlReport;
 import dev.dispatchlab.report.ResultFiles;
 import dev.dispatchlab.report.ResultTable;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,6 +65,11 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--no-sensitivity", description = "with --answer: skip the sensitivity ranges")
     boolean noSensitivity;
 
+    @Option(names = "--validation", paramLabel = "FILE", description = "a validation of this machine "
+            + "('validate --json FILE'): how many of its rows passed, and the errors of those that did not, are "
+            + "stated before the predictions and kept in the answer's JSON and HTML")
+    Path validation;
+
     @Option(names = "--threads", defaultValue = "2", description = "simulations run at once (default: ${DEFAULT-VALUE})")
     int threads;
 
@@ -96,8 +103,12 @@ public final class SimulateCommand implements Callable<Integer> {
         List<Profile> profiles = sim.profiles();
         boolean kp = command.commandLine().getParseResult().hasMatchedOption("--kernel-priority");
         List<String> args = command.commandLine().getParseResult().originalArgs();
+        // The simulator's predictions for other CPUs stand on its predictions for this one: say how
+        // those went (or that nobody said) before any table.
+        SimulationSection.ValidationOutcome checked = validation == null ? null : readValidation(validation);
+        System.out.println(checked == null ? SimulationSection.NOT_CHECKED : checked.statement());
         if (answer) {
-            return answer(profiles, chosen, kp, args);
+            return answer(profiles, chosen, kp, args, checked);
         }
         double[] ladder = null;
         if (sweep) {
@@ -184,7 +195,30 @@ public final class SimulateCommand implements Callable<Integer> {
                 r.cryptoStats(), r.threads(), r.notes(), r.sentBad());
     }
 
-    private int answer(List<Profile> profiles, List<SimModels> chosen, boolean kp, List<String> args) throws Exception {
+    /** Reads {@code --validation}'s document; anything but a validate document is a usage error. */
+    static SimulationSection.ValidationOutcome readValidation(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("--validation: no such file: " + file);
+        }
+        String cmd;
+        try {
+            cmd = ResultFiles.mapper().readTree(file.toFile()).path("command").asText();
+        } catch (java.io.IOException e) {
+            throw new UsageException("--validation: " + file + ": cannot read it as JSON");
+        }
+        if (!cmd.equals("validate")) {
+            throw new UsageException("--validation: " + file + " is " + (cmd.isEmpty() ? "no command's document"
+                    : "a " + cmd + " document") + ", not one 'validate --json' wrote");
+        }
+        try {
+            return SimulationSection.outcome(SimulationSection.load(file));
+        } catch (BadResultFileException e) {
+            throw new UsageException("--validation: " + e.getMessage());
+        }
+    }
+
+    private int answer(List<Profile> profiles, List<SimModels> chosen, boolean kp, List<String> args,
+                       SimulationSection.ValidationOutcome checked) throws Exception {
         SimSpec base = sim.spec(options, profiles.getFirst(), chosen.getFirst(), kp);
         // The seed's question is about one CPU taking its own interrupts, with the crypto card of Fast
         // IPsec: unless told otherwise, every model gets the card and the host CPU takes the interrupts.
@@ -201,11 +235,11 @@ public final class SimulateCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "(%d profiles x %d models%s in %.1f s)%n", profiles.size(), rows.size()
                 / Math.max(1, profiles.size()), noSensitivity ? "" : ", with sensitivity variants", secs);
         if (json != null) {
-            SimulationSection.writeAnswer(json, args, base, rows);
+            SimulationSection.writeAnswer(json, args, base, rows, checked);
             System.out.println("wrote " + json);
         }
         if (html != null) {
-            HtmlReport.write(html, List.of(), List.of(SimulationSection.answerStudy(args, base, rows)));
+            HtmlReport.write(html, List.of(), List.of(SimulationSection.answerStudy(args, base, rows, checked)));
             System.out.println("wrote " + html);
         }
         return 0;

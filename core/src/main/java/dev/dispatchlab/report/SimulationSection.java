@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -79,13 +80,26 @@ public final class SimulationSection {
                 + "cost of the profile at the ends of its range, one at a time");
     }
 
-    /** @return the answer as a JSON document */
-    public static ObjectNode answerJson(List<String> args, SimSpec base, List<Answer.Row> rows) {
+    /**
+     * @param checked what the validation of this machine said, stated with the answer; null when the
+     *                answer was given without one
+     * @return the answer as a JSON document
+     */
+    public static ObjectNode answerJson(List<String> args, SimSpec base, List<Answer.Row> rows, ValidationOutcome checked) {
         ObjectNode d = ResultFiles.mapper().createObjectNode();
         d.put("command", "simulate-answer");
         ArrayNode a = d.putArray("arguments");
         args.forEach(a::add);
         d.put("simulated", true);
+        if (checked != null) {
+            ObjectNode v = d.putObject("validation");
+            v.put("file", checked.name());
+            v.put("profile", checked.profile());
+            v.put("rows", checked.rows());
+            v.put("pass", checked.pass());
+            ArrayNode f = v.putArray("notPassing");
+            checked.failing().forEach(f::add);
+        }
         d.put("seedRate", Answer.SEED_RATE);
         d.put("aboutAsGood", Answer.ABOUT_AS_GOOD);
         d.put("sizes", base.sizes().label());
@@ -114,12 +128,70 @@ public final class SimulationSection {
         return d;
     }
 
-    public static void writeAnswer(Path file, List<String> args, SimSpec base, List<Answer.Row> rows) throws IOException {
-        write(file, answerJson(args, base, rows));
+    public static void writeAnswer(Path file, List<String> args, SimSpec base, List<Answer.Row> rows,
+                                   ValidationOutcome checked) throws IOException {
+        write(file, answerJson(args, base, rows, checked));
     }
 
-    public static Study answerStudy(List<String> args, SimSpec base, List<Answer.Row> rows) {
-        return new Study("this answer", answerJson(args, base, rows));
+    public static Study answerStudy(List<String> args, SimSpec base, List<Answer.Row> rows, ValidationOutcome checked) {
+        return new Study("this answer", answerJson(args, base, rows, checked));
+    }
+
+    // ---- the validation, stated with predictions for other CPUs
+
+    /**
+     * What a validation of this machine said, as {@code simulate} states it before predictions for
+     * CPUs nobody can run here: the issue's rule is that the simulator predicts this machine's runs
+     * first, so a reader of the answer sees how far it did.
+     *
+     * @param name    the validation document's file name
+     * @param profile the profile it validated
+     * @param failing the rows that did not pass, each with its errors ("push overload: switches +83.1 %")
+     */
+    public record ValidationOutcome(String name, String profile, int rows, int pass, List<String> failing) {
+
+        /** @return the statement, one line, with the rows not passing on a second line when there are any */
+        public String statement() {
+            String head = String.format(Locale.ROOT, "checked first against this machine (%s, profile %s): %d of %d "
+                    + "rows pass (delivered within %.0f %%, switches per packet within %.0f %% or %s)", name, profile,
+                    pass, rows, 100 * Validation.DELIVERED_TOLERANCE, 100 * Validation.SWITCHES_TOLERANCE,
+                    Validation.SWITCHES_FLOOR);
+            return failing.isEmpty() ? head : head + "\n  not passing: " + String.join("; ", failing);
+        }
+    }
+
+    /** What {@code simulate} says when it was given no validation to state. */
+    public static final String NOT_CHECKED = "not checked against a validation of this machine here: "
+            + "'dispatchlab validate --json FILE' measures one, --validation FILE states it with these predictions";
+
+    /** @return what the validation document {@code validation} said */
+    public static ValidationOutcome outcome(Study validation) {
+        JsonNode d = validation.document();
+        int n = 0;
+        int pass = 0;
+        List<String> failing = new ArrayList<>();
+        for (JsonNode r : d.path("rows")) {
+            n++;
+            boolean dp = r.path("deliveredPass").asBoolean();
+            boolean sp = r.path("switchesPass").asBoolean();
+            if (dp && sp) {
+                pass++;
+                continue;
+            }
+            List<String> errs = new ArrayList<>();
+            if (!dp) {
+                errs.add("delivered " + signedPct(r.path("deliveredError").asDouble()));
+            }
+            if (!sp) {
+                errs.add("switches " + signedPct(r.path("switchesError").asDouble()));
+            }
+            failing.add(r.path("model").asText() + " " + r.path("load").asText() + ": " + String.join(", ", errs));
+        }
+        return new ValidationOutcome(validation.name(), d.path("profile").asText("?"), n, pass, List.copyOf(failing));
+    }
+
+    private static String signedPct(double err) {
+        return Double.isFinite(err) ? String.format(Locale.ROOT, "%+.1f %%", 100 * err) : "inf";
     }
 
     // ---- validation
@@ -327,6 +399,22 @@ public final class SimulationSection {
                 + "classic's highest rate. Ranges: each ranged cost of the profile set to the ends of its range, one "
                 + "at a time. Payloads ").append(esc(d.path("sizes").asText())).append(" bytes, crypto driver ")
                 .append(esc(d.path("crypto").asText())).append(".</p>\n");
+        JsonNode v = d.path("validation");
+        if (v.isObject()) {
+            int rows = v.path("rows").asInt();
+            int pass = v.path("pass").asInt();
+            String count = pass + " of " + rows + " rows pass";
+            List<String> notPassing = new ArrayList<>();
+            v.path("notPassing").forEach(x -> notPassing.add(x.asText()));
+            h.append("<p>Checked first against this machine (").append(esc(v.path("file").asText()))
+                    .append(", profile <code>").append(esc(v.path("profile").asText())).append("</code>): ")
+                    .append(pass == rows ? count : "<strong>" + count + "</strong>")
+                    .append(notPassing.isEmpty() ? "." : "; not passing: " + esc(String.join("; ", notPassing)) + ".")
+                    .append("</p>\n");
+        } else {
+            h.append("<p class=\"muted\">This answer was given without a validation of this machine to state beside "
+                    + "it.</p>\n");
+        }
         h.append("<div class=\"scroll\"><table><thead><tr><th>profile</th><th>model</th><th>max pps per CPU</th>"
                 + "<th>range</th><th>CPU for 50k pps</th><th>range</th><th>switches/pkt</th><th>as good as classic</th>"
                 + "</tr></thead><tbody>\n");

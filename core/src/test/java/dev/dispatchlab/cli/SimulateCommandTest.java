@@ -1,6 +1,7 @@
 package dev.dispatchlab.cli;
 
 import dev.dispatchlab.report.ResultFiles;
+import dev.dispatchlab.report.SimulationSection;
 import dev.dispatchlab.run.RunResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -118,5 +119,75 @@ class SimulateCommandTest {
                 resource("measured-compare.json"));
         assertThat(c.status()).isEqualTo(2);
         assertThat(c.err()).contains("--measured-again: only with --measured");
+    }
+
+    /** A validation of three rows, one of them off on switches and one on both, as 'validate --json' writes them. */
+    private static Path handValidation(Path dir) throws Exception {
+        Path v = dir.resolve("val-by-hand.json");
+        Files.writeString(v, """
+                {"command": "validate", "arguments": [], "profile": "this-machine", "rows": [
+                 {"model": "push", "load": "low", "deliveredPass": true, "switchesPass": true,
+                  "deliveredError": -0.002, "switchesError": -0.106},
+                 {"model": "push", "load": "overload", "deliveredPass": true, "switchesPass": false,
+                  "deliveredError": -0.101, "switchesError": 0.831},
+                 {"model": "puller", "load": "near saturation", "deliveredPass": false, "switchesPass": false,
+                  "deliveredError": -0.265, "switchesError": -0.678}]}
+                """);
+        return v;
+    }
+
+    @Test
+    void theAnswerStatesTheValidationItStandsOn(@TempDir Path dir) throws Exception {
+        Path v = handValidation(dir);
+        SimulationSection.ValidationOutcome o = SimulationSection.outcome(SimulationSection.load(v));
+        assertThat(o.rows()).isEqualTo(3);
+        assertThat(o.pass()).isEqualTo(1);
+        assertThat(o.failing()).containsExactly("push overload: switches +83.1 %",
+                "puller near saturation: delivered -26.5 %, switches -67.8 %");
+        assertThat(o.statement()).startsWith("checked first against this machine (val-by-hand.json, profile "
+                + "this-machine): 1 of 3 rows pass (delivered within 15 %, switches per packet within 20 % or 0.02)")
+                .contains("\n  not passing: push overload: switches +83.1 %; puller near saturation");
+
+        Path a = dir.resolve("answer.json");
+        Path html = dir.resolve("answer.html");
+        Cli c = Cli.run("simulate", "--answer", "--no-sensitivity", "--profile", resource("testbox.json"), "--models",
+                "puller", "--validation", v.toString(), "--json", a.toString(), "--html", html.toString());
+        assertThat(c.status()).as(c.err()).isZero();
+        var checked = ResultFiles.mapper().readTree(a.toFile()).path("validation");
+        assertThat(checked.path("file").asText()).isEqualTo("val-by-hand.json");
+        assertThat(checked.path("profile").asText()).isEqualTo("this-machine");
+        assertThat(checked.path("rows").asInt()).isEqualTo(3);
+        assertThat(checked.path("pass").asInt()).isEqualTo(1);
+        assertThat(checked.path("notPassing")).hasSize(2);
+        assertThat(Files.readString(html)).contains("Checked first against this machine (val-by-hand.json")
+                .contains("<strong>1 of 3 rows pass</strong>").contains("puller near saturation: delivered -26.5 %");
+
+        c = Cli.run("simulate", "--answer", "--no-sensitivity", "--profile", resource("testbox.json"), "--models",
+                "puller", "--json", a.toString(), "--html", html.toString());
+        assertThat(c.status()).as(c.err()).isZero();
+        assertThat(ResultFiles.mapper().readTree(a.toFile()).has("validation")).isFalse();
+        assertThat(Files.readString(html)).contains("without a validation of this machine");
+    }
+
+    @Test
+    void aValidationThatIsNotOneIsAUsageError(@TempDir Path dir) throws Exception {
+        Cli c = Cli.run("simulate", "--profile", resource("testbox.json"), "--validation", dir.resolve("none.json").toString());
+        assertThat(c.status()).isEqualTo(2);
+        assertThat(c.err()).contains("--validation: no such file").doesNotContain("Exception");
+        Path answer = dir.resolve("answer.json");
+        assertThat(Cli.run("simulate", "--answer", "--no-sensitivity", "--profile", resource("testbox.json"),
+                "--models", "classic", "--json", answer.toString()).status()).isZero();
+        c = Cli.run("simulate", "--profile", resource("testbox.json"), "--validation", answer.toString());
+        assertThat(c.status()).isEqualTo(2);
+        assertThat(c.err()).contains("--validation: ").contains("is a simulate-answer document, not one 'validate --json' wrote");
+        c = Cli.run("simulate", "--profile", resource("testbox.json"), "--validation", resource("calibration.json"));
+        assertThat(c.status()).isEqualTo(2);
+        assertThat(c.err()).contains("calibration.json is no command's document");
+        Path garbage = dir.resolve("garbage.json");
+        Files.writeString(garbage, "{\"command\": \"validate\"");
+        c = Cli.run("simulate", "--profile", resource("testbox.json"), "--validation", garbage.toString());
+        assertThat(c.status()).isEqualTo(2);
+        assertThat(c.err()).contains("--validation: ").contains("garbage.json");
+        assertThat(c.err().strip().lines().count()).isEqualTo(1);
     }
 }
