@@ -46,9 +46,9 @@ final class SimOptions {
                     + "(default: ${DEFAULT-VALUE}, HZ=250)")
     String tick;
 
-    @Option(names = "--slice", defaultValue = "1.5ms", paramLabel = "TIME",
+    @Option(names = "--slice", defaultValue = "1.4ms", paramLabel = "TIME",
             description = "slice between threads of equal priority (default: ${DEFAULT-VALUE}, "
-                    + "Linux's 0.75 ms scaled for 2 CPUs)")
+                    + "Linux's 0.7 ms scaled for 2 CPUs, as this machine's kernel reports it)")
     String slice;
 
     /** @return the chosen profiles, in order: named ones, then this machine's from --calibration */

@@ -24,7 +24,7 @@ import java.util.ArrayDeque;
  *         the woken thread is then the pick;</li>
  *     <li>a thread that has used its slice gives way at the next <i>tick</i> (every {@code tick} of
  *         simulated time, from time 0), not at once, as the kernel notices it only then: with Linux's
- *         1.5 ms slice on two CPUs and HZ=250, two threads that never sleep take turns of 4 ms (8 when
+ *         1.4 ms slice on two CPUs and HZ=250, two threads that never sleep take turns of 4 ms (8 when
  *         the one waiting is still ahead by the step the tick fell in: steps are not cut), and a
  *         thread left running when a waiting one could have had the CPU runs on to the next tick (a
  *         {@code sched_switch} trace of {@code scripts/experiments/Pair.java}: every long run ended

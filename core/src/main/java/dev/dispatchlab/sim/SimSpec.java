@@ -79,7 +79,7 @@ public record SimSpec(Profile profile, SimModels model, CryptoDrivers crypto, do
     public static SimSpec defaults(Profile profile, SimModels model, double ratePps) {
         return new SimSpec(profile, model, null, ratePps, ArrivalProcess.CONSTANT, SizeMix.fixed(64), 20_000_000L,
                 200_000_000L, 1024, 1, 0, 64, 4096, 4096, 5_000, 0, 1024, 8, 10_000, 1024, 256, null, Interrupts.AUTO,
-                4_000_000L, 1_500_000L, 1);
+                4_000_000L, 1_400_000L, 1);
     }
 
     public SimSpec withModel(SimModels m) {

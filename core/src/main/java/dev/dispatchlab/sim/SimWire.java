@@ -24,8 +24,8 @@ import dev.dispatchlab.device.ArrivalProcess;
  * <p>Threading: confined to the simulation's thread.
  */
 final class SimWire {
-    /** Linux's base scheduling slice (EEVDF's {@code sched_base_slice}, 0.75 ms). */
-    static final long SLICE_PS = 750_000_000L;
+    /** Linux's base scheduling slice before its scaling for the CPU count (EEVDF's {@code sched_base_slice}, 0.7 ms). */
+    static final long SLICE_PS = 700_000_000L;
     private final Machine m;
     private final SimNic nic;
     private final SimEngine engine;

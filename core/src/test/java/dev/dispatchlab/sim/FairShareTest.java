@@ -25,9 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FairShareTest {
 
     private static final long US = 1_000_000L; // ps
-    /** The scheduler validate uses here: HZ=250, Linux's 1.5 ms slice on two CPUs. */
+    /** The scheduler validate uses here: HZ=250, the kernel's 1.4 ms slice (0.7 ms for each of log2(2) + 1). */
     private static final long TICK = 4_000 * US;
-    private static final long SLICE = 1_500 * US;
+    private static final long SLICE = 1_400 * US;
 
     private static Machine machine(Simulation sim, Costs costs) {
         return new Machine(sim, costs, TICK, SLICE, false);
@@ -228,7 +228,7 @@ class FairShareTest {
 
     @Test
     void twoThreadsThatNeverSleepTakeTurnsAtTheTickNotAtTheEndOfTheirSlice() {
-        // Linux here: a 1.5 ms slice, noticed at the tick, every 4 ms (HZ=250); busypoll's poller and user,
+        // Linux here: a 1.4 ms slice, noticed at the tick, every 4 ms (HZ=250); busypoll's poller and user,
         // two such threads, took turns of 3.8 to 4.0 ms in every run
         Simulation sim = new Simulation(new SplittableRandom(1));
         Machine m = machine(sim, new Costs(SimFixtures.testbox()));
