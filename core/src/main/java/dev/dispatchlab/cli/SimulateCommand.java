@@ -20,6 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -203,12 +204,12 @@ public final class SimulateCommand implements Callable<Integer> {
         String cmd;
         try {
             cmd = ResultFiles.mapper().readTree(file.toFile()).path("command").asText();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new UsageException("--validation: " + file + ": cannot read it as JSON");
         }
         if (!cmd.equals("validate")) {
-            throw new UsageException("--validation: " + file + " is " + (cmd.isEmpty() ? "no command's document"
-                    : "a " + cmd + " document") + ", not one 'validate --json' wrote");
+            throw new UsageException("--validation: " + file + (cmd.isEmpty() ? " names no command"
+                    : " is a " + cmd + " document") + ", not one 'validate --json' wrote");
         }
         try {
             return SimulationSection.outcome(SimulationSection.load(file));

@@ -182,7 +182,7 @@ class SimulateCommandTest {
         assertThat(c.err()).contains("--validation: ").contains("is a simulate-answer document, not one 'validate --json' wrote");
         c = Cli.run("simulate", "--profile", resource("testbox.json"), "--validation", resource("calibration.json"));
         assertThat(c.status()).isEqualTo(2);
-        assertThat(c.err()).contains("calibration.json is no command's document");
+        assertThat(c.err()).contains("calibration.json names no command, not one 'validate --json' wrote");
         Path garbage = dir.resolve("garbage.json");
         Files.writeString(garbage, "{\"command\": \"validate\"");
         c = Cli.run("simulate", "--profile", resource("testbox.json"), "--validation", garbage.toString());
