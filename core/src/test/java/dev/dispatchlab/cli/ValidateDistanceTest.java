@@ -53,6 +53,23 @@ class ValidateDistanceTest {
     }
 
     @Test
+    void aCheckMatchesItsRunWhenItMetTheCpusWhereTheRunDid() throws Exception {
+        RunResult near = withWire(Map.of("cpuRoundTripNanosBefore", 65.0, "cpuRoundTripNanosAfter", 74.0));
+        assertThat(ValidateCommand.checkMetRun(Map.of("cpuRoundTripNanosBefore", 70.0,
+                "cpuRoundTripNanosAfter", 62.0, "pathNanos", 640.0), near)).isTrue();
+        // set 31's push in overload: the check before the run met the CPUs far, the run near
+        assertThat(ValidateCommand.checkMetRun(Map.of("cpuRoundTripNanosBefore", 993.0,
+                "cpuRoundTripNanosAfter", 450.0, "pathNanos", 1111.0), near)).isFalse();
+        // the CPUs moved during the check
+        assertThat(ValidateCommand.checkMetRun(Map.of("cpuRoundTripNanosBefore", 70.0,
+                "cpuRoundTripNanosAfter", 450.0), near)).isFalse();
+        // a check or a run without the probe cannot be said to match
+        assertThat(ValidateCommand.checkMetRun(Map.of("pathNanos", 640.0), near)).isFalse();
+        assertThat(ValidateCommand.checkMetRun(Map.of("cpuRoundTripNanosBefore", 70.0,
+                "cpuRoundTripNanosAfter", 62.0), withWire(Map.of()))).isFalse();
+    }
+
+    @Test
     void atLeastOneTry() {
         Cli c = Cli.run("validate", "--calibration", SimFixtures.resource("calibration.json").toString(),
                 "--measured", SimFixtures.resource("measured-compare.json").toString(), "--distance-tries", "0");
