@@ -284,7 +284,7 @@ class CalibrationTest {
 
     @Test
     @Timeout(60)
-    void aRunsInPlaceCheckTimesThePathAndTheReceiveOnceWithTheCpusDistanceAround() throws Exception {
+    void aRunsInPlaceCheckTimesThePathAndTheReceiveWithTheCpusDistanceAround() throws Exception {
         Map<String, Object> m = Calibration.inPlaceCheck(Placement.defaults(), traffic);
         double path = ((Number) m.get("pathNanos")).doubleValue();
         double rx = ((Number) m.get("rxNanos")).doubleValue();
