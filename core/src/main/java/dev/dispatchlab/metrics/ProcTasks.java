@@ -75,10 +75,13 @@ final class ProcTasks {
         char state = f[0].charAt(0);
         long startTicks = Long.parseLong(f[22 - 3]);
         long cpu;
+        long wait = -1;
         if (schedstat != null) {
-            String s = schedstat.strip();
-            int sp = s.indexOf(' ');
-            cpu = Long.parseLong(sp < 0 ? s : s.substring(0, sp));
+            String[] s = schedstat.strip().split(" ");
+            cpu = Long.parseLong(s[0]);
+            if (s.length > 1) {
+                wait = Long.parseLong(s[1]);
+            }
         } else {
             cpu = (Long.parseLong(f[14 - 3]) + Long.parseLong(f[15 - 3])) * NANOS_PER_TICK;
         }
@@ -97,6 +100,6 @@ final class ProcTasks {
         if (vol < 0 || invol < 0) {
             throw new IllegalStateException("task " + tid + ": status has no ctxt_switches lines");
         }
-        return new ThreadSample(tid, startTicks, name, state, vol, invol, cpu);
+        return new ThreadSample(tid, startTicks, name, state, vol, invol, cpu, wait);
     }
 }

@@ -27,9 +27,12 @@ public final class SwitchDelta {
         LOST
     }
 
-    /** One thread's share of the interval. */
+    /**
+     * One thread's share of the interval; {@code waitNanos}, its time runnable on a run queue, is -1
+     * where the kernel keeps none (no schedstat) or the thread's interval is unknown.
+     */
     public record ThreadDelta(int tid, String name, ThreadRole role, long voluntary, long involuntary, long cpuNanos,
-                              Fate fate) {
+                              long waitNanos, Fate fate) {
         public long switches() {
             return voluntary + involuntary;
         }
@@ -93,12 +96,14 @@ public final class SwitchDelta {
             long v = s.voluntary() - (then == null ? 0 : then.sample().voluntary());
             long iv = s.involuntary() - (then == null ? 0 : then.sample().involuntary());
             long cpu = s.cpuNanos() - (then == null ? 0 : then.sample().cpuNanos());
-            out.add(new ThreadDelta(s.tid(), now.name(), now.role(), v, iv, cpu, fate));
+            long thenWait = then == null ? 0 : then.sample().waitNanos();
+            long wait = s.waitNanos() < 0 || thenWait < 0 ? -1 : s.waitNanos() - thenWait;
+            out.add(new ThreadDelta(s.tid(), now.name(), now.role(), v, iv, cpu, wait, fate));
         }
         for (Map.Entry<SwitchSnapshot.Key, SwitchSnapshot.Row> e : a.entrySet()) {
             if (!b.containsKey(e.getKey())) {
                 SwitchSnapshot.Row then = e.getValue();
-                out.add(new ThreadDelta(then.sample().tid(), then.name(), then.role(), 0, 0, 0, Fate.LOST));
+                out.add(new ThreadDelta(then.sample().tid(), then.name(), then.role(), 0, 0, 0, -1, Fate.LOST));
             }
         }
         out.sort(Comparator.comparing(ThreadDelta::role).thenComparing(ThreadDelta::name).thenComparingInt(ThreadDelta::tid));

@@ -12,9 +12,11 @@ package dev.dispatchlab.metrics;
  * @param voluntary   {@code voluntary_ctxt_switches}: the thread gave up the CPU (blocked, slept, yielded)
  * @param involuntary {@code nonvoluntary_ctxt_switches}: the scheduler took the CPU away (preempted)
  * @param cpuNanos    CPU time used, user plus system, in nanoseconds (see {@link CpuClock} for its source)
+ * @param waitNanos   time spent runnable on a run queue, waiting for a CPU ({@code schedstat} field 2,
+ *                    the scheduler's {@code run_delay}), in nanoseconds; -1 where the kernel has no schedstat
  */
 public record ThreadSample(int tid, long startTicks, String comm, char state, long voluntary, long involuntary,
-                           long cpuNanos) {
+                           long cpuNanos, long waitNanos) {
 
     /** @return the total context switches, voluntary plus involuntary */
     public long switches() {

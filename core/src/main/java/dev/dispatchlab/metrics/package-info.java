@@ -36,8 +36,11 @@
  * CPU time is {@code schedstat}'s nanoseconds ({@link dev.dispatchlab.metrics.CpuClock} says why
  * not {@code stat}'s 10 ms ticks or {@code ThreadMXBean}). A snapshot costs three small
  * {@code /proc} reads per thread (about 10 µs each) and some allocation: interval boundaries only.
- * Not implemented: per-CPU kernel work ({@code /proc/softirqs}), run-queue wait from
- * {@code schedstat}; an unregistered thread that ends between snapshots is reported as lost, not
+ * {@code schedstat}'s second field, the time a thread spent runnable on a run queue waiting for its
+ * CPU ({@code run_delay}), is kept beside it ({@code ThreadSample.waitNanos}): how long a wakeup or a
+ * preemption kept a thread waiting decides how much work it finds when it runs, and the simulator
+ * counts the same time for its threads, so {@code validate --threads} sets the two side by side.
+ * Not implemented: per-CPU kernel work ({@code /proc/softirqs}); an unregistered thread that ends between snapshots is reported as lost, not
  * counted; carriers of a custom virtual-thread scheduler need their own name rule.
  */
 package dev.dispatchlab.metrics;

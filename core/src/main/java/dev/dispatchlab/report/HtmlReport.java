@@ -561,13 +561,16 @@ public final class HtmlReport {
                 continue;
             }
             h.raw("<details><summary>").text(labels.get(i)).raw("</summary>\n<table>\n<thead><tr><th>thread</th>"
-                    + "<th>role</th><th>voluntary</th><th>involuntary</th><th>CPU ms</th><th>fate</th></tr></thead>\n"
+                    + "<th>role</th><th>voluntary</th><th>involuntary</th><th>CPU ms</th><th>run-queue wait ms</th>"
+                    + "<th>fate</th></tr></thead>\n"
                     + "<tbody>\n");
             for (RunResult.ThreadCounts t : r.threads()) {
                 h.raw("<tr><td>").text(t.name()).raw("</td><td>").text(t.role()).raw("</td><td class=\"n\">")
                         .text(Long.toString(t.voluntary())).raw("</td><td class=\"n\">")
                         .text(Long.toString(t.involuntary())).raw("</td><td class=\"n\">")
-                        .text(ResultTable.fmt(t.cpuNanos() / 1e6, 2)).raw("</td><td>").text(t.fate())
+                        .text(ResultTable.fmt(t.cpuNanos() / 1e6, 2)).raw("</td><td class=\"n\">")
+                        .text(t.waitNanos() == null ? "-" : ResultTable.fmt(t.waitNanos() / 1e6, 2)).raw("</td><td>")
+                        .text(t.fate())
                         .raw("</td></tr>\n");
             }
             h.raw("</tbody></table></details>\n");

@@ -236,12 +236,13 @@ public final class SimulationSection {
 
     /**
      * Prints each row's host threads, measured against predicted, per delivered packet: CPU, sleeps
-     * (voluntary switches) and preemptions (involuntary ones); "-" where a side has no such thread.
+     * (voluntary switches), preemptions (involuntary ones) and time waiting on the run queue; "-" where
+     * a side has no such thread or figure.
      */
     public static void printThreads(PrintStream out, List<Validation.Cell> cells) {
         out.println("host threads per delivered packet, measured (predicted):");
-        out.printf(Locale.ROOT, "%-9s %-15s %-16s | %16s | %16s | %16s%n", "model", "load", "thread", "cpu ns",
-                "slept", "preempted");
+        out.printf(Locale.ROOT, "%-9s %-15s %-16s | %16s | %16s | %16s | %16s%n", "model", "load", "thread", "cpu ns",
+                "slept", "preempted", "run-queue wait ns");
         for (Validation.Cell c : cells) {
             if (!Double.isNaN(c.cpuRoundTripBefore()) || !Double.isNaN(c.cpuRoundTripAfter())) {
                 out.printf(Locale.ROOT, "%-9s %-15s %-16s | cache line's round trip, device to host CPU: %s ns before "
@@ -249,10 +250,11 @@ public final class SimulationSection {
                         figure(c.cpuRoundTripBefore(), "%.0f"), figure(c.cpuRoundTripAfter(), "%.0f"));
             }
             for (Validation.ThreadRow t : c.threads()) {
-                out.printf(Locale.ROOT, "%-9s %-15s %-16s | %16s | %16s | %16s%n", c.model(), c.load(), t.name(),
+                out.printf(Locale.ROOT, "%-9s %-15s %-16s | %16s | %16s | %16s | %16s%n", c.model(), c.load(), t.name(),
                         pair(t.measuredCpuNanos(), t.predictedCpuNanos(), "%.0f"),
                         pair(t.measuredVoluntary(), t.predictedVoluntary(), "%.3f"),
-                        pair(t.measuredInvoluntary(), t.predictedInvoluntary(), "%.3f"));
+                        pair(t.measuredInvoluntary(), t.predictedInvoluntary(), "%.3f"),
+                        pair(t.measuredWaitNanos(), t.predictedWaitNanos(), "%.0f"));
             }
         }
     }

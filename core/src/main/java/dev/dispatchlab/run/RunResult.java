@@ -92,7 +92,12 @@ public record RunResult(String model, String modelDescription, String crypto, St
         }
     }
 
-    /** One thread's OS counts over the measured interval. */
-    public record ThreadCounts(String name, String role, long voluntary, long involuntary, long cpuNanos, String fate) {
+    /**
+     * One thread's OS counts over the measured interval. {@code waitNanos}: its time runnable on a run
+     * queue, waiting for its CPU (schedstat's {@code run_delay}); null where it was not measured (no
+     * schedstat, or a file written before it was kept).
+     */
+    public record ThreadCounts(String name, String role, long voluntary, long involuntary, long cpuNanos, Long waitNanos,
+                               String fate) {
     }
 }

@@ -302,7 +302,8 @@ public final class Runner {
         List<RunResult.ThreadCounts> threads = new ArrayList<>();
         for (SwitchDelta.ThreadDelta t : sd.threads()) {
             threads.add(new RunResult.ThreadCounts(t.name(), t.role().name().toLowerCase(), t.voluntary(),
-                    t.involuntary(), t.cpuNanos(), t.fate().name().toLowerCase()));
+                    t.involuntary(), t.cpuNanos(), t.waitNanos() < 0 ? null : t.waitNanos(),
+                    t.fate().name().toLowerCase()));
         }
         if (stopped()) {
             notes.add(String.format(java.util.Locale.ROOT, "stopped early (Ctrl-C) after %.2f s of the %.2f s"

@@ -170,8 +170,8 @@ public final class Machine {
 
     /** Counts at one instant, for the measured interval's differences. */
     /**
-     * @param threads per thread of {@link #threads()}, in its order: voluntary and involuntary switches
-     *                and CPU (ns)
+     * @param threads per thread of {@link #threads()}, in its order: voluntary and involuntary switches,
+     *                CPU (ns) and time waiting on a run queue (ns)
      */
     public record Snapshot(long at, long offered, long delivered, long deliveredBytes, long[] drops, long handoffs,
                            long hostWakeups, long interrupts, long softintRuns, long voluntary, long involuntary,
@@ -190,7 +190,8 @@ public final class Machine {
                 vol += t.voluntary;
                 inv += t.involuntary;
             }
-            each[i] = new long[]{t.voluntary, t.involuntary, t.cpuPs() / Simulation.PS_PER_NS};
+            each[i] = new long[]{t.voluntary, t.involuntary, t.cpuPs() / Simulation.PS_PER_NS,
+                    t.waitPs(sim.now()) / Simulation.PS_PER_NS};
         }
         return new Snapshot(sim.now(), offered, delivered, deliveredBytes, drops.clone(), handoffs, hostWakeups,
                 cpu.interrupts() + deviceInterrupts, cpu.softintRuns(), vol, inv, cpu.busyPs(), cpu.interruptPs(),

@@ -237,6 +237,7 @@ public final class SimCpu {
     void enqueue(SimThread t) {
         t.state = SimThread.State.RUNNABLE;
         t.cpu = this;
+        t.queued(sim.now());
         if (t.delayed) {
             requeueDelayed(t);
         } else {
@@ -523,6 +524,7 @@ public final class SimCpu {
                     o.involuntary++;
                     current = null;
                     o.state = SimThread.State.RUNNABLE;
+                    o.queued(sim.now());
                     queueOf(o.priority).addLast(o);
                     runnable++;
                 }
@@ -538,6 +540,7 @@ public final class SimCpu {
                 runnable--;
                 wakeupPreempt = false;
                 current = best;
+                best.picked(sim.now());
                 best.state = SimThread.State.RUNNING;
                 best.vprot = best.deadline;
                 long cost = costs.contextSwitch + (last != best ? costs.switchLocality : 0);

@@ -72,7 +72,7 @@ public final class SimResults {
         List<RunResult.ThreadCounts> threads = new ArrayList<>();
         for (Map.Entry<String, long[]> e : r.threads().entrySet()) {
             threads.add(new RunResult.ThreadCounts(e.getKey(), "host", e.getValue()[0], e.getValue()[1],
-                    e.getValue()[2], "simulated (measured interval)"));
+                    e.getValue()[2], e.getValue()[3], "simulated (measured interval)"));
         }
         Map<String, Long> events = new LinkedHashMap<>();
         events.put("handoffs", Math.round(r.handoffs() * r.deliveredPps() * s.measureNs() / 1e9));

@@ -39,6 +39,10 @@ public abstract class SimThread {
     long involuntary;
     long wakeups;
     long cpuPs;
+    /** Time spent runnable on a run queue (as the kernel's schedstat run_delay counts it), up to {@link #queuedAt}. */
+    long waitPs;
+    /** When it last went on a run queue (woken or preempted), while {@link State#RUNNABLE} there. */
+    long queuedAt = -1;
     // Fair-share state (see SimCpu's note), in picoseconds of this thread's own CPU time.
     /** Virtual runtime: CPU time run, shifted when the thread is placed on wakeup. */
     long vruntime;
@@ -86,6 +90,24 @@ public abstract class SimThread {
 
     public long cpuPs() {
         return cpuPs;
+    }
+
+    /** @return its time runnable on a run queue up to {@code now}, including a wait still going on */
+    public long waitPs(long now) {
+        return waitPs + (queuedAt >= 0 ? now - queuedAt : 0);
+    }
+
+    /** It goes on a run queue at {@code now}. */
+    void queued(long now) {
+        queuedAt = now;
+    }
+
+    /** It leaves its run queue for its CPU at {@code now}: the wait ends. */
+    void picked(long now) {
+        if (queuedAt >= 0) {
+            waitPs += now - queuedAt;
+            queuedAt = -1;
+        }
     }
 
     public boolean host() {

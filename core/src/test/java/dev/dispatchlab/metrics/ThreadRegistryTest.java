@@ -63,8 +63,9 @@ class ThreadRegistryTest {
         String stat = "77 (a) b) (c) S 1 2 3 4 5 6 7 8 9 10 150 50 13 14 15 16 17 18 9999 20 21";
         String status = "Name:\ta) b) (c\nState:\tS (sleeping)\nvoluntary_ctxt_switches:\t12\nnonvoluntary_ctxt_switches:\t3\n";
         ThreadSample s = ProcTasks.parse(77, stat, status, "123456789 5 7\n");
-        assertThat(s).isEqualTo(new ThreadSample(77, 9999, "a) b) (c", 'S', 12, 3, 123456789));
+        assertThat(s).isEqualTo(new ThreadSample(77, 9999, "a) b) (c", 'S', 12, 3, 123456789, 5));
         ThreadSample t = ProcTasks.parse(77, stat, status, null);
         assertThat(t.cpuNanos()).isEqualTo((150 + 50) * 10_000_000L);
+        assertThat(t.waitNanos()).as("no schedstat, no run-queue wait").isEqualTo(-1);
     }
 }

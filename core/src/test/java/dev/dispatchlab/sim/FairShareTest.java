@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 /**
  * The CPU's fair-share scheduling between threads of one priority (see {@link SimCpu}): whether a
@@ -226,18 +227,29 @@ class FairShareTest {
         }
     }
 
-    @Test
-    void twoThreadsThatNeverSleepTakeTurnsAtTheTickNotAtTheEndOfTheirSlice() {
-        // Linux here: a 1.4 ms slice, noticed at the tick, every 4 ms (HZ=250); busypoll's poller and user,
-        // two such threads, took turns of 3.8 to 4.0 ms in every run
+    private record Spinners(Simulation sim, Spinner a, Spinner b) {
+    }
+
+    /** @return two threads that never sleep, steps of 10 us, run together on one CPU until {@code until} ps */
+    private static Spinners spinners(long until, java.util.List<Long> turns) {
         Simulation sim = new Simulation(new SplittableRandom(1));
         Machine m = machine(sim, new Costs(SimFixtures.testbox()));
-        java.util.List<Long> turns = new java.util.ArrayList<>();
         Spinner a = m.thread(new Spinner(sim, "a", 10 * US, turns));
         Spinner b = m.thread(new Spinner(sim, "b", 10 * US, turns));
         m.wake(a, null);
         m.wake(b, null);
-        sim.runUntil(400_000 * US);
+        sim.runUntil(until);
+        return new Spinners(sim, a, b);
+    }
+
+    @Test
+    void twoThreadsThatNeverSleepTakeTurnsAtTheTickNotAtTheEndOfTheirSlice() {
+        // Linux here: a 1.4 ms slice, noticed at the tick, every 4 ms (HZ=250); busypoll's poller and user,
+        // two such threads, took turns of 3.8 to 4.0 ms in every run
+        java.util.List<Long> turns = new java.util.ArrayList<>();
+        Spinners two = spinners(400_000 * US, turns);
+        Spinner a = two.a();
+        Spinner b = two.b();
 
         // every turn starts right after a tick (within the step the tick fell in and the switch)
         for (long t : turns.subList(1, turns.size())) {
@@ -254,6 +266,21 @@ class FairShareTest {
         }
         assertThat(oneTick).as("one-tick turns").isGreaterThan((turns.size() - 2) * 3 / 4);
         assertThat(a.involuntary() + b.involuntary()).isEqualTo(turns.size() - 1);
+    }
+
+    @Test
+    void aRunnableThreadWaitsOnTheRunQueueWhileTheOtherRuns() {
+        // schedstat's run_delay: time runnable, not running; two threads that never sleep share one CPU
+        Spinners two = spinners(200_000 * US, new java.util.ArrayList<>());
+        Spinner a = two.a();
+        Spinner b = two.b();
+        long now = two.sim().now();
+        // the CPU is never idle once both run: each is running or waiting, and waits while the other runs
+        for (Spinner[] p : new Spinner[][]{{a, b}, {b, a}}) {
+            assertThat((double) p[0].cpuPs() + p[0].waitPs(now)).as(p[0].name()).isCloseTo(now, withinPercentage(0.1));
+            assertThat((double) p[0].waitPs(now)).as(p[0].name()).isCloseTo(p[1].cpuPs(), withinPercentage(0.5));
+        }
+        assertThat(a.waitPs(now)).as("turns of a tick each way").isBetween(now / 3, now * 2 / 3);
     }
 
     @Test

@@ -160,13 +160,25 @@ class ValidationTest {
                             within(1e-6));
                     assertThat(row.measuredVoluntary()).isCloseTo(t.voluntary() / (r.deliveredPps() * r.seconds()),
                             within(1e-9));
+                    if (t.waitNanos() == null) {
+                        assertThat(row.measuredWaitNanos()).as("a run that kept no run-queue wait").isNaN();
+                    } else {
+                        assertThat(row.measuredWaitNanos()).isCloseTo(t.waitNanos() / (r.deliveredPps() * r.seconds()),
+                                within(1e-6));
+                    }
+                }
+            }
+            for (Validation.ThreadRow row : rows) {
+                if (!Double.isNaN(row.predictedCpuNanos())) {
+                    assertThat(row.predictedWaitNanos()).as("%s %s", r.model(), row.name()).isNotNegative().isFinite();
                 }
             }
         }
         var text = new java.io.ByteArrayOutputStream();
         dev.dispatchlab.report.SimulationSection.printThreads(new java.io.PrintStream(text, true,
                 java.nio.charset.StandardCharsets.UTF_8), cells);
-        assertThat(text.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("preempted").contains("user");
+        assertThat(text.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("preempted").contains("user")
+                .contains("run-queue wait ns");
     }
 
     private static RunResult as(RunResult r, double delivered, double switches) {

@@ -83,12 +83,15 @@ public final class Validation {
 
     /**
      * A host thread's figures per delivered packet over the measured interval, measured and predicted:
-     * CPU (ns), voluntary switches (it slept) and involuntary ones (it was preempted). A thread only one
-     * side has (the runtime's carrier is the JDK's pool thread, the simulator's {@code carrier/0}) has
-     * NaN on the other.
+     * CPU (ns), voluntary switches (it slept), involuntary ones (it was preempted) and time runnable on
+     * its CPU's run queue, waiting for it (ns: how long its wakeups and preemptions kept it waiting,
+     * which decides how much work each of its runs finds). A thread only one side has (the runtime's
+     * carrier is the JDK's pool thread, the simulator's {@code carrier/0}), or a wait a measured run
+     * did not keep, has NaN on that side.
      */
     public record ThreadRow(String name, double measuredCpuNanos, double predictedCpuNanos, double measuredVoluntary,
-                            double predictedVoluntary, double measuredInvoluntary, double predictedInvoluntary) {
+                            double predictedVoluntary, double measuredInvoluntary, double predictedInvoluntary,
+                            double measuredWaitNanos, double predictedWaitNanos) {
     }
 
     /**
@@ -176,14 +179,16 @@ public final class Validation {
                 seen.add(t.name());
                 rows.add(new ThreadRow(t.name(), t.cpuNanos() / mPackets, s == null ? Double.NaN : s[2] / pPackets,
                         t.voluntary() / mPackets, s == null ? Double.NaN : s[0] / pPackets, t.involuntary() / mPackets,
-                        s == null ? Double.NaN : s[1] / pPackets));
+                        s == null ? Double.NaN : s[1] / pPackets,
+                        t.waitNanos() == null ? Double.NaN : t.waitNanos() / mPackets,
+                        s == null ? Double.NaN : s[3] / pPackets));
             }
         }
         for (Map.Entry<String, long[]> e : sim.entrySet()) {
             if (!seen.contains(e.getKey())) {
                 long[] s = e.getValue();
                 rows.add(new ThreadRow(e.getKey(), Double.NaN, s[2] / pPackets, Double.NaN, s[0] / pPackets,
-                        Double.NaN, s[1] / pPackets));
+                        Double.NaN, s[1] / pPackets, Double.NaN, s[3] / pPackets));
             }
         }
         return rows;
