@@ -422,7 +422,8 @@ public final class ValidateCommand implements Callable<Integer> {
             }
             boolean met = false;
             for (int t = 1; t < distanceTries && !met; t++) {
-                System.err.printf(Locale.ROOT, "  the check met the CPUs %.0f ns apart, the run %.0f: timing it again%n",
+                System.err.printf(Locale.ROOT, "  the check met the CPUs %.0f ns apart, the run %.0f: timing it "
+                        + "again%n",
                         figure(check, "cpuRoundTripNanosBefore"), Validation.wireFigure(r, "cpuRoundTripNanosBefore"));
                 Map<String, Object> after = checkOrNone(spec, traffic, "after");
                 if (!after.isEmpty() && checkMetRun(after, r)) {

@@ -97,7 +97,7 @@ public record RunResult(String model, String modelDescription, String crypto, St
      * queue, waiting for its CPU (schedstat's {@code run_delay}); null where it was not measured (no
      * schedstat, or a file written before it was kept).
      */
-    public record ThreadCounts(String name, String role, long voluntary, long involuntary, long cpuNanos, Long waitNanos,
-                               String fate) {
+    public record ThreadCounts(String name, String role, long voluntary, long involuntary, long cpuNanos,
+                               Long waitNanos, String fate) {
     }
 }

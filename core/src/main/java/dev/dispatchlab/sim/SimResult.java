@@ -27,7 +27,8 @@ import java.util.Map;
  * @param dropped         packets dropped over the whole run (SHUTDOWN included)
  * @param allDrops        drops by reason over the whole run
  * @param balanced        offered = delivered + dropped, nothing in flight
- * @param threads         per-thread counts in the interval: name -> {voluntary, involuntary, cpuNanos, run-queue waitNanos}
+ * @param threads         per-thread counts in the interval: name -> {voluntary, involuntary, cpuNanos,
+ *                        run-queue waitNanos}
  * @param events          events the simulation ran
  */
 public record SimResult(SimSpec spec, double offeredPps, double deliveredPps, double payloadGbps, long voluntary,

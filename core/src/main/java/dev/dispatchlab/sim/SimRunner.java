@@ -98,7 +98,11 @@ public final class SimRunner {
         for (int i = 0; i < ts.size(); i++) {
             long[] from = a.threads()[i];
             long[] to = b.threads()[i];
-            threads.put(ts.get(i).name(), new long[]{to[0] - from[0], to[1] - from[1], to[2] - from[2], to[3] - from[3]});
+            long[] d = new long[to.length];
+            for (int k = 0; k < d.length; k++) {
+                d[k] = to[k] - from[k];
+            }
+            threads.put(ts.get(i).name(), d);
         }
         SimResult.Latency lat = new SimResult.Latency(h.getTotalCount(), h.getValueAtPercentile(50),
                 h.getValueAtPercentile(90), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue(),
