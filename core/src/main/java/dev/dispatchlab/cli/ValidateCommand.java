@@ -392,8 +392,13 @@ public final class ValidateCommand implements Callable<Integer> {
 
     /** @return true when the run's distance before and after it are both at {@code cal}'s level (CpuDistance) */
     static boolean sameDistance(RunResult r, double cal) {
-        return CpuDistance.sameLevel(Validation.wireFigure(r, "cpuRoundTripNanosBefore"), cal)
-                && CpuDistance.sameLevel(Validation.wireFigure(r, "cpuRoundTripNanosAfter"), cal);
+        return r.wire() != null && metAt(r.wire(), cal);
+    }
+
+    /** @return true when {@code m}'s distances before and after (a run's wire or a check) are both at {@code level} */
+    private static boolean metAt(Map<?, ?> m, double level) {
+        return CpuDistance.sameLevel(Validation.figure(m, "cpuRoundTripNanosBefore"), level)
+                && CpuDistance.sameLevel(Validation.figure(m, "cpuRoundTripNanosAfter"), level);
     }
 
     private int checksRetaken;
@@ -424,7 +429,8 @@ public final class ValidateCommand implements Callable<Integer> {
             for (int t = 1; t < distanceTries && !met; t++) {
                 System.err.printf(Locale.ROOT, "  the check met the CPUs %.0f ns apart, the run %.0f: timing it "
                         + "again%n",
-                        figure(check, "cpuRoundTripNanosBefore"), Validation.wireFigure(r, "cpuRoundTripNanosBefore"));
+                        Validation.figure(check, "cpuRoundTripNanosBefore"),
+                        Validation.wireFigure(r, "cpuRoundTripNanosBefore"));
                 Map<String, Object> after = checkOrNone(spec, traffic, "after");
                 if (!after.isEmpty() && checkMetRun(after, r)) {
                     check = new LinkedHashMap<>(after);
@@ -455,13 +461,7 @@ public final class ValidateCommand implements Callable<Integer> {
      *         them before it ({@link CpuDistance#sameLevel})
      */
     static boolean checkMetRun(Map<?, ?> check, RunResult r) {
-        double run = Validation.wireFigure(r, "cpuRoundTripNanosBefore");
-        return CpuDistance.sameLevel(figure(check, "cpuRoundTripNanosBefore"), run)
-                && CpuDistance.sameLevel(figure(check, "cpuRoundTripNanosAfter"), run);
-    }
-
-    private static double figure(Map<?, ?> m, String key) {
-        return m.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
+        return metAt(check, Validation.wireFigure(r, "cpuRoundTripNanosBefore"));
     }
 
     private void write(Path file, List<RunResult> rs) throws Exception {

@@ -41,6 +41,7 @@
  * preemption kept a thread waiting decides how much work it finds when it runs, and the simulator
  * counts the same time for its threads, so {@code validate --threads} sets the two side by side.
  * Not implemented: per-CPU kernel work ({@code /proc/softirqs}); an unregistered thread that ends
- * between snapshots is reported as lost, not counted; carriers of a custom virtual-thread scheduler need their own name rule.
+ * between snapshots is reported as lost, not counted; carriers of a custom virtual-thread scheduler
+ * need their own name rule.
  */
 package dev.dispatchlab.metrics;

@@ -234,6 +234,9 @@ public final class SimulationSection {
         }
     }
 
+    /** A line of the thread table: model, load, thread, then CPU, sleeps, preemptions and wait. */
+    private static final String THREAD_ROW = "%-9s %-15s %-16s | %16s | %16s | %16s | %16s%n";
+
     /**
      * Prints each row's host threads, measured against predicted, per delivered packet: CPU, sleeps
      * (voluntary switches), preemptions (involuntary ones) and time waiting on the run queue; "-" where
@@ -241,8 +244,8 @@ public final class SimulationSection {
      */
     public static void printThreads(PrintStream out, List<Validation.Cell> cells) {
         out.println("host threads per delivered packet, measured (predicted):");
-        out.printf(Locale.ROOT, "%-9s %-15s %-16s | %16s | %16s | %16s | %16s%n", "model", "load", "thread", "cpu ns",
-                "slept", "preempted", "run-queue wait ns");
+        out.printf(Locale.ROOT, THREAD_ROW, "model", "load", "thread", "cpu ns", "slept", "preempted",
+                "run-queue wait ns");
         for (Validation.Cell c : cells) {
             if (!Double.isNaN(c.cpuRoundTripBefore()) || !Double.isNaN(c.cpuRoundTripAfter())) {
                 out.printf(Locale.ROOT, "%-9s %-15s %-16s | cache line's round trip, device to host CPU: %s ns before "
@@ -250,7 +253,7 @@ public final class SimulationSection {
                         figure(c.cpuRoundTripBefore(), "%.0f"), figure(c.cpuRoundTripAfter(), "%.0f"));
             }
             for (Validation.ThreadRow t : c.threads()) {
-                out.printf(Locale.ROOT, "%-9s %-15s %-16s | %16s | %16s | %16s | %16s%n", c.model(), c.load(), t.name(),
+                out.printf(Locale.ROOT, THREAD_ROW, c.model(), c.load(), t.name(),
                         pair(t.measuredCpuNanos(), t.predictedCpuNanos(), "%.0f"),
                         pair(t.measuredVoluntary(), t.predictedVoluntary(), "%.3f"),
                         pair(t.measuredInvoluntary(), t.predictedInvoluntary(), "%.3f"),

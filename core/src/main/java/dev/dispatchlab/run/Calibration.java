@@ -456,7 +456,8 @@ public final class Calibration {
      * medians of {@value #CHECK_TRIALS} {@link #pathTrial}s and {@link #rxTrial}s of {@code traffic}'s
      * frames, as {@code calibrate}'s {@code inPlace} times them, with the CPUs' distance before and
      * after. On this virtual machine the in-place path has come out at 611 to 1,315 ns with the CPUs
-     * near and 1,043 to 1,643 far within a day, so the calibration's figures may describe another machine than the run meets. The card moves
+     * near and 1,043 to 1,643 far within a day, so the calibration's figures may describe another
+     * machine than the run meets. The card moves
      * with it (its refusing trial came out at 2,008 ns per request one day and 2,780 on another), so
      * one {@link #cardTrial} and one {@link #refusingCardTrial} follow, shorter than calibrate's.
      *

@@ -157,7 +157,12 @@ public final class Validation {
 
     /** @return a number the run's wire report holds under {@code key}, or NaN */
     public static double wireFigure(RunResult r, String key) {
-        return r.wire() != null && r.wire().get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
+        return r.wire() == null ? Double.NaN : figure(r.wire(), key);
+    }
+
+    /** @return the number {@code m} holds under {@code key}, or NaN */
+    public static double figure(Map<?, ?> m, String key) {
+        return m.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
     /**
