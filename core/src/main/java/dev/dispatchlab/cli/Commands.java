@@ -11,6 +11,6 @@ final class Commands {
     static List<Object> all() {
         return List.of(new RunCommand(), new CompareCommand(), new SweepCommand(), new BenchCommand(), new ReportCommand(),
                 new CalibrateCommand(), new SimulateCommand(), new ValidateCommand(), new DecryptCommand(), new BlastCommand(),
-                new GatewayCommand());
+                new GatewayCommand(), new SchedTraceCommand());
     }
 }

@@ -1,6 +1,7 @@
 package dev.dispatchlab.cli;
 
 import dev.dispatchlab.dispatch.models.DispatchModels;
+import dev.dispatchlab.os.Tracefs;
 import dev.dispatchlab.report.ResultFiles;
 import dev.dispatchlab.report.ResultTable;
 import dev.dispatchlab.run.RunResult;
@@ -14,7 +15,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -30,6 +33,16 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--json", paramLabel = "FILE", description = "write the result, with every setting, as JSON")
     Path json;
+
+    @Option(names = "--sched-trace", paramLabel = "FILE", description = "trace the kernel's scheduler (sched_switch,"
+            + " sched_wakeup, every CPU) from the start of the measured interval and write its text to FILE, for"
+            + " 'sched-trace' to read; needs tracefs at /sys/kernel/tracing, writable (root). Tracing costs every"
+            + " event a little: the run's figures are a traced run's")
+    Path schedTrace;
+
+    @Option(names = "--sched-trace-for", defaultValue = "300ms", paramLabel = "TIME",
+            description = "with --sched-trace: how long to trace (default: ${DEFAULT-VALUE})")
+    String schedTraceFor;
 
     @Mixin
     RunOptions options;
@@ -57,12 +70,51 @@ public final class RunCommand implements Callable<Integer> {
             traffic = TrafficSet.build(w);
         }
         Runner runner = hdrLog.runner(spec, HdrLogOption.name(spec), "run");
+        Duration traceFor = Durations.parse("--sched-trace-for", schedTraceFor);
+        if (traceFor.isNegative() || traceFor.isZero()) {
+            throw new UsageException("--sched-trace-for: above 0, got " + schedTraceFor);
+        }
+        Tracefs trace = null;
+        if (schedTrace != null) {
+            Outputs.check("--sched-trace", schedTrace, List.of());
+            try {
+                trace = Tracefs.open();
+            } catch (IOException e) {
+                throw new UsageException("--sched-trace: " + e.getMessage());
+            }
+            Tracefs t = trace;
+            runner.window(new Runner.Window() {
+                @Override
+                public void begin() throws IOException {
+                    t.start();
+                }
+
+                @Override
+                public void end() throws IOException {
+                    t.stop();
+                }
+            }, traceFor);
+        }
+        try (Tracefs closing = trace) {
+            return run(m, spec, sockets, traffic, runner, trace);
+        }
+    }
+
+    private Integer run(DispatchModels m, RunSpec spec, boolean sockets, TrafficSet traffic, Runner runner,
+                        Tracefs trace) throws Exception {
         try (StopOnSignal ctrlC = StopOnSignal.install("run", runner::stop)) {
             System.err.println("running " + m.label() + " (" + spec.effectiveCrypto().label() + " crypto, "
                     + (sockets ? "socket" : "synthetic") + " source) for " + spec.warmup().toMillis() / 1000.0
                     + " s warm-up + " + spec.measure().toMillis() / 1000.0 + " s (Ctrl-C stops it early) ...");
             RunResult r = sockets ? runner.runSockets(spec) : runner.run(spec, traffic);
             ResultTable.print(System.out, List.of(r), null);
+            if (trace != null && trace.started()) {
+                trace.copyTo(schedTrace);
+                System.out.println("wrote " + schedTrace + " (the kernel's sched_switch and sched_wakeup, the first "
+                        + schedTraceFor + " of the measured interval)");
+            } else if (trace != null) {
+                System.out.println("no scheduler trace: the run stopped before its measured interval");
+            }
             if (ctrlC.signalled()) {
                 System.out.println(accountingLine(r));
             }

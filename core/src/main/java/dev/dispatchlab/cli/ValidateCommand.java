@@ -14,6 +14,11 @@ import dev.dispatchlab.run.Placement;
 import dev.dispatchlab.run.RunResult;
 import dev.dispatchlab.run.RunSpec;
 import dev.dispatchlab.run.Runner;
+import dev.dispatchlab.sim.SchedTraceWriter;
+import dev.dispatchlab.sim.SimResult;
+import dev.dispatchlab.sim.SimRunner;
+import dev.dispatchlab.sim.SimSpec;
+import dev.dispatchlab.sim.Simulation;
 import dev.dispatchlab.sim.profile.CalibratedProfile;
 import dev.dispatchlab.sim.profile.Profile;
 import dev.dispatchlab.sim.profile.ProfileException;
@@ -27,6 +32,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -100,6 +107,15 @@ public final class ValidateCommand implements Callable<Integer> {
             paramLabel = "LIST", description = "models to measure (default: ${DEFAULT-VALUE})")
     List<String> models;
 
+    @Option(names = "--sched-trace", paramLabel = "DIR", description = "write each row's simulated scheduler events"
+            + " (the first --sched-trace-for of its measured interval) to DIR/MODEL-LOAD.trace in the kernel's tracefs"
+            + " text, for 'sched-trace' to read beside a real run's ('run --sched-trace')")
+    Path schedTrace;
+
+    @Option(names = "--sched-trace-for", defaultValue = "300ms", paramLabel = "TIME",
+            description = "with --sched-trace: how much simulated time to trace per row (default: ${DEFAULT-VALUE})")
+    String schedTraceFor;
+
     @Option(names = "--sim-seconds", defaultValue = "1", paramLabel = "S",
             description = "simulated interval per prediction, seconds (default: ${DEFAULT-VALUE})")
     double simSeconds;
@@ -143,6 +159,17 @@ public final class ValidateCommand implements Callable<Integer> {
         if (distanceTries < 1) {
             throw new UsageException("--distance-tries: at least 1, got " + distanceTries);
         }
+        long traceNs = Durations.parse("--sched-trace-for", schedTraceFor).toNanos();
+        if (traceNs <= 0) {
+            throw new UsageException("--sched-trace-for: above 0, got " + schedTraceFor);
+        }
+        if (schedTrace != null) {
+            try {
+                Files.createDirectories(schedTrace);
+            } catch (IOException e) {
+                throw new UsageException("--sched-trace: cannot make directory " + schedTrace + ": " + e.getMessage());
+            }
+        }
         Profile profile = profile();
         List<RunResult> runs = new ArrayList<>();
         List<String> loads = new ArrayList<>();
@@ -153,7 +180,8 @@ public final class ValidateCommand implements Callable<Integer> {
             read(runs, loads, again);
         }
         List<Validation.Cell> cells = Validation.validate(runs, loads, again.isEmpty() ? null : again,
-                pathPerRun ? r -> profileOfRun(r, profile, calibrationTree) : r -> profile, simSeconds);
+                pathPerRun ? r -> profileOfRun(r, profile, calibrationTree) : r -> profile, simSeconds,
+                schedTrace == null ? (model, load, spec) -> SimRunner.run(spec) : this::traced);
         if (cells.isEmpty()) {
             throw new UsageException("--measured: no run of a runtime model to validate against");
         }
@@ -246,6 +274,17 @@ public final class ValidateCommand implements Callable<Integer> {
     }
 
     /** @return the in-place check timed before {@code r} ({@link #IN_PLACE_CHECK}), or null */
+    /** Simulates one row writing its scheduler events to {@code --sched-trace}'s directory. */
+    private SimResult traced(String model, String load, SimSpec spec) throws IOException {
+        long from = spec.warmupNs() * Simulation.PS_PER_NS;
+        long to = from + Math.min(Durations.parse("--sched-trace-for", schedTraceFor).toNanos(), spec.measureNs())
+                * Simulation.PS_PER_NS;
+        Path file = schedTrace.resolve(model + "-" + load.replace(' ', '-') + ".trace");
+        try (java.io.Writer w = Files.newBufferedWriter(file)) {
+            return SimRunner.run(spec, new SchedTraceWriter(w, from, to));
+        }
+    }
+
     private static Map<?, ?> inPlaceCheck(RunResult r) {
         return r.wire() != null && r.wire().get(IN_PLACE_CHECK) instanceof Map<?, ?> check ? check : null;
     }

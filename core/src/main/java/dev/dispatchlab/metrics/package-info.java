@@ -40,7 +40,16 @@
  * CPU ({@code run_delay}), is kept beside it ({@code ThreadSample.waitNanos}): how long a wakeup or a
  * preemption kept a thread waiting decides how much work it finds when it runs, and the simulator
  * counts the same time for its threads, so {@code validate --threads} sets the two side by side.
- * Not implemented: per-CPU kernel work ({@code /proc/softirqs}); an unregistered thread that ends
+ *
+ * <h2>Scheduler traces</h2>
+ * Counts say how many switches a design costs, not which wakeup preempted which thread, and that is
+ * what a scheduler model must get right to predict them. {@link dev.dispatchlab.metrics.SchedTraceSummary}
+ * reads the text of a {@code sched_switch}/{@code sched_wakeup} trace, the kernel's (through
+ * {@code os.Tracefs}, {@code run --sched-trace}) or the simulator's ({@code sim.SchedTraceWriter}, the
+ * same text), and gives per thread: switches in, sleeps, preemptions and the share by the thread it had
+ * just woken, wakeups, run length, wakeup to running, and time asleep ({@code sched-trace}).
+ *
+ * <p>Not implemented: per-CPU kernel work ({@code /proc/softirqs}); an unregistered thread that ends
  * between snapshots is reported as lost, not counted; carriers of a custom virtual-thread scheduler
  * need their own name rule.
  */

@@ -16,6 +16,9 @@
  *       second source of a socket's drops (by inode or by port).</li>
  *   <li>{@link dev.dispatchlab.os.SystemCallException}: every failed call names itself and carries
  *       the errno captured at the call ({@code Linker.Option.captureCallState("errno")}).</li>
+ *   <li>{@link dev.dispatchlab.os.Tracefs}: the kernel's scheduler trace ({@code sched_switch},
+ *       {@code sched_wakeup}) switched on for a window through tracefs's files, its text copied out,
+ *       the tracing state put back; plain file reads and writes, no FFM needed.</li>
  * </ul>
  *
  * <pre>

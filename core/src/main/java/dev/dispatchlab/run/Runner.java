@@ -1,5 +1,8 @@
 package dev.dispatchlab.run;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
 import dev.dispatchlab.crypto.CryptoDriver;
 import dev.dispatchlab.crypto.CryptoDriverConfig;
 import dev.dispatchlab.crypto.CryptoDrivers;
@@ -96,6 +99,45 @@ public final class Runner {
     public Runner latencyObserver(java.util.function.Consumer<Histogram> observer) {
         this.latencyObserver = observer;
         return this;
+    }
+
+    /** Something switched on for the first part of the measured interval: a scheduler trace. */
+    public interface Window {
+        void begin() throws IOException;
+
+        void end() throws IOException;
+    }
+
+    private Window window;
+    private Duration windowLength = Duration.ZERO;
+
+    /**
+     * Switches {@code w} on for the first {@code length} of every later run's measured interval (all of
+     * it if shorter), on the controlling thread. A window that fails to begin or end fails the run.
+     *
+     * @return this runner
+     */
+    public Runner window(Window w, Duration length) {
+        this.window = w;
+        this.windowLength = length;
+        return this;
+    }
+
+    /** Sleeps through the measured interval, the window (if any) on for its first part. */
+    private void measure(Duration measure) throws InterruptedException {
+        if (window == null) {
+            sleep(measure);
+            return;
+        }
+        Duration on = windowLength.compareTo(measure) < 0 ? windowLength : measure;
+        try {
+            window.begin();
+            sleep(on);
+            window.end();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        sleep(measure.minus(on));
     }
 
     /** Runs {@code spec} with packets from {@code traffic} (built for {@code spec.workload()}) on the synthetic wire. */
@@ -203,7 +245,7 @@ public final class Runner {
             sa = switches.snapshot();
             a = sum(blocks);
             t0 = clock.nanoTime();
-            sleep(spec.measure());
+            measure(spec.measure());
             t1 = clock.nanoTime();
             b = sum(blocks);
             sb = switches.snapshot();

@@ -44,6 +44,8 @@ public final class Machine {
     long hostWakeups;
     long deviceInterrupts;
     final Histogram latency = new Histogram(3_600_000_000_000L, 3);
+    /** Who sees the scheduler's events, or null (the usual case: no cost). */
+    private SchedEvents events;
 
     public Machine(Simulation sim, Costs costs, long tickPs, long slicePs, boolean interruptsOnHost) {
         this.sim = sim;
@@ -52,10 +54,17 @@ public final class Machine {
         this.interruptsOnHost = interruptsOnHost;
     }
 
+    /** Shows the scheduler's wakeups and switches from now on to {@code e} (null: to nobody). */
+    public void events(SchedEvents e) {
+        this.events = e;
+        cpu.events(e);
+    }
+
     /** Registers a thread on the host CPU (sleeping until woken). */
     public <T extends SimThread> T thread(T t) {
         t.cpu = cpu;
         threads.add(t);
+        t.pid = threads.size();
         return t;
     }
 
@@ -136,6 +145,9 @@ public final class Machine {
         }
         if (waker != null) {
             t.state = SimThread.State.RUNNABLE;
+            if (events != null) {
+                events.wakeup(sim.now(), false, waker.current(), t);
+            }
             t.cpu.enqueue(t); // placed by the waker's virtual runtime before the rest of its wakeup call
             waker.charge(costs.wakeup);
         } else {
@@ -143,16 +155,24 @@ public final class Machine {
             if (t.cpu.active()) {
                 // A busy CPU takes the wakeup as an interrupt (the IPI) at its next step boundary.
                 t.cpu.interrupt(c -> {
-                    c.enqueue(t);
+                    deviceWoke(t);
                     return 0;
                 });
             } else {
                 // An idle CPU is woken first: the measured cross-CPU wakeup, whose ping-pong leaves the
                 // target CPU idle, so that its figure includes the exit from idle.
-                sim.after(costs.crossCpuWakeup, Simulation.Order.INTERRUPT, () -> t.cpu.enqueue(t));
+                sim.after(costs.crossCpuWakeup, Simulation.Order.INTERRUPT, () -> deviceWoke(t));
             }
         }
         return true;
+    }
+
+    /** A device's wakeup of {@code t} reaches its CPU: it becomes runnable there. */
+    private void deviceWoke(SimThread t) {
+        if (events != null) {
+            events.wakeup(sim.now(), true, null, t);
+        }
+        t.cpu.enqueue(t);
     }
 
     /**

@@ -92,6 +92,11 @@ public final class SimCpu {
     private long interrupts;
     private long softintRuns;
     private final Simulation.Event afterStep = this::stepDone;
+    /** Who sees switches (see {@link SchedEvents}), or null. */
+    private SchedEvents events;
+    /** The thread that last left the CPU, not yet shown switched out, and whether it slept. */
+    private SimThread leaving;
+    private boolean leavingSlept;
     private Runnable pendingDone;
 
     /**
@@ -112,6 +117,27 @@ public final class SimCpu {
 
     public String name() {
         return name;
+    }
+
+    /** Shows this CPU's switches to {@code e} (null: to nobody). */
+    void events(SchedEvents e) {
+        this.events = e;
+    }
+
+    /** A thread left the CPU: the switch is shown when the next one is picked or the CPU idles. */
+    private void left(SimThread t, boolean slept) {
+        if (events != null) {
+            leaving = t;
+            leavingSlept = slept;
+        }
+    }
+
+    /** Shows the switch from the thread that left (or the idle loop) to {@code next} (null: idle). */
+    private void showSwitch(SimThread next) {
+        if (events != null && (leaving != null || next != null)) {
+            events.switched(sim.now(), leaving, leaving != null && leavingSlept, next);
+            leaving = null;
+        }
     }
 
     public Costs costs() {
@@ -525,6 +551,7 @@ public final class SimCpu {
                     current = null;
                     o.state = SimThread.State.RUNNABLE;
                     o.queued(sim.now());
+                    left(o, false);
                     queueOf(o.priority).addLast(o);
                     runnable++;
                 }
@@ -533,6 +560,9 @@ public final class SimCpu {
                 int top = topPriority();
                 if (top < 0) {
                     endDelayed();
+                    if (leaving != null) {
+                        showSwitch(null);
+                    }
                     return; // idle
                 }
                 SimThread best = pickFair(top, true);
@@ -541,6 +571,7 @@ public final class SimCpu {
                 wakeupPreempt = false;
                 current = best;
                 best.picked(sim.now());
+                showSwitch(best);
                 best.state = SimThread.State.RUNNING;
                 best.vprot = best.deadline;
                 long cost = costs.contextSwitch + (last != best ? costs.switchLocality : 0);
@@ -558,6 +589,7 @@ public final class SimCpu {
                     leave(current);
                     current.voluntary++;
                     current.state = SimThread.State.SLEEPING;
+                    left(current, true);
                     current = null;
                 }
                 case SPIN -> {

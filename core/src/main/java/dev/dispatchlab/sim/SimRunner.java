@@ -26,6 +26,14 @@ public final class SimRunner {
     }
 
     public static SimResult run(SimSpec spec) {
+        return run(spec, null);
+    }
+
+    /**
+     * Runs {@code spec}, showing every scheduler event to {@code events} (null: to nobody), from
+     * time 0: a {@link SchedTraceWriter} keeps those of its own window.
+     */
+    public static SimResult run(SimSpec spec, SchedEvents events) {
         Simulation sim = new Simulation(new SplittableRandom(spec.seed()));
         Costs costs = new Costs(spec.profile());
         boolean onHost = spec.interruptsOnHost();
@@ -36,6 +44,7 @@ public final class SimRunner {
         SimEngine engine = card ? new SimEngine(m, spec.cryptoRing(), spec.engineLatencyNs(), spec.engineRate(),
                 spec.cryptoCoalesceCount(), spec.cryptoCoalesceNs(), !onHost, spec.engineShare(),
                 spec.tickNs() * Simulation.PS_PER_NS) : null;
+        m.events(events);
         boolean spin = spec.model().spins();
         UserProcess user = m.thread(new UserProcess(m, spec.socketCapacity(), 0, spin));
         spec.model().build(new SimEnv(m, nic, engine, user, spec.budget(), spec.queueCapacity(),

@@ -35,6 +35,8 @@ public abstract class SimThread {
     final boolean host;
     State state = State.SLEEPING;
     SimCpu cpu;
+    /** Its place among its machine's threads, from 1: the pid a {@link SchedTraceWriter} shows. */
+    int pid;
     long voluntary;
     long involuntary;
     long wakeups;

@@ -93,5 +93,13 @@
  * Every frame the wire offers is delivered or dropped with a reason. After the measured interval the
  * wire stops and the path drains (for up to two simulated seconds); anything still held is counted as
  * a {@code shutdown} drop, and the result records whether offered = delivered + dropped.
+ *
+ * <h2>Seeing the scheduler</h2>
+ * A run can show its host CPU's wakeups and switches to a {@link dev.dispatchlab.sim.SchedEvents}
+ * ({@link dev.dispatchlab.sim.SimRunner#run(SimSpec, SchedEvents)}); {@link dev.dispatchlab.sim.SchedTraceWriter}
+ * writes them as the kernel's tracefs writes {@code sched_switch} and {@code sched_wakeup}, so that one
+ * reader ({@code metrics.SchedTraceSummary}) sets a simulated run beside a real one, switch by switch
+ * ({@code simulate --sched-trace}, {@code validate --sched-trace}). Without a listener the CPU pays one
+ * null check per switch.
  */
 package dev.dispatchlab.sim;

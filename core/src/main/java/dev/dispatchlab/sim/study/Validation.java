@@ -11,6 +11,8 @@ import dev.dispatchlab.sim.model.SimModels;
 import dev.dispatchlab.sim.profile.Profile;
 import dev.dispatchlab.workload.SizeMix;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -134,6 +136,21 @@ public final class Validation {
      */
     public static List<Cell> validate(List<RunResult> measured, List<String> loadOf, List<RunResult> again,
                                       Function<RunResult, Profile> profileOf, double simSeconds) {
+        return validate(measured, loadOf, again, profileOf, simSeconds, (model, load, spec) -> SimRunner.run(spec));
+    }
+
+    /** Runs the simulation of one row: {@link SimRunner#run}, or that with its scheduler traced. */
+    @FunctionalInterface
+    public interface Simulator {
+        SimResult run(String model, String load, SimSpec spec) throws IOException;
+    }
+
+    /**
+     * @param simulator how each row's simulation is run (see {@link Simulator})
+     * @see #validate(List, List, List, Function, double)
+     */
+    public static List<Cell> validate(List<RunResult> measured, List<String> loadOf, List<RunResult> again,
+                                      Function<RunResult, Profile> profileOf, double simSeconds, Simulator simulator) {
         List<Cell> out = new ArrayList<>();
         for (int i = 0; i < measured.size(); i++) {
             RunResult r = measured.get(i);
@@ -142,7 +159,12 @@ public final class Validation {
                 continue; // not a runtime model label (e.g. a simulated one relabelled)
             }
             SimSpec s = specOf(r, m, profileOf.apply(r), simSeconds);
-            SimResult p = SimRunner.run(s);
+            SimResult p;
+            try {
+                p = simulator.run(r.model(), loadOf.get(i), s);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             double dErr = rel(p.deliveredPps(), r.deliveredPps());
             double ms = r.perPacket().hostSwitches();
             double sErr = rel(p.hostSwitches(), ms);

@@ -1,0 +1,254 @@
+package dev.dispatchlab.metrics;
+
+import org.HdrHistogram.Histogram;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a scheduler trace, the text tracefs writes for the events {@code sched:sched_switch} and
+ * {@code sched:sched_wakeup} ({@code /sys/kernel/tracing/trace}), or the same text the simulator writes
+ * ({@code sim.SchedTraceWriter}), and says per thread what the switch counts alone cannot: how often
+ * it was switched in, went to sleep, was preempted and by whom, how long it ran each time, and how
+ * long a wakeup waited before the thread ran. The counts in {@code /proc} say how many switches a
+ * design costs; a trace says which wakeup preempted which thread, which is what a scheduler model has
+ * to get right to predict them.
+ * <pre>
+ *   TASK-PID [CPU] FLAGS SECONDS: sched_switch: prev_comm=C prev_pid=P prev_prio=N prev_state=S|R|R+|D.. ==> next_comm=C next_pid=P next_prio=N
+ *   TASK-PID [CPU] FLAGS SECONDS: sched_wakeup: comm=C pid=P prio=N target_cpu=NNN
+ * </pre>
+ * A thread is its name ({@code comm}); threads of one name are summed (the JVM's {@code GC Thread#0}
+ * may be several tasks over time). A switch out in state {@code R} or {@code R+} is a preemption;
+ * any other state a sleep. A preemption is <i>by its wakee</i> when the thread switched in is one the
+ * thread woke during the run that just ended (a wakeup written with it as the task: its own call, or
+ * an interrupt taken on its time). A run's length is from its switch in to its switch out; wakeup to
+ * running, from the wakeup to the next switch in; asleep, from a switch out to sleep to the next wakeup. Runs that began before the trace are not counted.
+ * Other lines (comments, other events) are passed over.
+ *
+ * <p>Threading: the methods are static and keep no state between calls.
+ */
+public final class SchedTraceSummary {
+
+    /** Longest run or wait recorded, ns: longer ones are clamped to it (a minute). */
+    private static final long MAX_NS = 60_000_000_000L;
+
+    private static final String HEAD = "^\\s*(.+?)-(\\d+)\\s+(?:\\(.*?\\)\\s+)?\\[(\\d+)\\]\\s+(?:\\S+\\s+)?(\\d+\\.\\d+):\\s+";
+    private static final Pattern SWITCH = Pattern.compile(HEAD + "sched_switch: prev_comm=(.*?) prev_pid=(\\d+) "
+            + "prev_prio=-?\\d+ prev_state=(\\S+) ==> next_comm=(.*?) next_pid=(\\d+) next_prio=-?\\d+");
+    private static final Pattern WAKEUP = Pattern.compile(HEAD + "sched_wakeup: comm=(.*?) pid=(\\d+) prio=-?\\d+");
+
+    private SchedTraceSummary() {
+    }
+
+    /**
+     * One thread's figures over the trace.
+     *
+     * @param switchedIn       switches to it
+     * @param slept            switches away from it while it went to sleep
+     * @param preempted        switches away from it while it could still run
+     * @param preemptedByWakee of those, the ones to a thread it had just woken
+     * @param woken            its wakeups
+     * @param runs             its complete runs, ns from switch in to switch out
+     * @param wakeToRun        ns from each wakeup to its next switch in
+     * @param asleep           ns from each switch out to sleep to its next wakeup
+     */
+    public record ThreadStats(String comm, long switchedIn, long slept, long preempted, long preemptedByWakee,
+                              long woken, Histogram runs, Histogram wakeToRun, Histogram asleep) {
+
+        /** @return its CPU time in complete runs, ns */
+        public long runNanos() {
+            return Math.round(runs.getMean() * runs.getTotalCount());
+        }
+    }
+
+    /**
+     * @param seconds  from the first event to the last
+     * @param switches sched_switch lines read
+     * @param wakeups  sched_wakeup lines read
+     * @param threads  every thread but the idle loop, most switched in first
+     */
+    public record Summary(String source, double seconds, long switches, long wakeups, List<ThreadStats> threads) {
+
+        /** @return the thread named {@code comm}, or null */
+        public ThreadStats thread(String comm) {
+            for (ThreadStats t : threads) {
+                if (t.comm().equals(comm)) {
+                    return t;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Reads {@code file}; @throws IOException if it cannot be read */
+    public static Summary read(Path file) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+            return parse(file.toString(), in);
+        }
+    }
+
+    /** Per-thread figures being gathered. */
+    private static final class Acc {
+        final String comm;
+        long in;
+        long slept;
+        long preempted;
+        long byWakee;
+        long woken;
+        final Histogram runs = new Histogram(MAX_NS, 3);
+        final Histogram waits = new Histogram(MAX_NS, 3);
+        final Histogram asleep = new Histogram(MAX_NS, 3);
+
+        Acc(String comm) {
+            this.comm = comm;
+        }
+    }
+
+    /** What is known of one task (pid) while reading. */
+    private static final class Task {
+        long runningSince = -1;
+        long wokenAt = -1;
+        long sleptAt = -1;
+        long lastWakee = -1;
+    }
+
+    /** Reads trace text from {@code in}; {@code source} names it in the summary. */
+    public static Summary parse(String source, BufferedReader in) throws IOException {
+        Map<String, Acc> byComm = new LinkedHashMap<>();
+        Map<Long, Task> tasks = new HashMap<>();
+        long first = -1;
+        long last = -1;
+        long switches = 0;
+        long wakeups = 0;
+        for (String line; (line = in.readLine()) != null; ) {
+            if (line.startsWith("#") || !line.contains(": sched_")) {
+                continue;
+            }
+            Matcher m = SWITCH.matcher(line);
+            if (m.find()) {
+                long t = nanos(m.group(4));
+                first = first < 0 ? t : first;
+                last = t;
+                switches++;
+                long prev = Long.parseLong(m.group(6));
+                long next = Long.parseLong(m.group(9));
+                String state = m.group(7);
+                if (prev != 0) {
+                    Acc a = byComm.computeIfAbsent(m.group(5), Acc::new);
+                    Task p = tasks.computeIfAbsent(prev, k -> new Task());
+                    if (state.startsWith("R")) {
+                        a.preempted++;
+                        if (p.lastWakee == next) {
+                            a.byWakee++;
+                        }
+                    } else {
+                        a.slept++;
+                        p.sleptAt = t;
+                    }
+                    if (p.runningSince >= 0) {
+                        a.runs.recordValue(Math.min(MAX_NS, t - p.runningSince));
+                    }
+                    p.runningSince = -1;
+                    p.lastWakee = -1;
+                }
+                if (next != 0) {
+                    Acc a = byComm.computeIfAbsent(m.group(8), Acc::new);
+                    Task n = tasks.computeIfAbsent(next, k -> new Task());
+                    a.in++;
+                    n.runningSince = t;
+                    if (n.wokenAt >= 0) {
+                        a.waits.recordValue(Math.min(MAX_NS, t - n.wokenAt));
+                        n.wokenAt = -1;
+                    }
+                }
+                continue;
+            }
+            m = WAKEUP.matcher(line);
+            if (m.find()) {
+                long t = nanos(m.group(4));
+                first = first < 0 ? t : first;
+                last = t;
+                wakeups++;
+                long pid = Long.parseLong(m.group(6));
+                Acc a = byComm.computeIfAbsent(m.group(5), Acc::new);
+                a.woken++;
+                Task k = tasks.computeIfAbsent(pid, x -> new Task());
+                k.wokenAt = t;
+                if (k.sleptAt >= 0) {
+                    a.asleep.recordValue(Math.min(MAX_NS, t - k.sleptAt));
+                    k.sleptAt = -1;
+                }
+                long waker = Long.parseLong(m.group(2));
+                Task w = tasks.get(waker);
+                if (w != null && w.runningSince >= 0) {
+                    w.lastWakee = pid;
+                }
+            }
+        }
+        List<ThreadStats> threads = new ArrayList<>();
+        for (Acc a : byComm.values()) {
+            threads.add(new ThreadStats(a.comm, a.in, a.slept, a.preempted, a.byWakee, a.woken, a.runs, a.waits, a.asleep));
+        }
+        threads.sort(Comparator.comparingLong((ThreadStats s) -> s.switchedIn() + s.woken()).reversed());
+        return new Summary(source, first < 0 ? 0 : (last - first) / 1e9, switches, wakeups, List.copyOf(threads));
+    }
+
+    /** "12345.678901" seconds, to nanoseconds without a double's rounding. */
+    private static long nanos(String seconds) {
+        int dot = seconds.indexOf('.');
+        String frac = seconds.substring(dot + 1);
+        long f = Long.parseLong(frac.length() > 9 ? frac.substring(0, 9) : frac);
+        for (int i = frac.length(); i < 9; i++) {
+            f *= 10;
+        }
+        return Long.parseLong(seconds.substring(0, dot)) * 1_000_000_000L + f;
+    }
+
+    /**
+     * Prints {@code s} as a table: per thread, events per second of the trace, the share of its
+     * preemptions that were by its wakee, run, wakeup-to-running and asleep medians (and the first two's
+     * 90th percentiles) in microseconds, and its share of one CPU.
+     *
+     * @param only the threads to show (names or name prefixes), or empty for the {@code top} busiest
+     */
+    public static void print(PrintStream out, Summary s, List<String> only, int top) {
+        out.printf(Locale.ROOT, "%s: %.3f s, %,d sched_switch and %,d sched_wakeup%n", s.source(), s.seconds(),
+                s.switches(), s.wakeups());
+        String format = "%-16s %9s %9s %11s %6s %9s | %8s %8s | %8s %8s | %8s | %6s%n";
+        out.printf(Locale.ROOT, format, "thread", "in/s", "slept/s", "preempted/s", "wakee", "woken/s", "run p50",
+                "p90", "wait p50", "p90", "asleep", "CPU");
+        out.printf(Locale.ROOT, format, "", "", "", "", "%", "", "us", "us", "us", "us", "p50 us", "share");
+        double sec = Math.max(s.seconds(), 1e-9);
+        int shown = 0;
+        for (ThreadStats t : s.threads()) {
+            if (only.isEmpty() ? shown >= top : only.stream().noneMatch(t.comm()::startsWith)) {
+                continue;
+            }
+            shown++;
+            out.printf(Locale.ROOT, "%-16s %9.0f %9.0f %11.0f %6s %9.0f | %8s %8s | %8s %8s | %8s | %5.1f%%%n",
+                    t.comm().length() > 16 ? t.comm().substring(0, 16) : t.comm(), t.switchedIn() / sec,
+                    t.slept() / sec, t.preempted() / sec,
+                    t.preempted() == 0 ? "-" : String.format(Locale.ROOT, "%.0f", 100.0 * t.preemptedByWakee() / t.preempted()),
+                    t.woken() / sec, us(t.runs(), 50), us(t.runs(), 90), us(t.wakeToRun(), 50),
+                    us(t.wakeToRun(), 90), us(t.asleep(), 50), 100.0 * t.runNanos() / 1e9 / sec);
+        }
+    }
+
+    private static String us(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? "-"
+                : String.format(Locale.ROOT, "%.1f", h.getValueAtPercentile(percentile) / 1000.0);
+    }
+}

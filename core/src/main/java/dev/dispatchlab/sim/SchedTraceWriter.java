@@ -1,0 +1,105 @@
+package dev.dispatchlab.sim;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+
+/**
+ * Writes the simulated scheduler's events within a window of simulated time as the kernel's tracefs
+ * writes {@code sched:sched_switch} and {@code sched:sched_wakeup} (the text of
+ * {@code /sys/kernel/tracing/trace}), so that the same reader takes a simulated run and a real one:
+ * <pre>
+ *   #           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION
+ *         puller/0-2       [000] d..2.     1.000123456: sched_switch: prev_comm=puller/0 prev_pid=2 prev_prio=120 prev_state=R ==> next_comm=user next_pid=1 next_prio=120
+ *           device-0       [001] d..3.     1.000124000: sched_wakeup: comm=puller/0 pid=2 prio=120 target_cpu=000
+ * </pre>
+ * The host CPU is CPU 0; a device's wakeup is written from CPU 1 by a task named {@code device}, one
+ * from the idle host CPU (a hard interrupt taken there) by {@code <idle>}, as the kernel writes it. The
+ * timestamp is simulated seconds with nanoseconds (the kernel's has microseconds); a thread's pid is
+ * its place among the machine's threads, from 1 ({@code swapper/0}, pid 0, is the idle loop); its prio
+ * is 120 less its priority band, so a band above the user's prints lower, as the kernel's real-time
+ * priorities do.
+ *
+ * <p>Threading: confined to the simulation's thread; the caller closes the writer.
+ */
+public final class SchedTraceWriter implements SchedEvents {
+
+    private final Writer out;
+    private final long fromPs;
+    private final long toPs;
+    private final StringBuilder line = new StringBuilder(200);
+    private long events;
+
+    /** Writes the events at {@code fromPs} and after, before {@code toPs}. */
+    public SchedTraceWriter(Writer out, long fromPs, long toPs) {
+        this.out = out;
+        this.fromPs = fromPs;
+        this.toPs = toPs;
+        try {
+            out.write("# tracer: nop\n# simulated by dispatchlab: sched_switch and sched_wakeup of the host CPU (0)\n"
+                    + "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return the events written */
+    public long events() {
+        return events;
+    }
+
+    @Override
+    public void wakeup(long ps, boolean fromDevice, SimThread waker, SimThread wakee) {
+        if (ps < fromPs || ps >= toPs) {
+            return;
+        }
+        head(fromDevice ? "device" : waker == null ? "<idle>" : waker.name, pid(waker), fromDevice ? 1 : 0, "d..3.", ps);
+        line.append("sched_wakeup: comm=").append(wakee.name).append(" pid=").append(wakee.pid)
+                .append(" prio=").append(prio(wakee)).append(" target_cpu=000\n");
+        flush();
+    }
+
+    @Override
+    public void switched(long ps, SimThread prev, boolean prevSlept, SimThread next) {
+        if (ps < fromPs || ps >= toPs) {
+            return;
+        }
+        head(comm(prev), pid(prev), 0, "d..2.", ps);
+        line.append("sched_switch: prev_comm=").append(comm(prev)).append(" prev_pid=").append(pid(prev))
+                .append(" prev_prio=").append(prio(prev)).append(" prev_state=").append(prevSlept ? 'S' : 'R')
+                .append(" ==> next_comm=").append(comm(next)).append(" next_pid=").append(pid(next))
+                .append(" next_prio=").append(prio(next)).append('\n');
+        flush();
+    }
+
+    private void head(String comm, int pid, int cpu, String flags, long ps) {
+        line.setLength(0);
+        String task = comm + "-" + pid;
+        line.repeat(' ', Math.max(0, 24 - task.length())).append(task).append(" [00").append(cpu).append("] ")
+                .append(flags).append(' ');
+        long ns = ps / Simulation.PS_PER_NS;
+        String frac = Long.toString(ns % 1_000_000_000L);
+        line.append(ns / 1_000_000_000L).append('.').repeat('0', 9 - frac.length()).append(frac).append(": ");
+    }
+
+    private void flush() {
+        try {
+            out.append(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        events++;
+    }
+
+    private static String comm(SimThread t) {
+        return t == null ? "swapper/0" : t.name;
+    }
+
+    private static int pid(SimThread t) {
+        return t == null ? 0 : t.pid;
+    }
+
+    private static int prio(SimThread t) {
+        return t == null ? 120 : 120 - t.priority;
+    }
+}
