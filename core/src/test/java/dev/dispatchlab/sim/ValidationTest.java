@@ -148,7 +148,10 @@ class ValidationTest {
             RunResult r = runs.get(i);
             SimResult pred = SimRunner.run(Validation.specOf(r, SimModels.byLabel(r.model()), p, 0.05));
             List<Validation.ThreadRow> rows = cells.get(i).threads();
-            assertThat(rows).extracting(Validation.ThreadRow::name).containsAll(pred.threads().keySet());
+            // every simulated thread has a row: its own, or the runtime thread it stands for (the carriers)
+            assertThat(rows.stream().filter(t -> !Double.isNaN(t.predictedCpuNanos()))
+                    .map(t -> Validation.simulatedName(t.name())).toList())
+                    .containsExactlyInAnyOrderElementsOf(pred.threads().keySet());
             // the simulated threads' sleeps and preemptions per packet add up to the row's predicted switches
             double sw = rows.stream().filter(t -> !Double.isNaN(t.predictedVoluntary()))
                     .mapToDouble(t -> t.predictedVoluntary() + t.predictedInvoluntary()).sum();
@@ -179,6 +182,27 @@ class ValidationTest {
                 java.nio.charset.StandardCharsets.UTF_8), cells);
         assertThat(text.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("preempted").contains("user")
                 .contains("run-queue wait ns");
+    }
+
+    /** The JDK's carriers (ForkJoinPool-1-worker-N, "ForkJoinPool-1-" to the kernel) are the simulated carrier/0. */
+    @Test
+    void theVirtualThreadsCarrierIsSetBesideTheSimulatedCarrier() throws Exception {
+        RunResult r = measured().get(1); // a run near saturation, relabelled vthread with the runtime's thread names
+        List<RunResult.ThreadCounts> threads = List.of(
+                new RunResult.ThreadCounts("ForkJoinPool-1-", "host", 10, 500, 3_000_000, 100_000L, "live"),
+                new RunResult.ThreadCounts("user", "host", 400, 1, 1_000_000, 50_000L, "live"));
+        RunResult v = new RunResult("vthread", r.modelDescription(), r.crypto(), r.workload(), r.settings(),
+                r.environment(), r.seconds(), r.offeredPps(), r.deliveredPps(), r.payloadGbps(), r.host(), r.device(),
+                r.other(), r.perPacket(), r.latency(), r.drops(), r.events(), r.accounting(), r.checks(), r.wire(),
+                r.cryptoStats(), threads, r.notes(), r.sentBad());
+        List<Validation.ThreadRow> rows = Validation.validate(List.of(v), List.of("near saturation"), machine(), 0.05)
+                .getFirst().threads();
+        assertThat(rows).extracting(Validation.ThreadRow::name).containsExactly("ForkJoinPool-1-", "user");
+        Validation.ThreadRow carrier = rows.getFirst();
+        assertThat(carrier.measuredInvoluntary()).isPositive();
+        assertThat(carrier.predictedCpuNanos()).isPositive();
+        assertThat(Validation.simulatedName("ForkJoinPool-7-")).isEqualTo("carrier/0");
+        assertThat(Validation.simulatedName("puller/0")).isEqualTo("puller/0");
     }
 
     private static RunResult as(RunResult r, double delivered, double switches) {

@@ -191,6 +191,15 @@ public final class Validation {
      * @return the host threads of {@code measured} (in its order, those that ran) and then those only
      *         {@code predicted} has, each side per its own delivered packet over its measured interval
      */
+    /**
+     * @return the simulated thread that stands for the runtime's thread {@code measured}: the same name,
+     *         but for the virtual threads' carriers, which the JDK names {@code ForkJoinPool-N-worker-M}
+     *         (the kernel keeps 15 characters: {@code ForkJoinPool-1-}) and the simulator {@code carrier/0}
+     */
+    public static String simulatedName(String measured) {
+        return measured.startsWith("ForkJoinPool-") ? "carrier/0" : measured;
+    }
+
     public static List<ThreadRow> threads(RunResult measured, SimResult predicted) {
         double mPackets = Math.max(1, measured.deliveredPps() * measured.seconds());
         double pPackets = Math.max(1, predicted.deliveredPps() * predicted.spec().measureNs() / 1e9);
@@ -202,8 +211,9 @@ public final class Validation {
                 if (!"host".equals(t.role()) || t.cpuNanos() == 0 && t.voluntary() == 0 && t.involuntary() == 0) {
                     continue;
                 }
-                long[] s = sim.get(t.name());
-                seen.add(t.name());
+                String simName = simulatedName(t.name());
+                long[] s = sim.get(simName);
+                seen.add(simName);
                 rows.add(new ThreadRow(t.name(), t.cpuNanos() / mPackets, s == null ? Double.NaN : s[2] / pPackets,
                         t.voluntary() / mPackets, s == null ? Double.NaN : s[0] / pPackets, t.involuntary() / mPackets,
                         s == null ? Double.NaN : s[1] / pPackets,
