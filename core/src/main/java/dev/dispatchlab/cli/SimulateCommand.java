@@ -37,7 +37,9 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Simulates dispatch models on architecture profiles (old and new CPUs) with the same "
-                + "workload options as compare; --warmup and --measure are simulated time.",
+                + "workload options as compare; --warmup and --measure are simulated time. Without "
+                + "--kernel-priority each model runs as in a kernel, its kernel-side threads above the user "
+                + "(busypoll excepted); --kernel-priority 0 runs them at the user's priority, as the runtime does.",
                 "Example: dispatchlab simulate --profile sun4m --rate 5000",
                 "         dispatchlab simulate --profile all --sweep --json results/sim-sweep.json",
                 "         dispatchlab simulate --answer --json results/answer.json"})
