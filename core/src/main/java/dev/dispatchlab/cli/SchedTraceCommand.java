@@ -1,6 +1,7 @@
 package dev.dispatchlab.cli;
 
 import dev.dispatchlab.metrics.SchedTraceSummary;
+import dev.dispatchlab.sim.study.Validation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,7 +27,7 @@ import java.util.concurrent.Callable;
                 "  dispatchlab run --model puller --rate 1M --sched-trace results/puller.trace",
                 "  dispatchlab simulate --calibration results/calibration.json --models puller --rate 1M"
                         + " --interrupts device --kernel-priority 0 --sched-trace results/puller-sim.trace",
-                "  dispatchlab sched-trace results/puller.trace results/puller-sim.trace --threads puller,user"})
+                "  dispatchlab sched-trace results/puller.trace --against results/puller-sim.trace --threads puller,user"})
 public final class SchedTraceCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "trace files")
@@ -35,6 +36,11 @@ public final class SchedTraceCommand implements Callable<Integer> {
     @Option(names = "--threads", split = ",", paramLabel = "LIST",
             description = "the threads to show, by name or name prefix (default: the --top busiest)")
     List<String> threads = List.of();
+
+    @Option(names = "--against", paramLabel = "FILE", description = "set each FILE's figures beside this trace's, as"
+            + " \"FILE's (this one's)\", threads paired by name (the JDK's ForkJoinPool-N- carriers with the"
+            + " simulator's carrier/0): a real run against its simulation")
+    Path against;
 
     @Option(names = "--top", defaultValue = "10", description = "without --threads, the busiest threads shown"
             + " (default: ${DEFAULT-VALUE})")
@@ -45,28 +51,36 @@ public final class SchedTraceCommand implements Callable<Integer> {
         if (top < 1) {
             throw new UsageException("--top: at least 1, got " + top);
         }
-        for (Path f : files) {
-            if (!Files.isRegularFile(f)) {
-                throw new UsageException(f + ": no such file");
-            }
-        }
+        SchedTraceSummary.Summary other = against == null ? null : read(against);
         for (int i = 0; i < files.size(); i++) {
-            Path f = files.get(i);
-            SchedTraceSummary.Summary s;
-            try {
-                s = SchedTraceSummary.read(f);
-            } catch (IOException | java.io.UncheckedIOException e) {
-                throw new UsageException(f + ": cannot read it: " + e.getMessage());
-            }
-            if (s.switches() + s.wakeups() == 0) {
-                throw new UsageException(f + ": no sched_switch or sched_wakeup lines (trace with the events"
-                        + " sched:sched_switch and sched:sched_wakeup on)");
-            }
+            SchedTraceSummary.Summary s = read(files.get(i));
             if (i > 0) {
                 System.out.println();
             }
-            SchedTraceSummary.print(System.out, s, threads, top);
+            if (other == null) {
+                SchedTraceSummary.print(System.out, s, threads, top);
+            } else {
+                SchedTraceSummary.printAgainst(System.out, s, other, threads, top, Validation::simulatedName);
+            }
         }
         return 0;
+    }
+
+    /** Reads {@code f}; one that is missing, unreadable or holds no scheduler event is a usage error. */
+    private static SchedTraceSummary.Summary read(Path f) {
+        if (!Files.isRegularFile(f)) {
+            throw new UsageException(f + ": no such file");
+        }
+        SchedTraceSummary.Summary s;
+        try {
+            s = SchedTraceSummary.read(f);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new UsageException(f + ": cannot read it: " + e.getMessage());
+        }
+        if (s.switches() + s.wakeups() == 0) {
+            throw new UsageException(f + ": no sched_switch or sched_wakeup lines (trace with the events"
+                    + " sched:sched_switch and sched:sched_wakeup on)");
+        }
+        return s;
     }
 }

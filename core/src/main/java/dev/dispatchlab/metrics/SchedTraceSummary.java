@@ -9,12 +9,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -217,34 +221,114 @@ public final class SchedTraceSummary {
         return Long.parseLong(seconds.substring(0, dot)) * 1_000_000_000L + f;
     }
 
+    /** The table's columns: heading, unit. */
+    private static final String[][] COLUMNS = {{"in/s", ""}, {"slept/s", ""}, {"preempted/s", ""}, {"wakee", "%"},
+            {"woken/s", ""}, {"run p50", "us"}, {"run p90", "us"}, {"wait p50", "us"}, {"wait p90", "us"},
+            {"asleep", "p50 us"}, {"CPU", "share"}};
+
+    /** @return {@code t}'s figures over {@code seconds} of trace, one per {@link #COLUMNS}, or dashes for null */
+    private static String[] cells(ThreadStats t, double seconds) {
+        if (t == null) {
+            String[] none = new String[COLUMNS.length];
+            Arrays.fill(none, "-");
+            return none;
+        }
+        double sec = Math.max(seconds, 1e-9);
+        return new String[]{
+                fmt("%.0f", t.switchedIn() / sec), fmt("%.0f", t.slept() / sec), fmt("%.0f", t.preempted() / sec),
+                t.preempted() == 0 ? "-" : fmt("%.0f", 100.0 * t.preemptedByWakee() / t.preempted()),
+                fmt("%.0f", t.woken() / sec), us(t.runs(), 50), us(t.runs(), 90), us(t.wakeToRun(), 50),
+                us(t.wakeToRun(), 90), us(t.asleep(), 50), fmt("%.1f%%", 100.0 * t.runNanos() / 1e9 / sec)};
+    }
+
+    private static String fmt(String format, double v) {
+        return String.format(Locale.ROOT, format, v);
+    }
+
+    /** @return whether {@code comm} is shown: one of {@code only} (names or prefixes), or among the first {@code top} */
+    private static boolean shown(String comm, List<String> only, int rank, int top) {
+        return only.isEmpty() ? rank < top : only.stream().anyMatch(comm::startsWith);
+    }
+
+    private static void table(PrintStream out, List<String> names, List<String[]> rows, int width) {
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-16s", "thread"));
+        StringBuilder unit = new StringBuilder(" ".repeat(16));
+        for (String[] c : COLUMNS) {
+            head.append(' ').append(String.format(Locale.ROOT, "%" + width + "s", c[0]));
+            unit.append(' ').append(String.format(Locale.ROOT, "%" + width + "s", c[1]));
+        }
+        out.println(head);
+        out.println(unit.toString().stripTrailing());
+        for (int i = 0; i < rows.size(); i++) {
+            String n = names.get(i);
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-16s", n.length() > 16 ? n.substring(0, 16) : n));
+            for (String cell : rows.get(i)) {
+                line.append(' ').append(String.format(Locale.ROOT, "%" + width + "s", cell));
+            }
+            out.println(line);
+        }
+    }
+
     /**
      * Prints {@code s} as a table: per thread, events per second of the trace, the share of its
-     * preemptions that were by its wakee, run, wakeup-to-running and asleep medians (and the first two's
-     * 90th percentiles) in microseconds, and its share of one CPU.
+     * preemptions that were by its wakee, run and wakeup-to-running medians and 90th percentiles and the
+     * median time asleep, in microseconds, and its share of one CPU.
      *
      * @param only the threads to show (names or name prefixes), or empty for the {@code top} busiest
      */
     public static void print(PrintStream out, Summary s, List<String> only, int top) {
         out.printf(Locale.ROOT, "%s: %.3f s, %,d sched_switch and %,d sched_wakeup%n", s.source(), s.seconds(),
                 s.switches(), s.wakeups());
-        String format = "%-16s %9s %9s %11s %6s %9s | %8s %8s | %8s %8s | %8s | %6s%n";
-        out.printf(Locale.ROOT, format, "thread", "in/s", "slept/s", "preempted/s", "wakee", "woken/s", "run p50",
-                "p90", "wait p50", "p90", "asleep", "CPU");
-        out.printf(Locale.ROOT, format, "", "", "", "", "%", "", "us", "us", "us", "us", "p50 us", "share");
-        double sec = Math.max(s.seconds(), 1e-9);
-        int shown = 0;
+        List<String> names = new ArrayList<>();
+        List<String[]> rows = new ArrayList<>();
         for (ThreadStats t : s.threads()) {
-            if (only.isEmpty() ? shown >= top : only.stream().noneMatch(t.comm()::startsWith)) {
-                continue;
+            if (shown(t.comm(), only, names.size(), top)) {
+                names.add(t.comm());
+                rows.add(cells(t, s.seconds()));
             }
-            shown++;
-            out.printf(Locale.ROOT, "%-16s %9.0f %9.0f %11.0f %6s %9.0f | %8s %8s | %8s %8s | %8s | %5.1f%%%n",
-                    t.comm().length() > 16 ? t.comm().substring(0, 16) : t.comm(), t.switchedIn() / sec,
-                    t.slept() / sec, t.preempted() / sec,
-                    t.preempted() == 0 ? "-" : String.format(Locale.ROOT, "%.0f", 100.0 * t.preemptedByWakee() / t.preempted()),
-                    t.woken() / sec, us(t.runs(), 50), us(t.runs(), 90), us(t.wakeToRun(), 50),
-                    us(t.wakeToRun(), 90), us(t.asleep(), 50), 100.0 * t.runNanos() / 1e9 / sec);
         }
+        table(out, names, rows, 11);
+    }
+
+    /**
+     * Prints {@code s} against {@code other} (a simulation of the same run, say): per thread of
+     * {@code s}, each figure as "its (the other's)", the other's thread found by {@code counterpart}
+     * of its name; threads only the other has follow, with dashes for {@code s}.
+     */
+    public static void printAgainst(PrintStream out, Summary s, Summary other, List<String> only, int top,
+                                    UnaryOperator<String> counterpart) {
+        out.printf(Locale.ROOT, "%s (against %s): %.3f s (%.3f s), %,d (%,d) sched_switch, %,d (%,d) sched_wakeup%n",
+                s.source(), other.source(), s.seconds(), other.seconds(), s.switches(), other.switches(), s.wakeups(),
+                other.wakeups());
+        List<String> names = new ArrayList<>();
+        List<String[]> rows = new ArrayList<>();
+        Set<String> paired = new HashSet<>();
+        for (ThreadStats t : s.threads()) {
+            if (shown(t.comm(), only, names.size(), top)) {
+                ThreadStats o = other.thread(counterpart.apply(t.comm()));
+                if (o != null) {
+                    paired.add(o.comm());
+                }
+                names.add(t.comm());
+                rows.add(pair(cells(t, s.seconds()), cells(o, other.seconds())));
+            }
+        }
+        int mine = names.size();
+        for (ThreadStats o : other.threads()) {
+            if (!paired.contains(o.comm()) && shown(o.comm(), only, names.size() - mine, top)) {
+                names.add(o.comm());
+                rows.add(pair(cells(null, 0), cells(o, other.seconds())));
+            }
+        }
+        table(out, names, rows, 17);
+    }
+
+    private static String[] pair(String[] a, String[] b) {
+        String[] out = new String[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i] + " (" + b[i] + ")";
+        }
+        return out;
     }
 
     private static String us(Histogram h, double percentile) {

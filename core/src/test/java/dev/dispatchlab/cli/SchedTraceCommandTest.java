@@ -23,6 +23,10 @@ class SchedTraceCommandTest {
         assertThat(c.status()).as(c.err()).isZero();
         assertThat(Files.readString(t)).contains("sched_switch: prev_comm=puller/0").contains("sched_wakeup: comm=user");
         assertThat(Cli.run("sched-trace", t.toString(), "--threads", "puller,user").status()).isZero();
+        assertThat(Cli.run("sched-trace", t.toString(), "--against", t.toString()).status()).isZero();
+        Cli missing = Cli.run("sched-trace", t.toString(), "--against", dir.resolve("none").toString());
+        assertThat(missing.status()).isEqualTo(2);
+        assertThat(missing.err()).contains("none: no such file");
     }
 
     @Test

@@ -88,6 +88,23 @@ public class SchedTraceSummaryTest {
     }
 
     @Test
+    void aTraceSetAgainstAnotherPairsThreadsByNameAndListsTheOthersAfter() throws IOException {
+        SchedTraceSummary.Summary real = summary(TRACE);
+        // the other trace: the same, its puller renamed, its VM thread a GC thread
+        SchedTraceSummary.Summary sim = summary(TRACE.replace("puller/0", "carrier/0").replace("VM Thread", "GC Thread"));
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        SchedTraceSummary.printAgainst(new PrintStream(b, true, StandardCharsets.UTF_8), real, sim, List.of(), 10,
+                n -> n.equals("puller/0") ? "carrier/0" : n);
+        List<String> lines = b.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines.getFirst()).contains("(against ").contains("6 (6) sched_switch");
+        assertThat(lines.subList(3, lines.size())).extracting(l -> l.split(" ")[0])
+                .containsExactly("puller/0", "user", "VM", "GC");
+        assertThat(lines.get(3)).contains("28571 (28571)").contains("33.0 (33.0)");
+        assertThat(lines.get(5)).contains("14286 (-)"); // VM Thread: only in the first
+        assertThat(lines.get(6)).contains("- (14286)"); // GC Thread: only in the other
+    }
+
+    @Test
     void noEventsIsAnEmptySummary() throws IOException {
         SchedTraceSummary.Summary s = summary("# tracer: nop\nnothing here\n");
         assertThat(s.switches() + s.wakeups()).isZero();
