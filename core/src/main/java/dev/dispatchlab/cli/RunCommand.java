@@ -60,6 +60,13 @@ public final class RunCommand implements Callable<Integer> {
             throw new UsageException("--model: unknown model '" + model + "' (one of " + DispatchModels.labels() + ")");
         }
         Outputs.check("--json", json, List.of());
+        Duration traceFor = Durations.parse("--sched-trace-for", schedTraceFor);
+        if (traceFor.isNegative() || traceFor.isZero()) {
+            throw new UsageException("--sched-trace-for: above 0, got " + schedTraceFor);
+        }
+        if (schedTrace != null) {
+            Outputs.check("--sched-trace", schedTrace, List.of());
+        }
         Workload w = options.workload();
         RunSpec spec = options.spec(m, w);
         Models.prepareVirtualThreads(spec.placement());
@@ -70,18 +77,8 @@ public final class RunCommand implements Callable<Integer> {
             traffic = TrafficSet.build(w);
         }
         Runner runner = hdrLog.runner(spec, HdrLogOption.name(spec), "run");
-        Duration traceFor = Durations.parse("--sched-trace-for", schedTraceFor);
-        if (traceFor.isNegative() || traceFor.isZero()) {
-            throw new UsageException("--sched-trace-for: above 0, got " + schedTraceFor);
-        }
-        Tracefs trace = null;
-        if (schedTrace != null) {
-            Outputs.check("--sched-trace", schedTrace, List.of());
-            try {
-                trace = Tracefs.open();
-            } catch (IOException e) {
-                throw new UsageException("--sched-trace: " + e.getMessage());
-            }
+        Tracefs trace = openTrace();
+        if (trace != null) {
             Tracefs t = trace;
             runner.window(new Runner.Window() {
                 @Override
@@ -97,6 +94,18 @@ public final class RunCommand implements Callable<Integer> {
         }
         try (Tracefs closing = trace) {
             return run(m, spec, sockets, traffic, runner, trace);
+        }
+    }
+
+    /** @return the kernel's tracer for --sched-trace, or null without it; a usage error where tracefs cannot be used */
+    private Tracefs openTrace() {
+        if (schedTrace == null) {
+            return null;
+        }
+        try {
+            return Tracefs.open();
+        } catch (IOException e) {
+            throw new UsageException("--sched-trace: " + e.getMessage());
         }
     }
 

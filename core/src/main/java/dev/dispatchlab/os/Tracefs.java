@@ -17,7 +17,7 @@ import java.nio.file.Path;
  *   start()  tracing_on 0, set_event sched_switch + sched_wakeup, buffer_size_kb, clear, tracing_on 1
  *   stop()   tracing_on 0: the buffer keeps what it caught, nothing more is added
  *   copyTo() the buffer's text to a file (after the measured interval: reading it costs CPU)
- *   close()  set_event, buffer_size_kb and tracing_on back as they were
+ *   close()  set_event, buffer_size_kb and tracing_on back as they were (what the buffer held before is gone)
  * </pre>
  * Tracing costs the traced threads a little on each event (a few hundred nanoseconds here), so a run
  * traced is a run disturbed: its figures are those of a traced run.

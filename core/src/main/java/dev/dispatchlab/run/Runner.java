@@ -1,8 +1,5 @@
 package dev.dispatchlab.run;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-
 import dev.dispatchlab.crypto.CryptoDriver;
 import dev.dispatchlab.crypto.CryptoDriverConfig;
 import dev.dispatchlab.crypto.CryptoDrivers;
@@ -35,6 +32,8 @@ import dev.dispatchlab.workload.TrafficSet;
 import dev.dispatchlab.workload.Workload;
 import org.HdrHistogram.Histogram;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

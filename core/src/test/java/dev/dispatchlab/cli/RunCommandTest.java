@@ -11,6 +11,7 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,6 +68,33 @@ class RunCommandTest {
         assertThat(o.status()).as(o.err()).isEqualTo(Main.EXIT_USAGE);
         assertThat(o.err().strip()).startsWith("dispatchlab run: ").contains(message).doesNotContain("\n").doesNotContain("bad sizes").doesNotContain("--vworkers");
         assertThat(o.out()).isEmpty();
+    }
+
+    /**
+     * {@code --sched-trace}: where tracefs can be written (root, as CI runs), the run writes the kernel's
+     * switches and wakeups of its own threads and puts the tracing state back; elsewhere it is a usage
+     * error that says what is needed. Either way a bad --sched-trace-for is one.
+     */
+    @Test
+    @Timeout(60)
+    void aRunTracesTheKernelsSchedulerWhereTracefsAllows(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("run.trace");
+        Path on = Path.of("/sys/kernel/tracing/tracing_on");
+        boolean tracefs = Files.isWritable(on);
+        String before = tracefs ? Files.readString(on) : null;
+        Outcome o = execute("run", "--model", "puller", "--rate", "5000", "--warmup", "200ms", "--measure", "400ms",
+                "--sched-trace", trace.toString(), "--sched-trace-for", "200ms");
+        if (tracefs) {
+            assertThat(o.status()).as(o.err()).isZero();
+            assertThat(Files.readString(trace)).contains("sched_switch: prev_comm=").contains("next_comm=puller/0");
+            assertThat(Files.readString(on)).isEqualTo(before);
+        } else {
+            assertThat(o.status()).isEqualTo(Main.EXIT_USAGE);
+            assertThat(o.err()).contains("--sched-trace: needs tracefs");
+        }
+        Outcome bad = execute("run", "--sched-trace", trace.toString(), "--sched-trace-for", "0s");
+        assertThat(bad.status()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(bad.err()).contains("--sched-trace-for: above 0");
     }
 
     /**
