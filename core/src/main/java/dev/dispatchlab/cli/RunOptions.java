@@ -38,7 +38,7 @@ public final class RunOptions {
     String source;
 
     @Option(names = "--rate", defaultValue = "50000", paramLabel = "PPS",
-            description = "offered packets per second, or 'max' for saturation (default: ${DEFAULT-VALUE})")
+            description = "offered packets per second (5000, 20k, 1.5M), or 'max' for saturation (default: ${DEFAULT-VALUE})")
     String rate;
 
     @Option(names = "--arrivals", defaultValue = "constant", description = "constant or poisson (default: ${DEFAULT-VALUE})")
@@ -192,11 +192,14 @@ public final class RunOptions {
         double pps;
         if (rate.equalsIgnoreCase("max")) {
             pps = RunSpec.MAX_RATE;
+        } else if (rate.matches(".*[kKM]")) {
+            pps = SweepCommand.rate("--rate", rate.strip()); // 20k, 1.5M: as --rates takes them
         } else {
             try {
                 pps = Double.parseDouble(rate.replace("_", ""));
             } catch (NumberFormatException e) {
-                throw new UsageException("--rate: '" + rate + "' is not a number or 'max'");
+                throw new UsageException("--rate: '" + rate + "' is not a rate (packets per second such as 5000, 20k or"
+                        + " 1.5M, or 'max')");
             }
             if (!(pps > 0) || pps >= RunSpec.MAX_RATE) {
                 throw new UsageException("--rate: must be above 0 and below 1e9 packets/s, or 'max'; got " + rate);

@@ -319,7 +319,7 @@ public final class SweepCommand implements Callable<Integer> {
         return b.toString();
     }
 
-    private static double rate(String flag, String word) {
+    static double rate(String flag, String word) {
         if (word.equalsIgnoreCase("max")) {
             return RunSpec.MAX_RATE;
         }

@@ -55,6 +55,15 @@ class RunCommandTest {
         assertThat(o.err().strip().lines().count()).as(o.err()).isLessThanOrEqualTo(3);
     }
 
+    /** --rate takes the k and M that --rates takes. */
+    @Test
+    void aRateMayBeGivenInThousandsOrMillions() {
+        assertThat(execute("run", "--rate", "2k", "--warmup", "0s", "--measure", "100ms").status()).isZero();
+        Outcome o = execute("run", "--rate", "2kk", "--warmup", "0s", "--measure", "100ms");
+        assertThat(o.status()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(o.err()).contains("--rate: '2kk' is not a rate");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "--kernel-priority 100                       | --kernel-priority: must be between 0 and 99, got 100",
