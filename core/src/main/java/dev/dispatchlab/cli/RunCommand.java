@@ -40,9 +40,8 @@ public final class RunCommand implements Callable<Integer> {
             + " event a little: the run's figures are a traced run's")
     Path schedTrace;
 
-    @Option(names = "--sched-trace-for", defaultValue = "300ms", paramLabel = "TIME",
-            description = "with --sched-trace: how long to trace (default: ${DEFAULT-VALUE})")
-    String schedTraceFor;
+    @Mixin
+    SchedTraceFor schedTraceFor;
 
     @Mixin
     RunOptions options;
@@ -60,10 +59,7 @@ public final class RunCommand implements Callable<Integer> {
             throw new UsageException("--model: unknown model '" + model + "' (one of " + DispatchModels.labels() + ")");
         }
         Outputs.check("--json", json, List.of());
-        Duration traceFor = Durations.parse("--sched-trace-for", schedTraceFor);
-        if (traceFor.isNegative() || traceFor.isZero()) {
-            throw new UsageException("--sched-trace-for: above 0, got " + schedTraceFor);
-        }
+        Duration traceFor = schedTraceFor.duration();
         if (schedTrace != null) {
             Outputs.check("--sched-trace", schedTrace, List.of());
         }

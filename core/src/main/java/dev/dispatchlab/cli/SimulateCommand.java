@@ -7,9 +7,7 @@ import dev.dispatchlab.report.ResultTable;
 import dev.dispatchlab.report.SimulationSection;
 import dev.dispatchlab.report.SweepTable;
 import dev.dispatchlab.run.RunResult;
-import dev.dispatchlab.sim.SchedTraceWriter;
 import dev.dispatchlab.sim.SimResult;
-import dev.dispatchlab.sim.Simulation;
 import dev.dispatchlab.sim.SimResults;
 import dev.dispatchlab.sim.SimRunner;
 import dev.dispatchlab.sim.SimSpec;
@@ -86,9 +84,8 @@ public final class SimulateCommand implements Callable<Integer> {
             + " writes them, for 'sched-trace' to read beside a real run's; one profile, one model, one rate")
     Path schedTrace;
 
-    @Option(names = "--sched-trace-for", defaultValue = "300ms", paramLabel = "TIME",
-            description = "with --sched-trace: how much simulated time to trace (default: ${DEFAULT-VALUE})")
-    String schedTraceFor;
+    @Mixin
+    SchedTraceFor schedTraceFor;
 
     @Option(names = "--html", paramLabel = "FILE", description = "write the HTML report")
     Path html;
@@ -115,13 +112,10 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         List<SimModels> chosen = SimOptions.models("--models", models);
         List<Profile> profiles = sim.profiles();
-        long traceNs = Durations.parse("--sched-trace-for", schedTraceFor).toNanos();
+        long traceNs = schedTraceFor.duration().toNanos();
         if (schedTrace != null && (answer || sweep || rates != null || chosen.size() != 1 || profiles.size() != 1)) {
             throw new UsageException("--sched-trace: one profile, one model and one rate (no --answer, --sweep or"
                     + " --rates), to trace one simulation");
-        }
-        if (traceNs <= 0) {
-            throw new UsageException("--sched-trace-for: above 0, got " + schedTraceFor);
         }
         boolean kp = command.commandLine().getParseResult().hasMatchedOption("--kernel-priority");
         List<String> args = command.commandLine().getParseResult().originalArgs();
@@ -212,15 +206,10 @@ public final class SimulateCommand implements Callable<Integer> {
 
     /** Runs {@code spec} writing its scheduler events to {@code --sched-trace} for {@code ns} of its measured interval. */
     private SimResult traced(SimSpec spec, long ns) throws IOException {
-        long from = spec.warmupNs() * Simulation.PS_PER_NS;
-        long to = from + Math.min(ns, spec.measureNs()) * Simulation.PS_PER_NS;
-        try (java.io.Writer w = Files.newBufferedWriter(schedTrace)) {
-            SchedTraceWriter trace = new SchedTraceWriter(w, from, to);
-            SimResult r = SimRunner.run(spec, trace);
-            System.out.printf(Locale.ROOT, "wrote %s: %,d scheduler events, simulated %.3f to %.3f s%n", schedTrace,
-                    trace.events(), from / 1e12, to / 1e12);
-            return r;
-        }
+        SimRunner.Traced t = SimRunner.runTraced(spec, schedTrace, ns);
+        System.out.printf(Locale.ROOT, "wrote %s: %,d scheduler events, simulated %.3f to %.3f s%n", schedTrace,
+                t.events(), t.fromPs() / 1e12, t.toPs() / 1e12);
+        return t.result();
     }
 
     private static RunResult relabel(RunResult r, String label) {

@@ -14,11 +14,9 @@ import dev.dispatchlab.run.Placement;
 import dev.dispatchlab.run.RunResult;
 import dev.dispatchlab.run.RunSpec;
 import dev.dispatchlab.run.Runner;
-import dev.dispatchlab.sim.SchedTraceWriter;
 import dev.dispatchlab.sim.SimResult;
 import dev.dispatchlab.sim.SimRunner;
 import dev.dispatchlab.sim.SimSpec;
-import dev.dispatchlab.sim.Simulation;
 import dev.dispatchlab.sim.profile.CalibratedProfile;
 import dev.dispatchlab.sim.profile.Profile;
 import dev.dispatchlab.sim.profile.ProfileException;
@@ -112,9 +110,8 @@ public final class ValidateCommand implements Callable<Integer> {
             + " text, for 'sched-trace' to read beside a real run's ('run --sched-trace')")
     Path schedTrace;
 
-    @Option(names = "--sched-trace-for", defaultValue = "300ms", paramLabel = "TIME",
-            description = "with --sched-trace: how much simulated time to trace per row (default: ${DEFAULT-VALUE})")
-    String schedTraceFor;
+    @Mixin
+    SchedTraceFor schedTraceFor;
 
     @Option(names = "--sim-seconds", defaultValue = "1", paramLabel = "S",
             description = "simulated interval per prediction, seconds (default: ${DEFAULT-VALUE})")
@@ -159,10 +156,7 @@ public final class ValidateCommand implements Callable<Integer> {
         if (distanceTries < 1) {
             throw new UsageException("--distance-tries: at least 1, got " + distanceTries);
         }
-        long traceNs = Durations.parse("--sched-trace-for", schedTraceFor).toNanos();
-        if (traceNs <= 0) {
-            throw new UsageException("--sched-trace-for: above 0, got " + schedTraceFor);
-        }
+        schedTraceFor.duration(); // a bad window is a usage error before anything is measured
         if (schedTrace != null) {
             try {
                 Files.createDirectories(schedTrace);
@@ -276,13 +270,8 @@ public final class ValidateCommand implements Callable<Integer> {
     /** @return the in-place check timed before {@code r} ({@link #IN_PLACE_CHECK}), or null */
     /** Simulates one row writing its scheduler events to {@code --sched-trace}'s directory. */
     private SimResult traced(String model, String load, SimSpec spec) throws IOException {
-        long from = spec.warmupNs() * Simulation.PS_PER_NS;
-        long to = from + Math.min(Durations.parse("--sched-trace-for", schedTraceFor).toNanos(), spec.measureNs())
-                * Simulation.PS_PER_NS;
         Path file = schedTrace.resolve(model + "-" + load.replace(' ', '-') + ".trace");
-        try (java.io.Writer w = Files.newBufferedWriter(file)) {
-            return SimRunner.run(spec, new SchedTraceWriter(w, from, to));
-        }
+        return SimRunner.runTraced(spec, file, schedTraceFor.duration().toNanos()).result();
     }
 
     private static Map<?, ?> inPlaceCheck(RunResult r) {

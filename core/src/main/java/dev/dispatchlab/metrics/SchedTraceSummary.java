@@ -142,64 +142,19 @@ public final class SchedTraceSummary {
                 continue;
             }
             Matcher m = SWITCH.matcher(line);
-            if (m.find()) {
-                long t = nanos(m.group(4));
-                first = first < 0 ? t : first;
-                last = t;
-                switches++;
-                long prev = Long.parseLong(m.group(6));
-                long next = Long.parseLong(m.group(9));
-                String state = m.group(7);
-                if (prev != 0) {
-                    Acc a = byComm.computeIfAbsent(m.group(5), Acc::new);
-                    Task p = tasks.computeIfAbsent(prev, k -> new Task());
-                    if (state.startsWith("R")) {
-                        a.preempted++;
-                        if (p.lastWakee == next) {
-                            a.byWakee++;
-                        }
-                    } else {
-                        a.slept++;
-                        p.sleptAt = t;
-                    }
-                    if (p.runningSince >= 0) {
-                        a.runs.recordValue(Math.min(MAX_NS, t - p.runningSince));
-                    }
-                    p.runningSince = -1;
-                    p.lastWakee = -1;
-                }
-                if (next != 0) {
-                    Acc a = byComm.computeIfAbsent(m.group(8), Acc::new);
-                    Task n = tasks.computeIfAbsent(next, k -> new Task());
-                    a.in++;
-                    n.runningSince = t;
-                    if (n.wokenAt >= 0) {
-                        a.waits.recordValue(Math.min(MAX_NS, t - n.wokenAt));
-                        n.wokenAt = -1;
-                    }
-                }
+            boolean isSwitch = m.find();
+            if (!isSwitch && !(m = WAKEUP.matcher(line)).find()) {
                 continue;
             }
-            m = WAKEUP.matcher(line);
-            if (m.find()) {
-                long t = nanos(m.group(4));
-                first = first < 0 ? t : first;
-                last = t;
+            long t = nanos(m.group(4));
+            first = first < 0 ? t : first;
+            last = t;
+            if (isSwitch) {
+                switches++;
+                switched(m, t, byComm, tasks);
+            } else {
                 wakeups++;
-                long pid = Long.parseLong(m.group(6));
-                Acc a = byComm.computeIfAbsent(m.group(5), Acc::new);
-                a.woken++;
-                Task k = tasks.computeIfAbsent(pid, x -> new Task());
-                k.wokenAt = t;
-                if (k.sleptAt >= 0) {
-                    a.asleep.recordValue(Math.min(MAX_NS, t - k.sleptAt));
-                    k.sleptAt = -1;
-                }
-                long waker = Long.parseLong(m.group(2));
-                Task w = tasks.get(waker);
-                if (w != null && w.runningSince >= 0) {
-                    w.lastWakee = pid;
-                }
+                woken(m, t, byComm, tasks);
             }
         }
         List<ThreadStats> threads = new ArrayList<>();
@@ -208,6 +163,57 @@ public final class SchedTraceSummary {
         }
         threads.sort(Comparator.comparingLong((ThreadStats s) -> s.switchedIn() + s.woken()).reversed());
         return new Summary(source, first < 0 ? 0 : (last - first) / 1e9, switches, wakeups, List.copyOf(threads));
+    }
+
+    /** A sched_switch at {@code t}: the thread switched out ends its run, the one switched in starts one. */
+    private static void switched(Matcher m, long t, Map<String, Acc> byComm, Map<Long, Task> tasks) {
+        long prev = Long.parseLong(m.group(6));
+        long next = Long.parseLong(m.group(9));
+        if (prev != 0) {
+            Acc a = byComm.computeIfAbsent(m.group(5), Acc::new);
+            Task p = tasks.computeIfAbsent(prev, k -> new Task());
+            if (m.group(7).startsWith("R")) {
+                a.preempted++;
+                if (p.lastWakee == next) {
+                    a.byWakee++;
+                }
+            } else {
+                a.slept++;
+                p.sleptAt = t;
+            }
+            if (p.runningSince >= 0) {
+                a.runs.recordValue(Math.min(MAX_NS, t - p.runningSince));
+            }
+            p.runningSince = -1;
+            p.lastWakee = -1;
+        }
+        if (next != 0) {
+            Acc a = byComm.computeIfAbsent(m.group(8), Acc::new);
+            Task n = tasks.computeIfAbsent(next, k -> new Task());
+            a.in++;
+            n.runningSince = t;
+            if (n.wokenAt >= 0) {
+                a.waits.recordValue(Math.min(MAX_NS, t - n.wokenAt));
+                n.wokenAt = -1;
+            }
+        }
+    }
+
+    /** A sched_wakeup at {@code t}: the woken thread's sleep ends; the waker, if running, is remembered as waking it. */
+    private static void woken(Matcher m, long t, Map<String, Acc> byComm, Map<Long, Task> tasks) {
+        long pid = Long.parseLong(m.group(6));
+        Acc a = byComm.computeIfAbsent(m.group(5), Acc::new);
+        a.woken++;
+        Task k = tasks.computeIfAbsent(pid, x -> new Task());
+        k.wokenAt = t;
+        if (k.sleptAt >= 0) {
+            a.asleep.recordValue(Math.min(MAX_NS, t - k.sleptAt));
+            k.sleptAt = -1;
+        }
+        Task w = tasks.get(Long.parseLong(m.group(2)));
+        if (w != null && w.runningSince >= 0) {
+            w.lastWakee = pid;
+        }
     }
 
     /** "12345.678901" seconds, to nanoseconds without a double's rounding. */

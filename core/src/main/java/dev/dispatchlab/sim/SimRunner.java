@@ -5,6 +5,10 @@ import dev.dispatchlab.metrics.DropReason;
 import dev.dispatchlab.sim.model.SimEnv;
 import org.HdrHistogram.Histogram;
 
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +31,27 @@ public final class SimRunner {
 
     public static SimResult run(SimSpec spec) {
         return run(spec, null);
+    }
+
+    /**
+     * What {@link #runTraced} did: the result, and the events written between {@code fromPs} and
+     * {@code toPs} of simulated time.
+     */
+    public record Traced(SimResult result, long events, long fromPs, long toPs) {
+    }
+
+    /**
+     * Runs {@code spec} writing its host CPU's scheduler events ({@link SchedTraceWriter}) for the first
+     * {@code windowNs} of its measured interval (all of it if shorter) to {@code file}.
+     */
+    public static Traced runTraced(SimSpec spec, Path file, long windowNs) throws IOException {
+        long from = spec.warmupNs() * Simulation.PS_PER_NS;
+        long to = from + Math.min(windowNs, spec.measureNs()) * Simulation.PS_PER_NS;
+        try (Writer w = Files.newBufferedWriter(file)) {
+            SchedTraceWriter trace = new SchedTraceWriter(w, from, to);
+            SimResult r = run(spec, trace);
+            return new Traced(r, trace.events(), from, to);
+        }
     }
 
     /**
