@@ -49,10 +49,14 @@ public final class SchedTraceSummary {
     /** Longest run or wait recorded, ns: longer ones are clamped to it (a minute). */
     private static final long MAX_NS = 60_000_000_000L;
 
-    private static final String HEAD = "^\\s*(.+?)-(\\d+)\\s+(?:\\(.*?\\)\\s+)?\\[(\\d+)\\]\\s+(?:\\S+\\s+)?(\\d+\\.\\d+):\\s+";
-    private static final Pattern SWITCH = Pattern.compile(HEAD + "sched_switch: prev_comm=(.*?) prev_pid=(\\d+) "
-            + "prev_prio=-?\\d+ prev_state=(\\S+) ==> next_comm=(.*?) next_pid=(\\d+) next_prio=-?\\d+");
-    private static final Pattern WAKEUP = Pattern.compile(HEAD + "sched_wakeup: comm=(.*?) pid=(\\d+) prio=-?\\d+");
+    // Numbers are bounded so that a line that matches always parses (pids fit a long, seconds in
+    // nanoseconds too); a line with longer ones is not an event and is passed over.
+    private static final String PID = "(\\d{1,18})";
+    private static final String HEAD = "^\\s*(.+?)-" + PID + "\\s+(?:\\(.*?\\)\\s+)?\\[(\\d{1,9})\\]\\s+(?:\\S+\\s+)?"
+            + "(\\d{1,9}\\.\\d{1,12}):\\s+";
+    private static final Pattern SWITCH = Pattern.compile(HEAD + "sched_switch: prev_comm=(.*?) prev_pid=" + PID
+            + " prev_prio=-?\\d+ prev_state=(\\S+) ==> next_comm=(.*?) next_pid=" + PID + " next_prio=-?\\d+");
+    private static final Pattern WAKEUP = Pattern.compile(HEAD + "sched_wakeup: comm=(.*?) pid=" + PID + " prio=-?\\d+");
 
     private SchedTraceSummary() {
     }
@@ -182,7 +186,7 @@ public final class SchedTraceSummary {
                 p.sleptAt = t;
             }
             if (p.runningSince >= 0) {
-                a.runs.recordValue(Math.min(MAX_NS, t - p.runningSince));
+                span(a.runs, t - p.runningSince);
             }
             p.runningSince = -1;
             p.lastWakee = -1;
@@ -193,7 +197,7 @@ public final class SchedTraceSummary {
             a.in++;
             n.runningSince = t;
             if (n.wokenAt >= 0) {
-                a.waits.recordValue(Math.min(MAX_NS, t - n.wokenAt));
+                span(a.waits, t - n.wokenAt);
                 n.wokenAt = -1;
             }
         }
@@ -207,12 +211,19 @@ public final class SchedTraceSummary {
         Task k = tasks.computeIfAbsent(pid, x -> new Task());
         k.wokenAt = t;
         if (k.sleptAt >= 0) {
-            a.asleep.recordValue(Math.min(MAX_NS, t - k.sleptAt));
+            span(a.asleep, t - k.sleptAt);
             k.sleptAt = -1;
         }
         Task w = tasks.get(Long.parseLong(m.group(2)));
         if (w != null && w.runningSince >= 0) {
             w.lastWakee = pid;
+        }
+    }
+
+    /** Records a span, clamped to {@link #MAX_NS}; a negative one (a file whose times go back) is passed over. */
+    private static void span(Histogram h, long ns) {
+        if (ns >= 0) {
+            h.recordValue(Math.min(MAX_NS, ns));
         }
     }
 
