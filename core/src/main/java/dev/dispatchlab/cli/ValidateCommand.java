@@ -267,13 +267,13 @@ public final class ValidateCommand implements Callable<Integer> {
         }
     }
 
-    /** @return the in-place check timed before {@code r} ({@link #IN_PLACE_CHECK}), or null */
     /** Simulates one row writing its scheduler events to {@code --sched-trace}'s directory. */
     private SimResult traced(String model, String load, SimSpec spec) throws IOException {
         Path file = schedTrace.resolve(model + "-" + load.replace(' ', '-') + ".trace");
         return SimRunner.runTraced(spec, file, schedTraceFor.duration().toNanos()).result();
     }
 
+    /** @return the in-place check timed before {@code r} ({@link #IN_PLACE_CHECK}), or null */
     private static Map<?, ?> inPlaceCheck(RunResult r) {
         return r.wire() != null && r.wire().get(IN_PLACE_CHECK) instanceof Map<?, ?> check ? check : null;
     }

@@ -30,6 +30,21 @@ class SchedTraceCommandTest {
     }
 
     @Test
+    void validateWritesOneSimulatedTracePerRow(@TempDir Path dir) throws Exception {
+        Path traces = dir.resolve("sim");
+        Cli c = Cli.run("validate", "--calibration", SimFixtures.resource("calibration.json").toString(), "--measured",
+                SimFixtures.resource("measured-compare.json").toString(), "--sim-seconds", "0.05",
+                "--sched-trace", traces.toString(), "--sched-trace-for", "10ms");
+        assertThat(c.status()).as(c.err()).isZero();
+        try (var files = Files.list(traces)) {
+            assertThat(files.map(f -> f.getFileName().toString()).sorted().toList()).containsExactly(
+                    "puller-low.trace", "puller-near-saturation.trace", "puller-overload.trace", "push-low.trace",
+                    "push-near-saturation.trace", "push-overload.trace");
+        }
+        assertThat(Files.readString(traces.resolve("push-overload.trace"))).contains("next_comm=softnet/0");
+    }
+
+    @Test
     void aTraceNeedsOneModelOneProfileAndOneRate(@TempDir Path dir) {
         Cli c = Cli.run("simulate", "--profile", TESTBOX, "--models", "puller,push",
                 "--sched-trace", dir.resolve("x").toString());
