@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
                 "  dispatchlab run --model puller --rate 1M --sched-trace results/puller.trace",
                 "  dispatchlab simulate --calibration results/calibration.json --models puller --rate 1M"
                         + " --interrupts device --kernel-priority 0 --sched-trace results/puller-sim.trace",
-                "  dispatchlab sched-trace results/puller.trace --against results/puller-sim.trace --threads puller,user"})
+                "  dispatchlab sched-trace results/puller.trace --cpu 1 --against results/puller-sim.trace --threads puller,user"})
 public final class SchedTraceCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "trace files")
@@ -42,6 +42,14 @@ public final class SchedTraceCommand implements Callable<Integer> {
             + " simulator's carrier/0): a real run against its simulation")
     Path against;
 
+    @Option(names = "--cpu", defaultValue = "-1", paramLabel = "N", description = "in each FILE only CPU N: its"
+            + " switches and the wakeups aimed at it (default: every CPU; a run's host CPU is 1 by default)")
+    int cpu;
+
+    @Option(names = "--against-cpu", defaultValue = "-1", paramLabel = "N", description = "in the --against trace"
+            + " only CPU N (default: every CPU; a simulated trace holds its host CPU, 0, alone)")
+    int againstCpu;
+
     @Option(names = "--top", defaultValue = "10", description = "without --threads, the busiest threads shown"
             + " (default: ${DEFAULT-VALUE})")
     int top;
@@ -51,9 +59,13 @@ public final class SchedTraceCommand implements Callable<Integer> {
         if (top < 1) {
             throw new UsageException("--top: at least 1, got " + top);
         }
-        SchedTraceSummary.Summary other = against == null ? null : read(against);
+        if (cpu < -1 || againstCpu < -1) {
+            throw new UsageException((cpu < -1 ? "--cpu" : "--against-cpu") + ": a CPU number from 0, got "
+                    + Math.min(cpu, againstCpu));
+        }
+        SchedTraceSummary.Summary other = against == null ? null : read(against, againstCpu);
         for (int i = 0; i < files.size(); i++) {
-            SchedTraceSummary.Summary s = read(files.get(i));
+            SchedTraceSummary.Summary s = read(files.get(i), cpu);
             if (i > 0) {
                 System.out.println();
             }
@@ -67,19 +79,19 @@ public final class SchedTraceCommand implements Callable<Integer> {
     }
 
     /** Reads {@code f}; one that is missing, unreadable or holds no scheduler event is a usage error. */
-    private static SchedTraceSummary.Summary read(Path f) {
+    private static SchedTraceSummary.Summary read(Path f, int cpu) {
         if (!Files.isRegularFile(f)) {
             throw new UsageException(f + ": no such file");
         }
         SchedTraceSummary.Summary s;
         try {
-            s = SchedTraceSummary.read(f);
+            s = SchedTraceSummary.read(f, cpu);
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new UsageException(f + ": cannot read it: " + e.getMessage());
         }
         if (s.switches() + s.wakeups() == 0) {
-            throw new UsageException(f + ": no sched_switch or sched_wakeup lines (trace with the events"
-                    + " sched:sched_switch and sched:sched_wakeup on)");
+            throw new UsageException(f + ": no sched_switch or sched_wakeup lines" + (cpu >= 0 ? " of CPU " + cpu : "")
+                    + " (trace with the events sched:sched_switch and sched:sched_wakeup on)");
         }
         return s;
     }

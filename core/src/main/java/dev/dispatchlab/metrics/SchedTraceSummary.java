@@ -56,7 +56,8 @@ public final class SchedTraceSummary {
             + "(\\d{1,9}\\.\\d{1,12}):\\s+";
     private static final Pattern SWITCH = Pattern.compile(HEAD + "sched_switch: prev_comm=(.*?) prev_pid=" + PID
             + " prev_prio=-?\\d+ prev_state=(\\S+) ==> next_comm=(.*?) next_pid=" + PID + " next_prio=-?\\d+");
-    private static final Pattern WAKEUP = Pattern.compile(HEAD + "sched_wakeup: comm=(.*?) pid=" + PID + " prio=-?\\d+");
+    private static final Pattern WAKEUP = Pattern.compile(HEAD + "sched_wakeup: comm=(.*?) pid=" + PID + " prio=-?\\d+"
+            + "(?:.*? target_cpu=(\\d{1,9}))?");
 
     private SchedTraceSummary() {
     }
@@ -103,8 +104,13 @@ public final class SchedTraceSummary {
 
     /** Reads {@code file}; @throws IOException if it cannot be read */
     public static Summary read(Path file) throws IOException {
+        return read(file, -1);
+    }
+
+    /** Reads {@code file}, only the events of CPU {@code cpu} (all for -1); @throws IOException if it cannot be read */
+    public static Summary read(Path file, int cpu) throws IOException {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
-            return parse(file.toString(), in);
+            return parse(file.toString(), in, cpu);
         }
     }
 
@@ -135,6 +141,14 @@ public final class SchedTraceSummary {
 
     /** Reads trace text from {@code in}; {@code source} names it in the summary. */
     public static Summary parse(String source, BufferedReader in) throws IOException {
+        return parse(source, in, -1);
+    }
+
+    /**
+     * Reads trace text from {@code in}, keeping only CPU {@code cpu}'s switches and the wakeups aimed at
+     * it ({@code target_cpu}), or everything for -1: a thread's figures on one CPU.
+     */
+    public static Summary parse(String source, BufferedReader in, int cpu) throws IOException {
         Map<String, Acc> byComm = new LinkedHashMap<>();
         Map<Long, Task> tasks = new HashMap<>();
         long first = -1;
@@ -147,7 +161,7 @@ public final class SchedTraceSummary {
             }
             Matcher m = SWITCH.matcher(line);
             boolean isSwitch = m.find();
-            if (!isSwitch && !(m = WAKEUP.matcher(line)).find()) {
+            if (!isSwitch && !(m = WAKEUP.matcher(line)).find() || cpu >= 0 && !on(m, isSwitch, cpu)) {
                 continue;
             }
             long t = nanos(m.group(4));
@@ -167,6 +181,12 @@ public final class SchedTraceSummary {
         }
         threads.sort(Comparator.comparingLong((ThreadStats s) -> s.switchedIn() + s.woken()).reversed());
         return new Summary(source, first < 0 ? 0 : (last - first) / 1e9, switches, wakeups, List.copyOf(threads));
+    }
+
+    /** @return whether the event matched by {@code m} is CPU {@code cpu}'s: a switch there, a wakeup aimed at it */
+    private static boolean on(Matcher m, boolean isSwitch, int cpu) {
+        String c = isSwitch ? m.group(3) : m.group(7);
+        return c != null && Integer.parseInt(c) == cpu;
     }
 
     /** A sched_switch at {@code t}: the thread switched out ends its run, the one switched in starts one. */

@@ -69,6 +69,11 @@ class SchedTraceCommandTest {
         Path good = dir.resolve("k.trace");
         Files.writeString(good, SchedTraceSummaryTest.TRACE);
         assertThat(Cli.run("sched-trace", good.toString(), "--top", "0").status()).isEqualTo(2);
+        assertThat(Cli.run("sched-trace", good.toString(), "--cpu", "-2").status()).isEqualTo(2);
+        Cli noCpu = Cli.run("sched-trace", good.toString(), "--cpu", "5");
+        assertThat(noCpu.status()).isEqualTo(2);
+        assertThat(noCpu.err()).contains("no sched_switch or sched_wakeup lines of CPU 5");
+        assertThat(Cli.run("sched-trace", good.toString(), "--cpu", "1").status()).isZero();
         assertThat(Cli.run("sched-trace", good.toString()).status()).isZero();
     }
 }

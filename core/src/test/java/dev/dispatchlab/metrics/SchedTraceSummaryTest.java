@@ -105,6 +105,24 @@ public class SchedTraceSummaryTest {
     }
 
     @Test
+    void oneCpusFiguresAreItsSwitchesAndTheWakeupsAimedAtIt() throws IOException {
+        String both = TRACE + """
+                            wire-7606    [000] d..2. 100.000080: sched_switch: prev_comm=wire prev_pid=7606 prev_prio=120 prev_state=R ==> next_comm=C2 CompilerThre next_pid=7010 next_prio=120
+                            wire-7606    [000] d..3. 100.000081: sched_wakeup: comm=user pid=7605 prio=120 target_cpu=000
+                """;
+        SchedTraceSummary.Summary one = SchedTraceSummary.parse("t", new BufferedReader(new StringReader(both)), 1);
+        assertThat(one.switches()).isEqualTo(6);
+        assertThat(one.wakeups()).isEqualTo(2);
+        assertThat(one.thread("wire")).isNull();
+        assertThat(one.thread("user").woken()).isEqualTo(1);
+        SchedTraceSummary.Summary zero = SchedTraceSummary.parse("t", new BufferedReader(new StringReader(both)), 0);
+        assertThat(zero.switches()).isEqualTo(1);
+        assertThat(zero.wakeups()).isEqualTo(1);
+        assertThat(zero.thread("wire").preempted()).isEqualTo(1);
+        assertThat(summary(both).switches()).isEqualTo(7);
+    }
+
+    @Test
     void noEventsIsAnEmptySummary() throws IOException {
         SchedTraceSummary.Summary s = summary("# tracer: nop\nnothing here\n");
         assertThat(s.switches() + s.wakeups()).isZero();
