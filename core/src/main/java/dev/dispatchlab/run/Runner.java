@@ -356,6 +356,10 @@ public final class Runner {
         if (prioFailure.get() != null) {
             notes.add("host contexts ran at normal priority: " + prioFailure.get());
         }
+        String jvm = jvmNote(threads, secs);
+        if (jvm != null) {
+            notes.add(jvm);
+        }
         latencyObserver.accept(lat);
         double bytes = d.get(Counter.DELIVERED_BYTES);
         Map<String, Object> settings = settings(spec, workload, pool);
@@ -364,6 +368,37 @@ public final class Runner {
                 workload.describe(), settings, Environment.current(), secs, d.get(Counter.OFFERED) / secs,
                 delivered / secs, bytes * 8 / secs / 1e9, host, dev, other, pp, l, drops, events, ar, checks,
                 feedReport, cryptoStats, threads, notes, sentBad);
+    }
+
+    /** The JVM's own threads' CPU over the measured interval from which a run says so (a share of one CPU). */
+    static final double JVM_NOTE_SHARE = 0.02;
+
+    /**
+     * @return a note when the JVM's own threads (compiler, GC: role other) ran {@value #JVM_NOTE_SHARE}
+     *         of a CPU or more in the measured interval of {@code seconds}, naming the busiest; else null.
+     *         They are not pinned, so they share the host and device CPUs with the model: in a JVM of its
+     *         own the C2 compiler still took 5 to 22 % of the host CPU after an 8 s warm-up here (README,
+     *         scheduler traces).
+     */
+    static String jvmNote(List<RunResult.ThreadCounts> threads, double seconds) {
+        Map<String, Long> byName = new LinkedHashMap<>();
+        long total = 0;
+        for (RunResult.ThreadCounts t : threads) {
+            if ("other".equals(t.role())) {
+                byName.merge(t.name(), t.cpuNanos(), Long::sum);
+                total += t.cpuNanos();
+            }
+        }
+        if (seconds <= 0 || total < JVM_NOTE_SHARE * seconds * 1e9) {
+            return null;
+        }
+        StringBuilder top = new StringBuilder();
+        byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(3)
+                .forEach(e -> top.append(top.isEmpty() ? "" : ", ").append(e.getKey()).append(' ')
+                        .append(String.format(java.util.Locale.ROOT, "%.1f %%", 100.0 * e.getValue() / 1e9 / seconds)));
+        return String.format(java.util.Locale.ROOT, "the JVM's own threads ran %.1f %% of a CPU in the measured"
+                + " interval (%s), beside the model's on its CPUs; a longer --warmup lets the compiler finish",
+                100.0 * total / 1e9 / seconds, top);
     }
 
     /**
