@@ -175,7 +175,7 @@ public final class ValidateCommand implements Callable<Integer> {
         }
         List<Validation.Cell> cells = Validation.validate(runs, loads, again.isEmpty() ? null : again,
                 pathPerRun ? r -> profileOfRun(r, profile, calibrationTree) : r -> profile, simSeconds,
-                schedTrace == null ? (model, load, spec) -> SimRunner.run(spec) : this::traced);
+                schedTrace == null ? Validation.Simulator.UNTRACED : this::traced);
         if (cells.isEmpty()) {
             throw new UsageException("--measured: no run of a runtime model to validate against");
         }

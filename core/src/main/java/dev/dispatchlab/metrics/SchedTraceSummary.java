@@ -73,14 +73,10 @@ public final class SchedTraceSummary {
      * @param runs             its complete runs, ns from switch in to switch out
      * @param wakeToRun        ns from each wakeup to its next switch in
      * @param asleep           ns from each switch out to sleep to its next wakeup
+     * @param runNanos         its CPU time in complete runs, ns
      */
     public record ThreadStats(String comm, long switchedIn, long slept, long preempted, long preemptedByWakee,
-                              long woken, Histogram runs, Histogram wakeToRun, Histogram asleep) {
-
-        /** @return its CPU time in complete runs, ns */
-        public long runNanos() {
-            return Math.round(runs.getMean() * runs.getTotalCount());
-        }
+                              long woken, Histogram runs, Histogram wakeToRun, Histogram asleep, long runNanos) {
     }
 
     /**
@@ -122,6 +118,7 @@ public final class SchedTraceSummary {
         long preempted;
         long byWakee;
         long woken;
+        long runNanos;
         final Histogram runs = new Histogram(MAX_NS, 3);
         final Histogram waits = new Histogram(MAX_NS, 3);
         final Histogram asleep = new Histogram(MAX_NS, 3);
@@ -177,7 +174,7 @@ public final class SchedTraceSummary {
         }
         List<ThreadStats> threads = new ArrayList<>();
         for (Acc a : byComm.values()) {
-            threads.add(new ThreadStats(a.comm, a.in, a.slept, a.preempted, a.byWakee, a.woken, a.runs, a.waits, a.asleep));
+            threads.add(new ThreadStats(a.comm, a.in, a.slept, a.preempted, a.byWakee, a.woken, a.runs, a.waits, a.asleep, a.runNanos));
         }
         threads.sort(Comparator.comparingLong((ThreadStats s) -> s.switchedIn() + s.woken()).reversed());
         return new Summary(source, first < 0 ? 0 : (last - first) / 1e9, switches, wakeups, List.copyOf(threads));
@@ -205,8 +202,9 @@ public final class SchedTraceSummary {
                 a.slept++;
                 p.sleptAt = t;
             }
-            if (p.runningSince >= 0) {
+            if (p.runningSince >= 0 && t >= p.runningSince) {
                 span(a.runs, t - p.runningSince);
+                a.runNanos += t - p.runningSince;
             }
             p.runningSince = -1;
             p.lastWakee = -1;

@@ -145,32 +145,30 @@ public final class Machine {
         }
         if (waker != null) {
             t.state = SimThread.State.RUNNABLE;
-            if (events != null) {
-                events.wakeup(sim.now(), false, waker.current(), t);
-            }
-            t.cpu.enqueue(t); // placed by the waker's virtual runtime before the rest of its wakeup call
+            // placed by the waker's virtual runtime before the rest of its wakeup call
+            runnable(t, false, waker.current());
             waker.charge(costs.wakeup);
         } else {
             t.state = SimThread.State.RUNNABLE; // on its way: no second wakeup
             if (t.cpu.active()) {
                 // A busy CPU takes the wakeup as an interrupt (the IPI) at its next step boundary.
                 t.cpu.interrupt(c -> {
-                    deviceWoke(t);
+                    runnable(t, true, null);
                     return 0;
                 });
             } else {
                 // An idle CPU is woken first: the measured cross-CPU wakeup, whose ping-pong leaves the
                 // target CPU idle, so that its figure includes the exit from idle.
-                sim.after(costs.crossCpuWakeup, Simulation.Order.INTERRUPT, () -> deviceWoke(t));
+                sim.after(costs.crossCpuWakeup, Simulation.Order.INTERRUPT, () -> runnable(t, true, null));
             }
         }
         return true;
     }
 
-    /** A device's wakeup of {@code t} reaches its CPU: it becomes runnable there. */
-    private void deviceWoke(SimThread t) {
+    /** A wakeup of {@code t} reaches its CPU: it becomes runnable there (see {@link SchedEvents#wakeup}). */
+    private void runnable(SimThread t, boolean fromDevice, SimThread waker) {
         if (events != null) {
-            events.wakeup(sim.now(), true, null, t);
+            events.wakeup(sim.now(), fromDevice, waker, t);
         }
         t.cpu.enqueue(t);
     }

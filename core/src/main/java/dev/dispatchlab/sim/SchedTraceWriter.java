@@ -56,7 +56,7 @@ public final class SchedTraceWriter implements SchedEvents {
         head(fromDevice ? "device" : waker == null ? "<idle>" : waker.name, pid(waker), fromDevice ? 1 : 0, "d..3.", ps);
         line.append("sched_wakeup: comm=").append(wakee.name).append(" pid=").append(wakee.pid)
                 .append(" prio=").append(prio(wakee)).append(" target_cpu=000\n");
-        flush();
+        emit();
     }
 
     @Override
@@ -69,7 +69,7 @@ public final class SchedTraceWriter implements SchedEvents {
                 .append(" prev_prio=").append(prio(prev)).append(" prev_state=").append(prevSlept ? 'S' : 'R')
                 .append(" ==> next_comm=").append(comm(next)).append(" next_pid=").append(pid(next))
                 .append(" next_prio=").append(prio(next)).append('\n');
-        flush();
+        emit();
     }
 
     private void head(String comm, int pid, int cpu, String flags, long ps) {
@@ -82,7 +82,8 @@ public final class SchedTraceWriter implements SchedEvents {
         line.append(ns / 1_000_000_000L).append('.').repeat('0', 9 - frac.length()).append(frac).append(": ");
     }
 
-    private void flush() {
+    /** Writes the line built. */
+    private void emit() {
         try {
             out.append(line);
         } catch (IOException e) {

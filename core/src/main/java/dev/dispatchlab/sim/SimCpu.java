@@ -560,9 +560,7 @@ public final class SimCpu {
                 int top = topPriority();
                 if (top < 0) {
                     endDelayed();
-                    if (leaving != null) {
-                        showSwitch(null);
-                    }
+                    showSwitch(null);
                     return; // idle
                 }
                 SimThread best = pickFair(top, true);

@@ -87,9 +87,9 @@ public final class Validation {
      * A host thread's figures per delivered packet over the measured interval, measured and predicted:
      * CPU (ns), voluntary switches (it slept), involuntary ones (it was preempted) and time runnable on
      * its CPU's run queue, waiting for it (ns: how long its wakeups and preemptions kept it waiting,
-     * which decides how much work each of its runs finds). A thread only one side has (the runtime's
-     * carrier is the JDK's pool thread, the simulator's {@code carrier/0}), or a wait a measured run
-     * did not keep, has NaN on that side.
+     * which decides how much work each of its runs finds). The runtime's carrier (the JDK's pool thread)
+     * is set beside the simulator's {@code carrier/0} ({@link #simulatedName}); a thread only one side
+     * has, or a wait a measured run did not keep, has NaN on that side.
      */
     public record ThreadRow(String name, double measuredCpuNanos, double predictedCpuNanos, double measuredVoluntary,
                             double predictedVoluntary, double measuredInvoluntary, double predictedInvoluntary,
@@ -136,12 +136,15 @@ public final class Validation {
      */
     public static List<Cell> validate(List<RunResult> measured, List<String> loadOf, List<RunResult> again,
                                       Function<RunResult, Profile> profileOf, double simSeconds) {
-        return validate(measured, loadOf, again, profileOf, simSeconds, (model, load, spec) -> SimRunner.run(spec));
+        return validate(measured, loadOf, again, profileOf, simSeconds, Simulator.UNTRACED);
     }
 
     /** Runs the simulation of one row: {@link SimRunner#run}, or that with its scheduler traced. */
     @FunctionalInterface
     public interface Simulator {
+        /** {@link SimRunner#run}, nothing traced. */
+        Simulator UNTRACED = (model, load, spec) -> SimRunner.run(spec);
+
         SimResult run(String model, String load, SimSpec spec) throws IOException;
     }
 
