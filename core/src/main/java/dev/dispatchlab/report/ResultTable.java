@@ -33,8 +33,8 @@ public final class ResultTable {
                 fmt(r.perPacket().handoffs(), 2), fmt(r.perPacket().wakeups(), 2),
                 fmt(r.perPacket().interrupts(), 2), fmt(r.perPacket().hostCpuNanos(), 0),
                 fmt(r.perPacket().deviceCpuNanos(), 0), fmt(r.perPacket().deviceSwitches(), 2),
-                us(r.latency().p50()), us(r.latency().p99()), us(r.latency().p999()), us(r.latency().max()),
-                Long.toString(totalDrops(r))};
+                latency(r, r.latency().p50()), latency(r, r.latency().p99()), latency(r, r.latency().p999()),
+                latency(r, r.latency().max()), Long.toString(totalDrops(r))};
     }
 
     /** @return the run's drops over the measured interval, all reasons */
@@ -114,11 +114,17 @@ public final class ResultTable {
         return sb.toString();
     }
 
+    /** @return {@code v} with {@code decimals}, or "-" for NaN (a figure per packet where none was delivered) */
     static String fmt(double v, int decimals) {
-        return String.format(Locale.ROOT, "%." + decimals + "f", v);
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 
     static String us(long nanos) {
         return fmt(nanos / 1e3, nanos < 10_000 ? 1 : 0);
+    }
+
+    /** @return a latency percentile of {@code r} in us, or "-" when no packet's latency was recorded */
+    static String latency(RunResult r, long nanos) {
+        return r.latency().count() == 0 ? "-" : us(nanos);
     }
 }

@@ -47,7 +47,7 @@ public final class SweepTable {
                     ResultTable.fmt(r.offeredPps() / 1e3, 1), ResultTable.fmt(r.deliveredPps() / 1e3, 1),
                     ResultTable.fmt(deliveredShare(r) * 100, 1), ResultTable.fmt(r.perPacket().hostSwitches(), 2),
                     ResultTable.fmt(r.perPacket().wakeups(), 2), ResultTable.fmt(r.perPacket().hostCpuNanos(), 0),
-                    ResultTable.us(r.latency().p50()), ResultTable.us(r.latency().p99()),
+                    ResultTable.latency(r, r.latency().p50()), ResultTable.latency(r, r.latency().p99()),
                     Long.toString(ResultTable.totalDrops(r))});
         }
         print(out, rows, 2);

@@ -12,14 +12,16 @@ import java.util.Map;
  * @param payloadGbps     payload delivered, Gbit/s
  * @param voluntary       host voluntary switches in the interval (threads that slept)
  * @param involuntary     host involuntary switches in the interval (threads preempted)
- * @param hostSwitches    host switches per delivered packet
+ * @param hostSwitches    host switches per delivered packet (this and the other per-packet figures are
+ *                        NaN when the interval delivered nothing: a count over no packet is not a figure
+ *                        per packet)
  * @param hostVoluntary   voluntary switches per delivered packet
  * @param handoffs        context-to-context handoffs per delivered packet
  * @param wakeups         wakeups of sleeping host threads per delivered packet
  * @param interrupts      interrupts per delivered packet
  * @param hostCpuNanos    host CPU nanoseconds per delivered packet
  * @param cpuShare        host CPU busy share of the interval (0..1)
- * @param deviceCpuNanos  the card's busy nanoseconds per delivered packet
+ * @param deviceCpuNanos  the card's busy nanoseconds per delivered packet (0 without a card)
  * @param latency         p50, p90, p99, p99.9, max (ns), mean, count
  * @param drops           drops by reason label, in the interval
  * @param offered         packets offered over the whole run
@@ -30,12 +32,19 @@ import java.util.Map;
  * @param threads         per-thread counts in the interval: name -> {voluntary, involuntary, cpuNanos,
  *                        run-queue waitNanos}
  * @param events          events the simulation ran
+ * @param totals          the interval's counts the per-packet figures divide, kept whole: an interval
+ *                        that delivered nothing has no per-packet figures (NaN) but has these
  */
 public record SimResult(SimSpec spec, double offeredPps, double deliveredPps, double payloadGbps, long voluntary,
                         long involuntary, double hostSwitches, double hostVoluntary, double handoffs, double wakeups,
                         double interrupts, double hostCpuNanos, double cpuShare, double deviceCpuNanos,
                         Latency latency, Map<String, Long> drops, long offered, long delivered, long dropped,
-                        Map<String, Long> allDrops, boolean balanced, Map<String, long[]> threads, long events) {
+                        Map<String, Long> allDrops, boolean balanced, Map<String, long[]> threads, long events,
+                        Totals totals) {
+
+    /** Counts over the measured interval; {@code deviceCpuNanos} is the card's busy time (0 without one). */
+    public record Totals(long handoffs, long wakeups, long interrupts, long hostCpuNanos, long deviceCpuNanos) {
+    }
 
     /** Latency percentiles, nanoseconds. */
     public record Latency(long count, long p50, long p90, long p99, long p999, long max, double mean) {

@@ -56,10 +56,10 @@ public final class SimResults {
         Environment env = new Environment("simulated", "simulated dispatch (profile " + s.profile().name() + ")",
                 "simulated", s.profile().title(), s.profile().cpus(), 0, System.getProperty("java.version"),
                 "dispatchlab simulator", "", List.of(), 0, List.of());
-        long hostCpu = Math.round(r.hostCpuNanos() * r.deliveredPps() * s.measureNs() / 1e9);
-        RunResult.RoleCounts host = new RunResult.RoleCounts(r.threads().size(), r.voluntary(), r.involuntary(), hostCpu);
-        RunResult.RoleCounts device = new RunResult.RoleCounts(0, 0, 0,
-                Math.round(r.deviceCpuNanos() * r.deliveredPps() * s.measureNs() / 1e9));
+        SimResult.Totals t = r.totals();
+        RunResult.RoleCounts host = new RunResult.RoleCounts(r.threads().size(), r.voluntary(), r.involuntary(),
+                t.hostCpuNanos());
+        RunResult.RoleCounts device = new RunResult.RoleCounts(0, 0, 0, t.deviceCpuNanos());
         RunResult.RoleCounts other = new RunResult.RoleCounts(0, 0, 0, 0);
         RunResult.PerPacket pp = new RunResult.PerPacket(r.hostSwitches(), r.hostVoluntary(), 0, r.handoffs(),
                 r.wakeups(), r.interrupts(), r.hostCpuNanos(), r.deviceCpuNanos());
@@ -75,9 +75,9 @@ public final class SimResults {
                     e.getValue()[2], e.getValue()[3], "simulated (measured interval)"));
         }
         Map<String, Long> events = new LinkedHashMap<>();
-        events.put("handoffs", Math.round(r.handoffs() * r.deliveredPps() * s.measureNs() / 1e9));
-        events.put("wakeups", Math.round(r.wakeups() * r.deliveredPps() * s.measureNs() / 1e9));
-        events.put("interrupts", Math.round(r.interrupts() * r.deliveredPps() * s.measureNs() / 1e9));
+        events.put("handoffs", t.handoffs());
+        events.put("wakeups", t.wakeups());
+        events.put("interrupts", t.interrupts());
         List<String> notes = List.of(); // the settings and the environment mark the run simulated
         return new RunResult(s.model().label(), s.model().description(), s.effectiveCrypto().label(),
                 s.sizes().label() + "-byte payloads, simulated", settings, env, s.measureNs() / 1e9, r.offeredPps(),

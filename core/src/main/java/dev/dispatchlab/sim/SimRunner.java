@@ -84,13 +84,16 @@ public final class SimRunner {
         SimWire wire = new SimWire(m, nic, engine, pps, spec, end);
         wire.start();
         Machine.Snapshot[] marks = new Machine.Snapshot[2];
+        long[] engineBusy = new long[2];
         Histogram[] latency = new Histogram[1];
         sim.at(warmupEnd, Simulation.Order.BOUNDARY, () -> {
             marks[0] = m.snapshot();
+            engineBusy[0] = engine == null ? 0 : engine.busyPs();
             m.latency.reset();
         });
         sim.at(end, Simulation.Order.BOUNDARY, () -> {
             marks[1] = m.snapshot();
+            engineBusy[1] = engine == null ? 0 : engine.busyPs();
             latency[0] = m.latency.copy();
             sim.stop();
         });
@@ -103,14 +106,15 @@ public final class SimRunner {
         if (left > 0) {
             m.drops[DropReason.SHUTDOWN.ordinal()] += left;
         }
-        return result(spec, m, marks[0], marks[1], latency[0], engine);
+        return result(spec, m, marks[0], marks[1], latency[0], (engineBusy[1] - engineBusy[0]) / 1000);
     }
 
+    /** @param engineBusyNs the card's busy time over the interval (0 without a card) */
     private static SimResult result(SimSpec spec, Machine m, Machine.Snapshot a, Machine.Snapshot b, Histogram h,
-                                    SimEngine engine) {
+                                    long engineBusyNs) {
         double seconds = (b.at() - a.at()) / 1e12;
         long delivered = b.delivered() - a.delivered();
-        double per = Math.max(1, delivered);
+        double per = perDelivered(delivered);
         long vol = b.voluntary() - a.voluntary();
         long inv = b.involuntary() - a.involuntary();
         Map<String, Long> drops = new LinkedHashMap<>();
@@ -143,11 +147,18 @@ public final class SimRunner {
                 h.getTotalCount() == 0 ? 0 : h.getMean());
         double busy = (b.busyPs() - a.busyPs());
         boolean balanced = m.offered() == m.delivered() + dropped;
+        SimResult.Totals totals = new SimResult.Totals(b.handoffs() - a.handoffs(), b.hostWakeups() - a.hostWakeups(),
+                b.interrupts() - a.interrupts(), Math.round(busy / 1000), engineBusyNs);
         return new SimResult(spec, (b.offered() - a.offered()) / seconds, delivered / seconds,
                 (b.deliveredBytes() - a.deliveredBytes()) * 8 / seconds / 1e9, vol, inv, (vol + inv) / per, vol / per,
                 (b.handoffs() - a.handoffs()) / per, (b.hostWakeups() - a.hostWakeups()) / per,
                 (b.interrupts() - a.interrupts()) / per, busy / 1000 / per, busy / (b.at() - a.at()),
-                engine == null ? 0 : engine.busyPs() / 1000.0 / Math.max(1, m.delivered()), lat, drops, m.offered(),
-                m.delivered(), dropped, all, balanced, threads, m.sim.fired());
+                engineBusyNs / per, lat, drops, m.offered(),
+                m.delivered(), dropped, all, balanced, threads, m.sim.fired(), totals);
+    }
+
+    /** @return what a count is divided by for a figure per delivered packet: NaN when nothing was delivered */
+    static double perDelivered(long delivered) {
+        return delivered > 0 ? delivered : Double.NaN;
     }
 }

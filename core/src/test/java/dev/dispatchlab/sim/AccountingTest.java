@@ -2,9 +2,18 @@ package dev.dispatchlab.sim;
 
 import dev.dispatchlab.crypto.CryptoDrivers;
 import dev.dispatchlab.sim.model.SimModels;
+import dev.dispatchlab.report.ResultFiles;
+import dev.dispatchlab.report.ResultTable;
+import dev.dispatchlab.run.RunResult;
+import dev.dispatchlab.sim.profile.ProfileLoader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** In overload every packet is either delivered or dropped with a reason, and nothing is left in flight. */
 class AccountingTest {
@@ -32,6 +41,43 @@ class AccountingTest {
         SimResult r = SimRunner.run(s);
         assertThat(r.allDrops()).containsKey("crypto queue full");
         assertThat(r.balanced()).isTrue();
+    }
+
+    /**
+     * The VAX's classic path livelocks at two million packets a second: the interrupts leave the user
+     * nothing, so the interval delivers no packet. Its figures per packet are then not figures (NaN,
+     * printed "-", "NaN" in the JSON), where dividing by one printed the interval's whole CPU time as
+     * one packet's; the counts themselves are kept.
+     */
+    @Test
+    void anIntervalThatDeliversNothingHasNoFiguresPerPacketButKeepsItsCounts(@TempDir Path dir) throws Exception {
+        SimSpec s = SimSpec.defaults(ProfileLoader.load("vax780"), SimModels.CLASSIC, 2_000_000)
+                .withTimes(500_000L, 2_500_000L);
+        SimResult r = SimRunner.run(s);
+        assertThat(r.deliveredPps()).isZero();
+        assertThat(r.balanced()).isTrue();
+        assertThat(r.hostSwitches()).isNaN();
+        assertThat(r.hostCpuNanos()).isNaN();
+        assertThat(r.interrupts()).isNaN();
+        assertThat(r.cpuShare()).as("the CPU was busy all the same").isGreaterThan(0.9);
+        assertThat(r.totals().hostCpuNanos()).isCloseTo(Math.round(r.cpuShare() * s.measureNs()), within(1000L));
+        assertThat(r.totals().interrupts()).isPositive();
+
+        RunResult rr = SimResults.toRunResult(r);
+        assertThat(rr.host().cpuNanos()).isEqualTo(r.totals().hostCpuNanos());
+        assertThat(rr.events()).containsEntry("interrupts", r.totals().interrupts());
+        String[] row = ResultTable.row(rr);
+        List<String> head = ResultTable.HEAD;
+        for (String col : List.of("host sw", "wakeups", "intr", "host CPU", "p50", "p99", "max")) {
+            assertThat(row[head.indexOf(col)]).as(col).isEqualTo("-");
+        }
+        assertThat(row[head.indexOf("delivered")]).isEqualTo("0.0");
+
+        Path json = dir.resolve("r.json");
+        ResultFiles.write(json, new ResultFiles.Document("compare", List.of(), List.of(rr), List.of()));
+        RunResult back = ResultFiles.load(json).runs().getFirst();
+        assertThat(back.perPacket().hostCpuNanos()).isNaN();
+        assertThat(back.host().cpuNanos()).isEqualTo(rr.host().cpuNanos());
     }
 
     @Test
