@@ -43,8 +43,12 @@ import java.util.concurrent.Callable;
                 "         dispatchlab simulate --answer --json results/answer.json"})
 public final class SimulateCommand implements Callable<Integer> {
 
-    /** The --sweep ladder: 20 rates, geometric from 500 packets/s to 2 million. */
+    /** The --sweep ladder's points per profile (see {@link #sweepLadder}). */
     static final int SWEEP_POINTS = 20;
+    /** The --sweep ladder starts this far below the rate the profile's slowest path sustains ... */
+    static final double SWEEP_BELOW = 400;
+    /** ... and ends this far above the rate its fastest path sustains. */
+    static final double SWEEP_ABOVE = 10;
     /** Packets simulated per point of a ladder unless --warmup or --measure say otherwise. */
     static final long LADDER_PACKETS = 5000;
 
@@ -57,7 +61,8 @@ public final class SimulateCommand implements Callable<Integer> {
             + "unless --warmup or --measure are given, each point simulates " + "5000 packets")
     String rates;
 
-    @Option(names = "--sweep", description = "simulate " + SWEEP_POINTS + " rates from 500 packets/s to 2 million")
+    @Option(names = "--sweep", description = "simulate " + SWEEP_POINTS + " rates on each profile, from far below what "
+            + "its path sustains into overload (this machine: about 2,000 packets/s to 5 million; the VAX: 1 to 1,450)")
     boolean sweep;
 
     @Option(names = "--answer", description = "for each profile and model: highest rate one CPU sustains, CPU share "
@@ -127,12 +132,7 @@ public final class SimulateCommand implements Callable<Integer> {
             return answer(profiles, chosen, kp, args, checked);
         }
         double[] ladder = null;
-        if (sweep) {
-            ladder = new double[SWEEP_POINTS];
-            for (int i = 0; i < SWEEP_POINTS; i++) {
-                ladder[i] = Math.round(500 * Math.pow(4000, i / (double) (SWEEP_POINTS - 1)));
-            }
-        } else if (rates != null) {
+        if (rates != null) {
             ladder = SweepCommand.parseRates("--rates", rates);
         }
         List<RunResult> results = new ArrayList<>();
@@ -142,6 +142,9 @@ public final class SimulateCommand implements Callable<Integer> {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
         try {
         for (Profile p : profiles) {
+            if (sweep) {
+                ladder = sweepLadder(sim.spec(options, p, chosen.getFirst(), kp));
+            }
             List<RunResult> block = new ArrayList<>();
             for (double rate : ladder == null ? new double[]{-1} : ladder) {
                 List<RunResult> step = new ArrayList<>();
@@ -186,7 +189,8 @@ public final class SimulateCommand implements Callable<Integer> {
         } finally {
             pool.shutdownNow();
         }
-        ResultFiles.Document doc = new ResultFiles.Document(ladder == null ? "compare" : "sweep", args, results, List.of());
+        ResultFiles.Document doc = new ResultFiles.Document(ladder == null ? "compare" : "sweep", args, results,
+                List.of());
         if (json != null) {
             ResultFiles.write(json, doc);
             System.out.println("wrote " + json);
@@ -202,6 +206,27 @@ public final class SimulateCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The --sweep ladder of one profile: {@value #SWEEP_POINTS} rates, geometric, from {@value #SWEEP_BELOW}
+     * times below what its path sustains with the cipher in software (one packet's stages, read and
+     * copy, {@link SimSpec#pathNs}) to {@value #SWEEP_ABOVE} times above what it sustains without it,
+     * each to three significant figures. One ladder for every profile (it was 500 packets/s to 2
+     * million) put the VAX past its livelock at every point, where it delivered nothing: its models
+     * saturate at a few hundred packets a second.
+     */
+    static double[] sweepLadder(SimSpec s) {
+        double low = Math.max(1, 1e9 / s.pathNs(true) / SWEEP_BELOW);
+        // no faster than the profile's saturating rate ("max": on this machine the runtime's wire)
+        double high = Math.max(low * 10, Math.min(s.withRate(SimSpec.MAX_RATE).offeredPps(),
+                1e9 / s.pathNs(false) * SWEEP_ABOVE));
+        double[] ladder = new double[SWEEP_POINTS];
+        for (int i = 0; i < SWEEP_POINTS; i++) {
+            double r = low * Math.pow(high / low, i / (double) (SWEEP_POINTS - 1));
+            ladder[i] = new java.math.BigDecimal(r).round(new java.math.MathContext(3)).doubleValue();
+        }
+        return ladder;
     }
 
     /** Runs {@code spec} writing its scheduler events to {@code --sched-trace} for {@code ns} of its measured interval. */

@@ -186,13 +186,22 @@ public record SimSpec(Profile profile, SimModels model, CryptoDrivers crypto, do
             // thread empties it and sleeps, and hand that thread more frames than it gets
             return 1e9 / wire;
         }
+        return Math.max(1000, 4e9 / Math.max(pathNs(effectiveCrypto() == CryptoDrivers.SOFTWARE), 1));
+    }
+
+    /**
+     * @param cipher with the cipher in software on the host
+     * @return what one packet of the mean size costs the host if dispatch cost nothing, ns: every stage
+     *         and the user's read and copy, and the cipher when asked
+     */
+    public double pathNs(boolean cipher) {
         double bytes = sizes.mean();
         double ns = profile.value(CostParam.STAGE_RX) + profile.value(CostParam.STAGE_IP)
                 + profile.value(CostParam.STAGE_ESP) + profile.value(CostParam.STAGE_DELIVER)
                 + profile.value(CostParam.SYSCALL) + profile.value(CostParam.USER_COPY_PER_BYTE) * bytes;
-        if (effectiveCrypto() == CryptoDrivers.SOFTWARE) {
+        if (cipher) {
             ns += profile.value(CostParam.CRYPTO_FIXED) + profile.value(CostParam.CRYPTO_PER_BYTE) * bytes;
         }
-        return Math.max(1000, 4e9 / Math.max(ns, 1));
+        return ns;
     }
 }

@@ -52,6 +52,33 @@ class SimulateCommandTest {
         assertThat(Files.readString(html)).contains("simulated");
     }
 
+    /**
+     * Each profile's sweep covers its own curve: packets delivered whole at the low end and the
+     * livelock past saturation at the high end. One ladder for all (500 packets/s to 2 million) had the
+     * VAX past its livelock at every point, delivering nothing.
+     */
+    @Test
+    void everyProfilesSweepRisesAndFallsWithinItsLadder(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("sweep.json");
+        Cli c = Cli.run("simulate", "--profile", "all", "--sweep", "--models", "classic", "--json", json.toString());
+        assertThat(c.status()).as(c.err()).isZero();
+        java.util.Map<Object, java.util.List<RunResult>> byProfile = new java.util.LinkedHashMap<>();
+        for (RunResult r : ResultFiles.load(json).runs()) {
+            byProfile.computeIfAbsent(r.settings().get("profile"), k -> new java.util.ArrayList<>()).add(r);
+        }
+        assertThat(byProfile).containsKeys("this-machine", "vax780", "sun3", "sun4m", "decstation", "pentium-pro");
+        byProfile.forEach((profile, runs) -> {
+            assertThat(runs).as("%s", profile).hasSize(SimulateCommand.SWEEP_POINTS);
+            assertThat(runs.getFirst().deliveredPps() / runs.getFirst().offeredPps()).as("%s at its lowest rate", profile)
+                    .isGreaterThanOrEqualTo(0.99);
+            RunResult last = runs.getLast();
+            assertThat(last.deliveredPps()).as("%s at its highest rate", profile).isLessThan(0.9 * last.offeredPps());
+            for (int i = 1; i < runs.size(); i++) {
+                assertThat(runs.get(i).offeredPps()).isGreaterThan(runs.get(i - 1).offeredPps());
+            }
+        });
+    }
+
     @Test
     void badProfilesAreOneLineUsageErrors(@TempDir Path dir) throws Exception {
         Cli c = Cli.run("simulate", "--profile", "pdp11");
