@@ -64,7 +64,14 @@ public record Environment(String host, String os, String arch, String cpuModel, 
 
     /** @return one line for the head of a table */
     public String oneLine() {
+        if (SIMULATED.equals(host)) {
+            // the simulator's machine: its CPU and profile; the JVM that ran the simulation is not its
+            return host + ": " + cpus + " CPU " + cpuModel + ", " + os;
+        }
         return host + ": " + cpus + " CPU " + cpuModel + ", " + os + " " + arch + ", JDK " + jdk + " (" + vendor + "), GC "
                 + String.join("+", gc);
     }
+
+    /** The host name of a simulated result's environment. */
+    public static final String SIMULATED = "simulated";
 }

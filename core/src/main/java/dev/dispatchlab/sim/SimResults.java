@@ -53,7 +53,7 @@ public final class SimResults {
         settings.put("placement", "simulated: host CPU 0" + (s.interruptsOnHost() ? "" : ", devices on their own CPU"));
         settings.put("simulatedEvents", r.events());
 
-        Environment env = new Environment("simulated", "simulated dispatch (profile " + s.profile().name() + ")",
+        Environment env = new Environment(Environment.SIMULATED, "simulated dispatch (profile " + s.profile().name() + ")",
                 "simulated", s.profile().title(), s.profile().cpus(), 0, System.getProperty("java.version"),
                 "dispatchlab simulator", "", List.of(), 0, List.of());
         SimResult.Totals t = r.totals();

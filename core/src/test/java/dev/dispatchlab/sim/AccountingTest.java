@@ -64,6 +64,9 @@ class AccountingTest {
         assertThat(r.totals().interrupts()).isPositive();
 
         RunResult rr = SimResults.toRunResult(r);
+        // the tables' head line names the simulated machine, not the JVM that simulated it
+        assertThat(rr.environment().oneLine()).startsWith("simulated: 1 CPU VAX-11/780")
+                .contains("profile vax780").doesNotContain("JDK").doesNotContain("GC");
         assertThat(rr.host().cpuNanos()).isEqualTo(r.totals().hostCpuNanos());
         assertThat(rr.events()).containsEntry("interrupts", r.totals().interrupts());
         String[] row = ResultTable.row(rr);
