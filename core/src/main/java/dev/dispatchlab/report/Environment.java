@@ -28,6 +28,9 @@ public record Environment(String host, String os, String arch, String cpuModel, 
                           String jdk, String vm, String vendor, List<String> gc, long maxHeapBytes,
                           List<String> jvmArgs) {
 
+    /** The host name of a simulated result's environment. */
+    public static final String SIMULATED = "simulated";
+
     /** @return the environment of this process */
     public static Environment current() {
         String host;
@@ -71,7 +74,4 @@ public record Environment(String host, String os, String arch, String cpuModel, 
         return host + ": " + cpus + " CPU " + cpuModel + ", " + os + " " + arch + ", JDK " + jdk + " (" + vendor + "), GC "
                 + String.join("+", gc);
     }
-
-    /** The host name of a simulated result's environment. */
-    public static final String SIMULATED = "simulated";
 }
