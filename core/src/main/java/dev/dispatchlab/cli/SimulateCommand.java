@@ -217,10 +217,11 @@ public final class SimulateCommand implements Callable<Integer> {
      * saturate at a few hundred packets a second.
      */
     static double[] sweepLadder(SimSpec s) {
-        double low = Math.max(1, 1e9 / s.pathNs(true) / SWEEP_BELOW);
+        // a profile whose stages cost nothing is taken as one whose path costs a nanosecond
+        double low = Math.max(1, 1e9 / Math.max(1, s.pathNs(true)) / SWEEP_BELOW);
         // no faster than the profile's saturating rate ("max": on this machine the runtime's wire)
         double high = Math.max(low * 10, Math.min(s.withRate(SimSpec.MAX_RATE).offeredPps(),
-                1e9 / s.pathNs(false) * SWEEP_ABOVE));
+                1e9 / Math.max(1, s.pathNs(false)) * SWEEP_ABOVE));
         double[] ladder = new double[SWEEP_POINTS];
         for (int i = 0; i < SWEEP_POINTS; i++) {
             double r = low * Math.pow(high / low, i / (double) (SWEEP_POINTS - 1));
