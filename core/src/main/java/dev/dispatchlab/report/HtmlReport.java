@@ -536,7 +536,18 @@ public final class HtmlReport {
             ReportFigures.sideBySide(id, s.runs(), labels, s.baselines(), true).forEach(f -> figure(h, f));
             return;
         }
-        ReportFigures.sweep(id, s.runs(), s.baselines()).forEach(f -> figure(h, f));
+        Map<String, List<RunResult>> byProfile = simulatedProfiles(s.runs());
+        if (byProfile.size() > 1) {
+            // a simulated sweep over several machines: one set of curves per machine, its models on it,
+            // rather than every model of every machine on one chart (42 lines for all seven on all six)
+            byProfile.forEach((profile, runs) -> {
+                h.raw("<h4 id=\"").raw(id).raw("-profile-").raw(slug(profile)).raw("\">").text("Profile " + profile)
+                        .raw("</h4>\n");
+                ReportFigures.sweep(id + "-" + slug(profile), runs, s.baselines()).forEach(f -> figure(h, f));
+            });
+        } else {
+            ReportFigures.sweep(id, s.runs(), s.baselines()).forEach(f -> figure(h, f));
+        }
         TreeMap<Double, List<Integer>> byRate = new TreeMap<>();
         for (int i = 0; i < s.runs().size(); i++) {
             byRate.computeIfAbsent(SweepTable.nominalRate(s.runs().get(i)), k -> new ArrayList<>()).add(i);
@@ -551,6 +562,19 @@ public final class HtmlReport {
                     false).forEach(f -> figure(h, f));
             h.raw("</details>\n");
         }
+    }
+
+    /** @return simulated runs by their profile, in order; empty when any run is not simulated */
+    private static Map<String, List<RunResult>> simulatedProfiles(List<RunResult> runs) {
+        Map<String, List<RunResult>> byProfile = new LinkedHashMap<>();
+        for (RunResult r : runs) {
+            Object profile = r.settings() == null ? null : r.settings().get("profile");
+            if (!Boolean.TRUE.equals(r.settings() == null ? null : r.settings().get("simulated")) || profile == null) {
+                return Map.of();
+            }
+            byProfile.computeIfAbsent(profile.toString(), k -> new ArrayList<>()).add(r);
+        }
+        return byProfile;
     }
 
     private static void threads(Html h, List<RunResult> runs, List<String> labels) {

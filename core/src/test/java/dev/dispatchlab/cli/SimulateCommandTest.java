@@ -80,6 +80,20 @@ class SimulateCommandTest {
     }
 
     @Test
+    void aSweepOverSeveralProfilesIsChartedOneProfileAtATime(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("sweep.json");
+        Path html = dir.resolve("r.html");
+        Cli c = Cli.run("simulate", "--profile", "vax780,sun3", "--models", "push,classic", "--rates", "50,500",
+                "--json", json.toString());
+        assertThat(c.status()).as(c.err()).isZero();
+        assertThat(Cli.run("report", json.toString(), "--html", html.toString()).status()).isZero();
+        String report = Files.readString(html);
+        assertThat(report).contains("id=\"set-1-profile-vax780\"").contains("id=\"set-1-profile-sun3\"")
+                .contains("id=\"set-1-vax780-livelock\"").contains("id=\"set-1-sun3-livelock\"")
+                .doesNotContain("id=\"set-1-livelock\"");
+    }
+
+    @Test
     void badProfilesAreOneLineUsageErrors(@TempDir Path dir) throws Exception {
         Cli c = Cli.run("simulate", "--profile", "pdp11");
         assertThat(c.status()).isEqualTo(2);
