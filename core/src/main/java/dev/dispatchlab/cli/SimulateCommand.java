@@ -46,9 +46,9 @@ public final class SimulateCommand implements Callable<Integer> {
     /** The --sweep ladder's points per profile (see {@link #sweepLadder}). */
     static final int SWEEP_POINTS = 20;
     /** The --sweep ladder starts this far below the rate the profile's slowest path sustains ... */
-    static final double SWEEP_BELOW = 400;
+    static final int SWEEP_BELOW = 400;
     /** ... and ends this far above the rate its fastest path sustains. */
-    static final double SWEEP_ABOVE = 10;
+    static final int SWEEP_ABOVE = 10;
     /** Packets simulated per point of a ladder unless --warmup or --measure say otherwise. */
     static final long LADDER_PACKETS = 5000;
 
