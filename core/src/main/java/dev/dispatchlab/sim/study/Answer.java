@@ -31,10 +31,11 @@ import java.util.concurrent.Future;
  * before the interval), has met a model that delivers in bursts longer than its interval or queues
  * still filling: it is taken again {@value #LONGER} times longer, up to {@value #LONGER_TRIES} times
  * (busypoll's poller and user take turns of a tick: 3,000 packets at 200,000 a second delivered 67 %
- * or 117 % by the interval's phase, and 100 % over a second). The highest sustained rate is found by bisection on the logarithm of the
- * rate, between a rate sustained and one not, to within {@value #PRECISION} (relative). Each trial
- * simulates {@value #PACKETS} packets after a warm-up of a fifth of that, so a trial costs the same
- * at 500 packets/s on a VAX as at a million on x86. The CPU share for 50,000 packets/s is simulated
+ * or 117 % by the interval's phase, and 100 % over a second). The highest sustained rate is found by
+ * bisection on the logarithm of the rate, between a rate sustained and one not, to within
+ * {@value #PRECISION} (relative). Each trial simulates {@value #PACKETS} packets (or so many times
+ * more, taken again) after a warm-up of a fifth of that, so a trial costs the same at 500 packets/s
+ * on a VAX as at a million on x86. The CPU share for 50,000 packets/s is simulated
  * at that rate when it is sustained; when it is not, it is extrapolated from the CPU per packet at
  * the highest sustained rate ({@code 50,000 x cpu/packet}), and is then above 1 (more than one CPU).
  *
