@@ -73,6 +73,15 @@ public record RunResult(String model, String modelDescription, String crypto, St
      */
     public record PerPacket(double hostSwitches, double hostVoluntary, double deviceSwitches, double handoffs,
                             double wakeups, double interrupts, double hostCpuNanos, double deviceCpuNanos) {
+
+        /**
+         * @return what an interval's count is divided by for a figure per delivered packet: the packets
+         *         delivered, or NaN when none were (no figure per packet then, printed "-"; dividing by
+         *         one printed the interval's counts as one packet's)
+         */
+        public static double divisor(double delivered) {
+            return delivered > 0 ? delivered : Double.NaN;
+        }
     }
 
     /** Latency percentiles in nanoseconds, from an HdrHistogram. */

@@ -323,9 +323,7 @@ public final class Runner {
         SwitchDelta sd = SwitchDelta.between(sa, sb);
         double secs = (t1 - t0) / 1e9;
         long delivered = d.get(Counter.DELIVERED);
-        // per delivered packet; an interval that delivered nothing has no per-packet figures (NaN, printed
-        // "-"), where dividing by 1 printed the interval's counts as if they were one packet's
-        double per = delivered > 0 ? delivered : Double.NaN;
+        double per = RunResult.PerPacket.divisor(delivered);
         RunResult.RoleCounts host = role(sd, ThreadRole.HOST);
         RunResult.RoleCounts dev = role(sd, ThreadRole.DEVICE);
         RunResult.RoleCounts other = role(sd, ThreadRole.OTHER);

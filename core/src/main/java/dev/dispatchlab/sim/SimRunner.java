@@ -2,6 +2,7 @@ package dev.dispatchlab.sim;
 
 import dev.dispatchlab.crypto.CryptoDrivers;
 import dev.dispatchlab.metrics.DropReason;
+import dev.dispatchlab.run.RunResult;
 import dev.dispatchlab.sim.model.SimEnv;
 import org.HdrHistogram.Histogram;
 
@@ -114,7 +115,7 @@ public final class SimRunner {
                                     long engineBusyNs) {
         double seconds = (b.at() - a.at()) / 1e12;
         long delivered = b.delivered() - a.delivered();
-        double per = perDelivered(delivered);
+        double per = RunResult.PerPacket.divisor(delivered);
         long vol = b.voluntary() - a.voluntary();
         long inv = b.involuntary() - a.involuntary();
         Map<String, Long> drops = new LinkedHashMap<>();
@@ -157,8 +158,4 @@ public final class SimRunner {
                 m.delivered(), dropped, all, balanced, threads, m.sim.fired(), totals);
     }
 
-    /** @return what a count is divided by for a figure per delivered packet: NaN when nothing was delivered */
-    static double perDelivered(long delivered) {
-        return delivered > 0 ? delivered : Double.NaN;
-    }
 }

@@ -204,9 +204,8 @@ public final class Validation {
     }
 
     public static List<ThreadRow> threads(RunResult measured, SimResult predicted) {
-        // per delivered packet: NaN on a side that delivered nothing (no figure per packet there)
-        double mPackets = perDelivered(measured.deliveredPps() * measured.seconds());
-        double pPackets = perDelivered(predicted.deliveredPps() * predicted.spec().measureNs() / 1e9);
+        double mPackets = RunResult.PerPacket.divisor(measured.deliveredPps() * measured.seconds());
+        double pPackets = RunResult.PerPacket.divisor(predicted.deliveredPps() * predicted.spec().measureNs() / 1e9);
         Map<String, long[]> sim = predicted.threads();
         List<ThreadRow> rows = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -233,10 +232,6 @@ public final class Validation {
             }
         }
         return rows;
-    }
-
-    private static double perDelivered(double packets) {
-        return packets > 0 ? packets : Double.NaN;
     }
 
     /** @return {@code again}'s figures judged against {@code first} by the rules a prediction is judged by */
