@@ -15,6 +15,7 @@ import dev.dispatchlab.run.RunResult;
 import dev.dispatchlab.run.RunSpec;
 import dev.dispatchlab.run.Runner;
 import dev.dispatchlab.sim.SimResult;
+import dev.dispatchlab.sim.SimResults;
 import dev.dispatchlab.sim.SimRunner;
 import dev.dispatchlab.sim.SimSpec;
 import dev.dispatchlab.sim.profile.CalibratedProfile;
@@ -130,6 +131,11 @@ public final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--again-out", paramLabel = "FILE", description = "with --repeat: write the second runs as a compare JSON")
     Path againOut;
 
+    @Option(names = "--predicted-out", paramLabel = "FILE", description = "write each row's prediction as a simulated "
+            + "run, in the measured runs' order, as a compare JSON (drops by reason, latency, threads), for 'report' "
+            + "to set beside --measured-out")
+    Path predictedOut;
+
     @Option(names = "--html", paramLabel = "FILE", description = "write the HTML report with the validation table")
     Path html;
 
@@ -173,9 +179,15 @@ public final class ValidateCommand implements Callable<Integer> {
         } else {
             read(runs, loads, again);
         }
+        List<RunResult> predicted = new ArrayList<>();
+        Validation.Simulator simulator = schedTrace == null ? Validation.Simulator.UNTRACED : this::traced;
         List<Validation.Cell> cells = Validation.validate(runs, loads, again.isEmpty() ? null : again,
                 pathPerRun ? r -> profileOfRun(r, profile, calibrationTree) : r -> profile, simSeconds,
-                schedTrace == null ? Validation.Simulator.UNTRACED : this::traced);
+                (model, load, spec) -> {
+                    SimResult p = simulator.run(model, load, spec);
+                    predicted.add(SimResults.toRunResult(p));
+                    return p;
+                });
         if (cells.isEmpty()) {
             throw new UsageException("--measured: no run of a runtime model to validate against");
         }
@@ -210,6 +222,7 @@ public final class ValidateCommand implements Callable<Integer> {
         if (threads) {
             SimulationSection.printThreads(System.out, cells);
         }
+        write(predictedOut, predicted);
         List<String> args = command.commandLine().getParseResult().originalArgs();
         if (json != null) {
             SimulationSection.writeValidation(json, args, profile.name(), cells);

@@ -125,6 +125,36 @@ class SimulateCommandTest {
                 .contains("testbox").contains("classic");
     }
 
+    /**
+     * Each row's prediction written as a simulated run, in the measured runs' order, with what the table
+     * judged (its delivered rate and switches), so that its drops and threads can be read beside the run's.
+     */
+    @Test
+    void predictionsAreWrittenAsSimulatedRunsBesideTheMeasuredOnes(@TempDir Path dir) throws Exception {
+        Path v = dir.resolve("validation.json");
+        Path p = dir.resolve("predicted.json");
+        Cli c = Cli.run("validate", "--calibration", resource("calibration.json"), "--measured",
+                resource("measured-compare.json"), "--sim-seconds", "0.05", "--json", v.toString(),
+                "--predicted-out", p.toString());
+        assertThat(c.status()).as(c.err()).isZero();
+        var rows = ResultFiles.mapper().readTree(v.toFile()).path("rows");
+        ResultFiles.Document measured = ResultFiles.load(Path.of(resource("measured-compare.json")));
+        ResultFiles.Document predicted = ResultFiles.load(p);
+        assertThat(predicted.command()).isEqualTo("compare");
+        assertThat(predicted.runs()).hasSize(rows.size()).hasSize(measured.runs().size());
+        for (int i = 0; i < rows.size(); i++) {
+            var run = predicted.runs().get(i);
+            assertThat(run.model()).isEqualTo(measured.runs().get(i).model()).isEqualTo(rows.get(i).path("model").asText());
+            assertThat(run.settings()).containsEntry("simulated", true);
+            assertThat(run.deliveredPps()).isEqualTo(rows.get(i).path("predictedDelivered").asDouble());
+            assertThat(run.perPacket().hostSwitches()).isEqualTo(rows.get(i).path("predictedSwitches").asDouble());
+        }
+        Path html = dir.resolve("report.html");
+        c = Cli.run("report", resource("measured-compare.json"), p.toString(), "--html", html.toString());
+        assertThat(c.status()).as(c.err()).isZero();
+        assertThat(Files.readString(html)).contains("simulated");
+    }
+
     /** The same file given as the runs measured again: every row reproduces itself, and the table and report say so. */
     @Test
     void runsMeasuredAgainAreJudgedBesideThePrediction(@TempDir Path dir) throws Exception {
