@@ -131,6 +131,11 @@ public final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--again-out", paramLabel = "FILE", description = "with --repeat: write the second runs as a compare JSON")
     Path againOut;
 
+    @Option(names = "--ranges", description = "also predict each row with every estimated cost of the calibrated "
+            + "profile at either end of its range, one at a time, and show how far the prediction moves and at which "
+            + "ends the row would pass (not judged: a row still passes or fails on the calibrated prediction)")
+    boolean ranges;
+
     @Option(names = "--predicted-out", paramLabel = "FILE", description = "write each row's prediction as a simulated "
             + "run, in the measured runs' order, as a compare JSON (drops by reason, latency, threads), for 'report' "
             + "to set beside --measured-out")
@@ -187,7 +192,7 @@ public final class ValidateCommand implements Callable<Integer> {
                     SimResult p = simulator.run(model, load, spec);
                     predicted.add(SimResults.toRunResult(p));
                     return p;
-                });
+                }, ranges ? Math.max(1, Runtime.getRuntime().availableProcessors()) : 0);
         if (cells.isEmpty()) {
             throw new UsageException("--measured: no run of a runtime model to validate against");
         }
@@ -218,6 +223,9 @@ public final class ValidateCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "in-place checks timed again after their run because they met the CPUs at "
                     + "another distance than the run: %d, of which %d met them at the run's in none of %d tries "
                     + "(the one before the run kept)%n", checksRetaken, checksUnmatched, distanceTries - 1);
+        }
+        if (ranges) {
+            SimulationSection.printSpans(System.out, cells);
         }
         if (threads) {
             SimulationSection.printThreads(System.out, cells);

@@ -234,6 +234,46 @@ public final class SimulationSection {
         }
     }
 
+    /** A line of the span table: model, load, delivered measured and span, switches measured and span, passes. */
+    private static final String SPAN_ROW = "%-9s %-15s | %10s %21s | %7s %15s %-44s | %s%n";
+
+    /**
+     * Prints how each row's prediction moves over the profile's estimates ({@link Validation.Span}):
+     * the span of delivered rates and of switches per packet, the range ends that give the fewest and
+     * the most switches, and the ends at which the row would pass; then how many failing rows pass at
+     * some end and how many at none.
+     */
+    public static void printSpans(PrintStream out, List<Validation.Cell> cells) {
+        List<Validation.Cell> spanned = cells.stream().filter(c -> c.span() != null).toList();
+        if (spanned.isEmpty()) {
+            return;
+        }
+        out.printf(Locale.ROOT, "the prediction with each estimated cost at either end of its range, one at a time "
+                + "(%d simulations a row; not judged):%n", spanned.getFirst().span().variants());
+        out.printf(Locale.ROOT, SPAN_ROW, "model", "load", "delivered", "predicted span", "sw/pkt", "predicted span",
+                "(fewest at; most at)", "passes at");
+        int failing = 0;
+        int rescued = 0;
+        for (Validation.Cell c : spanned) {
+            Validation.Span s = c.span();
+            List<String> at = s.passingBy();
+            out.printf(Locale.ROOT, SPAN_ROW, c.model(), c.load(), String.format(Locale.ROOT, "%.0f", c.measuredDelivered()),
+                    String.format(Locale.ROOT, "%.0f - %.0f", s.deliveredLow(), s.deliveredHigh()),
+                    String.format(Locale.ROOT, "%.3f", c.measuredSwitches()),
+                    String.format(Locale.ROOT, "%.3f - %.3f", s.switchesLow(), s.switchesHigh()),
+                    s.switchesLow() == s.switchesHigh() ? "(the same at every end)"
+                            : "(" + s.switchesLowBy() + "; " + s.switchesHighBy() + ")",
+                    at.size() == s.variants() ? "every end" : at.isEmpty() ? "none"
+                            : at.size() <= 3 ? String.join(", ", at) : at.size() + " of " + s.variants() + " ends");
+            if (!c.pass()) {
+                failing++;
+                rescued += at.isEmpty() ? 0 : 1;
+            }
+        }
+        out.printf(Locale.ROOT, "of the %d rows that fail, %d pass at some end of some estimate's range and %d at none "
+                + "(a miss outside what the profile estimates)%n", failing, rescued, failing - rescued);
+    }
+
     /** A line of the thread table: model, load, thread, then CPU, sleeps, preemptions and wait. */
     private static final String THREAD_ROW = "%-9s %-15s %-16s | %16s | %16s | %16s | %16s%n";
 
@@ -349,14 +389,17 @@ public final class SimulationSection {
                 .append(pct(d.path("switchesTolerance").asDouble())).append(" or ")
                 .append(d.path("switchesFloor").asDouble()).append(" switches per packet.</p>\n");
         boolean again = false;
+        boolean spans = false;
         for (JsonNode r : d.path("rows")) {
             again |= r.path("repeat").isObject();
+            spans |= r.path("span").isObject();
         }
         h.append("<div class=\"scroll\"><table><thead><tr><th>model</th><th>load</th><th>offered pps</th>"
                 + "<th>delivered, measured</th><th>predicted</th><th>error</th><th>host switches/pkt, measured</th>"
                 + "<th>predicted</th><th>error</th><th>cpu ns/pkt, measured</th><th>predicted</th>")
                 .append(again ? "<th>delivered, measured again</th><th>against the first</th>"
                         + "<th>switches/pkt, measured again</th><th>against the first</th>" : "")
+                .append(spans ? "<th>switches/pkt over the estimates' ranges</th><th>passes at</th>" : "")
                 .append("</tr></thead><tbody>\n");
         int pass = 0;
         int n = 0;
@@ -388,9 +431,23 @@ public final class SimulationSection {
             } else if (again) {
                 h.append("<td></td><td></td><td></td><td></td>");
             }
+            JsonNode span = r.path("span");
+            if (spans && span.isObject()) {
+                List<String> at = new ArrayList<>();
+                span.path("passingBy").forEach(x -> at.add(x.asText()));
+                int variants = span.path("variants").asInt();
+                h.append(td(String.format(Locale.ROOT, "%.3f - %.3f", span.path("switchesLow").asDouble(),
+                                span.path("switchesHigh").asDouble())))
+                        .append(td(at.size() == variants ? "every end" : at.isEmpty() ? "none"
+                                : at.size() + " of " + variants + " ends (" + String.join(", ", at) + ")"));
+            } else if (spans) {
+                h.append("<td></td><td></td>");
+            }
             h.append("</tr>\n");
         }
         h.append("</tbody></table></div>\n<p>").append(pass).append(" of ").append(n).append(" rows pass")
+                .append(spans ? " (each estimated cost at either end of its range, one at a time, shows how far "
+                        + "the prediction moves; a row that passes only there still fails)" : "")
                 .append(again ? "; " + repeatSummary(repeated, repeatable, passOfRepeatable) : "").append(".</p>\n");
     }
 

@@ -155,6 +155,31 @@ class SimulateCommandTest {
         assertThat(Files.readString(html)).contains("simulated");
     }
 
+    /** --ranges: a table of each row's span over the estimates, the same in the JSON and in the report's table. */
+    @Test
+    void theSpansOverTheEstimatesAreShownAndKept(@TempDir Path dir) throws Exception {
+        Path v = dir.resolve("validation.json");
+        var out = new java.io.ByteArrayOutputStream();
+        var was = System.out;
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        Cli c;
+        try {
+            c = Cli.run("validate", "--calibration", resource("calibration.json"), "--measured",
+                    resource("measured-compare.json"), "--sim-seconds", "0.05", "--ranges", "--json", v.toString());
+        } finally {
+            System.setOut(was);
+        }
+        assertThat(c.status()).as(c.err()).isZero();
+        String table = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(table).contains("the prediction with each estimated cost at either end of its range")
+                .containsPattern("of the \\d+ rows that fail, \\d+ pass at some end");
+        var rows = ResultFiles.mapper().readTree(v.toFile()).path("rows");
+        assertThat(rows).hasSize(6).allSatisfy(r -> assertThat(r.path("span").path("variants").asInt()).isPositive());
+        Path html = dir.resolve("report.html");
+        assertThat(Cli.run("report", v.toString(), "--html", html.toString()).status()).isZero();
+        assertThat(Files.readString(html)).contains("switches/pkt over the estimates' ranges");
+    }
+
     /** The same file given as the runs measured again: every row reproduces itself, and the table and report say so. */
     @Test
     void runsMeasuredAgainAreJudgedBesideThePrediction(@TempDir Path dir) throws Exception {

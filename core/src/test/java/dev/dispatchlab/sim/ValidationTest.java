@@ -48,6 +48,47 @@ class ValidationTest {
         }
     }
 
+    /**
+     * Each row simulated again at both ends of every estimated cost's range: the span's ends are what
+     * those simulations gave (simulated once more at the end it names), its passing ends are exactly
+     * those whose prediction passes the row, and the row's own verdict stays the calibrated one.
+     */
+    @Test
+    void aRowsSpanIsItsPredictionsAtTheEndsOfTheEstimatesRanges() throws Exception {
+        List<RunResult> runs = measured();
+        Profile machine = machine();
+        List<Profile.RangeEnd> ends = machine.rangeEnds();
+        assertThat(ends).isNotEmpty().allSatisfy(e -> assertThat(machine.costs().get(e.cost()).ranged()).isTrue());
+        List<Validation.Cell> plain = Validation.validate(runs, LOADS, machine, 0.05);
+        List<Validation.Cell> cells = Validation.validate(runs, LOADS, null, r -> machine, 0.05,
+                Validation.Simulator.UNTRACED, 2);
+        assertThat(cells).hasSize(plain.size());
+        for (int i = 0; i < cells.size(); i++) {
+            Validation.Cell c = cells.get(i);
+            Validation.Span s = c.span();
+            assertThat(plain.get(i).span()).isNull();
+            assertThat(c.predictedSwitches()).isEqualTo(plain.get(i).predictedSwitches());
+            assertThat(c.pass()).isEqualTo(plain.get(i).pass());
+            assertThat(s.variants()).isEqualTo(ends.size());
+            assertThat(s.switchesLow()).isLessThanOrEqualTo(s.switchesHigh());
+            assertThat(s.deliveredLow()).isLessThanOrEqualTo(s.deliveredHigh());
+            SimModels m = SimModels.byLabel(c.model());
+            for (Profile.RangeEnd e : ends) {
+                SimResult p = SimRunner.run(Validation.specOf(runs.get(i), m, e.profile(), 0.05));
+                assertThat(p.hostSwitches()).isBetween(s.switchesLow(), s.switchesHigh());
+                assertThat(p.deliveredPps()).isBetween(s.deliveredLow(), s.deliveredHigh());
+                if (e.label().equals(s.switchesLowBy())) {
+                    assertThat(p.hostSwitches()).isEqualTo(s.switchesLow());
+                }
+                boolean passes = Math.abs(p.deliveredPps() / c.measuredDelivered() - 1) <= Validation.DELIVERED_TOLERANCE
+                        && (Math.abs(p.hostSwitches() / c.measuredSwitches() - 1) <= Validation.SWITCHES_TOLERANCE
+                        || Math.abs(p.hostSwitches() - c.measuredSwitches()) <= Validation.SWITCHES_FLOOR);
+                assertThat(s.passingBy().contains(e.label())).as(c.model() + " " + c.load() + " at " + e.label())
+                        .isEqualTo(passes);
+            }
+        }
+    }
+
     @Test
     void theSimulatedRunTakesTheMeasuredRunsSettings() throws Exception {
         RunResult push = measured().get(3);

@@ -1,8 +1,10 @@
 package dev.dispatchlab.sim.profile;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -120,6 +122,37 @@ public final class Profile {
         double[] o = overrides.clone();
         o[p.ordinal()] = simValue;
         return new Profile(name, title, cpus, notes, origin, new EnumMap<>(costs), o);
+    }
+
+    /**
+     * One end of one estimated cost's range: this profile with that cost set there and every other as
+     * it is.
+     *
+     * @param high true for the range's high end
+     */
+    public record RangeEnd(CostParam cost, boolean high, Profile profile) {
+        /** @return e.g. {@code "switch_refill high"} */
+        public String label() {
+            return cost.key() + (high ? " high" : " low");
+        }
+    }
+
+    /**
+     * @return for every cost with a range that is not a single point, this profile with that cost at its
+     *         low end and then at its high end, one cost at a time, in the costs' order (a clock without
+     *         a low end above 0 is left out)
+     */
+    public List<RangeEnd> rangeEnds() {
+        List<RangeEnd> out = new ArrayList<>();
+        for (Map.Entry<CostParam, Cost> e : costs.entrySet()) {
+            CostParam p = e.getKey();
+            if (!e.getValue().ranged() || low(p) == high(p) || (p == CostParam.CLOCK_MHZ && !(low(p) > 0))) {
+                continue;
+            }
+            out.add(new RangeEnd(p, false, withValue(p, low(p))));
+            out.add(new RangeEnd(p, true, withValue(p, high(p))));
+        }
+        return out;
     }
 
     /** @return true if any figure was overridden */

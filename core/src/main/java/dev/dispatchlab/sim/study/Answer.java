@@ -4,8 +4,6 @@ import dev.dispatchlab.sim.SimResult;
 import dev.dispatchlab.sim.SimRunner;
 import dev.dispatchlab.sim.SimSpec;
 import dev.dispatchlab.sim.model.SimModels;
-import dev.dispatchlab.sim.profile.Cost;
-import dev.dispatchlab.sim.profile.CostParam;
 import dev.dispatchlab.sim.profile.Profile;
 
 import java.util.ArrayList;
@@ -160,15 +158,7 @@ public final class Answer {
                 List<Profile> variants = new ArrayList<>();
                 variants.add(p);
                 if (sensitivity) {
-                    for (Map.Entry<CostParam, Cost> e : p.costs().entrySet()) {
-                        if (e.getValue().ranged() && p.low(e.getKey()) != p.high(e.getKey())) {
-                            if (e.getKey() == CostParam.CLOCK_MHZ && !(p.low(e.getKey()) > 0)) {
-                                continue;
-                            }
-                            variants.add(p.withValue(e.getKey(), p.low(e.getKey())));
-                            variants.add(p.withValue(e.getKey(), p.high(e.getKey())));
-                        }
-                    }
+                    p.rangeEnds().forEach(e -> variants.add(e.profile()));
                 }
                 Map<SimModels, List<Future<Figures>>> futures = new EnumMap<>(SimModels.class);
                 for (SimModels m : ms) {

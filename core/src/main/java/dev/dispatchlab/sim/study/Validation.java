@@ -14,10 +14,15 @@ import dev.dispatchlab.workload.SizeMix;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /**
@@ -57,14 +62,22 @@ public final class Validation {
      *                line's round trip between them, ns (NaN if not measured); on a virtual machine it moves
      *                between levels, and each frame pays it
      * @param cpuRoundTripAfter  the same just after the run
+     * @param span     how the prediction moves over the profile's estimates, or null when not asked for
      */
     public record Cell(String model, String load, double offeredPps, double measuredDelivered,
                        double predictedDelivered, double deliveredError, boolean deliveredPass,
                        double measuredSwitches, double predictedSwitches, double switchesError, boolean switchesPass,
                        double measuredCpuNanos, double predictedCpuNanos, Repeat repeat, List<ThreadRow> threads,
-                       double cpuRoundTripBefore, double cpuRoundTripAfter) {
+                       double cpuRoundTripBefore, double cpuRoundTripAfter, Span span) {
         public boolean pass() {
             return deliveredPass && switchesPass;
+        }
+
+        /** @return this row with {@code s} as its span over the profile's estimates */
+        public Cell withSpan(Span s) {
+            return new Cell(model, load, offeredPps, measuredDelivered, predictedDelivered, deliveredError,
+                    deliveredPass, measuredSwitches, predictedSwitches, switchesError, switchesPass, measuredCpuNanos,
+                    predictedCpuNanos, repeat, threads, cpuRoundTripBefore, cpuRoundTripAfter, s);
         }
 
         /** @return true when the run was measured again and the two measurements agree within the tolerances */
@@ -94,6 +107,25 @@ public final class Validation {
     public record ThreadRow(String name, double measuredCpuNanos, double predictedCpuNanos, double measuredVoluntary,
                             double predictedVoluntary, double measuredInvoluntary, double predictedInvoluntary,
                             double measuredWaitNanos, double predictedWaitNanos) {
+    }
+
+    /**
+     * How a row's prediction moves over the calibrated profile's estimates: the row simulated again with
+     * each estimated cost (one with a range: the split of the same-CPU handoff into switch, refill, wakeup
+     * and sleep, and the like) at either end of its range, one cost at a time, the others as calibrated.
+     * Not judged: a row that passes only at some end of some range still fails; what the span says is
+     * whether the miss lies within what the profile does not know (a cost it estimates) or outside it.
+     *
+     * @param variants       how many such simulations
+     * @param switchesLowBy  the range end that gave {@code switchesLow} (e.g. {@code "switch_refill high"})
+     * @param passingBy      the range ends at which the row passes (delivered and switches within the tolerances)
+     */
+    public record Span(int variants, double deliveredLow, double deliveredHigh, double switchesLow,
+                       String switchesLowBy, double switchesHigh, String switchesHighBy, List<String> passingBy) {
+        /** @return true when the measured switches per packet lie within the predicted span */
+        public boolean switchesInside(double measured) {
+            return measured >= switchesLow && measured <= switchesHigh;
+        }
     }
 
     /**
@@ -154,30 +186,115 @@ public final class Validation {
      */
     public static List<Cell> validate(List<RunResult> measured, List<String> loadOf, List<RunResult> again,
                                       Function<RunResult, Profile> profileOf, double simSeconds, Simulator simulator) {
-        List<Cell> out = new ArrayList<>();
-        for (int i = 0; i < measured.size(); i++) {
-            RunResult r = measured.get(i);
-            SimModels m = SimModels.byLabel(r.model());
-            if (m == null) {
-                continue; // not a runtime model label (e.g. a simulated one relabelled)
+        try {
+            return validate(measured, loadOf, again, profileOf, simSeconds, simulator, 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * @param rangeThreads above 0: also simulate every row at each end of each estimated cost's range
+     *                     ({@link Span}), on a pool of so many threads; 0: not
+     * @see #validate(List, List, List, Function, double, Simulator)
+     */
+    public static List<Cell> validate(List<RunResult> measured, List<String> loadOf, List<RunResult> again,
+                                      Function<RunResult, Profile> profileOf, double simSeconds, Simulator simulator,
+                                      int rangeThreads) throws InterruptedException {
+        ExecutorService pool = rangeThreads > 0 ? Executors.newFixedThreadPool(rangeThreads) : null;
+        try {
+            Map<Integer, List<Future<SimResult>>> pending = new HashMap<>();
+            Map<Integer, List<String>> ends = new HashMap<>();
+            List<Cell> out = new ArrayList<>();
+            for (int i = 0; i < measured.size(); i++) {
+                RunResult r = measured.get(i);
+                SimModels m = SimModels.byLabel(r.model());
+                if (m == null) {
+                    continue; // not a runtime model label (e.g. a simulated one relabelled)
+                }
+                Profile profile = profileOf.apply(r);
+                SimSpec s = specOf(r, m, profile, simSeconds);
+                SimResult p;
+                try {
+                    p = simulator.run(r.model(), loadOf.get(i), s);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                double dErr = rel(p.deliveredPps(), r.deliveredPps());
+                double ms = r.perPacket().hostSwitches();
+                double sErr = rel(p.hostSwitches(), ms);
+                out.add(new Cell(r.model(), loadOf.get(i), r.offeredPps(), r.deliveredPps(), p.deliveredPps(), dErr,
+                        deliveredWithin(dErr), ms, p.hostSwitches(), sErr, switchesWithin(sErr, p.hostSwitches(), ms),
+                        r.perPacket().hostCpuNanos(), p.hostCpuNanos(),
+                        again == null || again.get(i) == null ? null : agreement(again.get(i), r), threads(r, p),
+                        wireFigure(r, "cpuRoundTripNanosBefore"), wireFigure(r, "cpuRoundTripNanosAfter"), null));
+                if (pool != null) {
+                    List<Future<SimResult>> fs = new ArrayList<>();
+                    List<String> labels = new ArrayList<>();
+                    for (Profile.RangeEnd e : profile.rangeEnds()) {
+                        SimSpec v = specOf(r, m, e.profile(), simSeconds);
+                        fs.add(pool.submit(() -> SimRunner.run(v)));
+                        labels.add(e.label());
+                    }
+                    pending.put(out.size() - 1, fs);
+                    ends.put(out.size() - 1, labels);
+                }
             }
-            SimSpec s = specOf(r, m, profileOf.apply(r), simSeconds);
-            SimResult p;
+            for (Map.Entry<Integer, List<Future<SimResult>>> e : pending.entrySet()) {
+                Cell c = out.get(e.getKey());
+                out.set(e.getKey(), c.withSpan(span(c, results(e.getValue()), ends.get(e.getKey()))));
+            }
+            return out;
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    private static List<SimResult> results(List<Future<SimResult>> fs) throws InterruptedException {
+        List<SimResult> out = new ArrayList<>();
+        for (Future<SimResult> f : fs) {
             try {
-                p = simulator.run(r.model(), loadOf.get(i), s);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                out.add(f.get());
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a simulation failed: " + e.getCause(), e.getCause());
             }
-            double dErr = rel(p.deliveredPps(), r.deliveredPps());
-            double ms = r.perPacket().hostSwitches();
-            double sErr = rel(p.hostSwitches(), ms);
-            out.add(new Cell(r.model(), loadOf.get(i), r.offeredPps(), r.deliveredPps(), p.deliveredPps(), dErr,
-                    deliveredWithin(dErr), ms, p.hostSwitches(), sErr, switchesWithin(sErr, p.hostSwitches(), ms),
-                    r.perPacket().hostCpuNanos(), p.hostCpuNanos(),
-                    again == null || again.get(i) == null ? null : agreement(again.get(i), r), threads(r, p),
-                    wireFigure(r, "cpuRoundTripNanosBefore"), wireFigure(r, "cpuRoundTripNanosAfter")));
         }
         return out;
+    }
+
+    /** @return {@code c}'s span over the predictions {@code ps} made at the range ends {@code labels} */
+    static Span span(Cell c, List<SimResult> ps, List<String> labels) {
+        double dl = Double.POSITIVE_INFINITY;
+        double dh = Double.NEGATIVE_INFINITY;
+        double sl = Double.POSITIVE_INFINITY;
+        double sh = Double.NEGATIVE_INFINITY;
+        String slBy = "";
+        String shBy = "";
+        List<String> passing = new ArrayList<>();
+        for (int i = 0; i < ps.size(); i++) {
+            SimResult p = ps.get(i);
+            dl = Math.min(dl, p.deliveredPps());
+            dh = Math.max(dh, p.deliveredPps());
+            double sw = p.hostSwitches();
+            if (sw < sl) {
+                sl = sw;
+                slBy = labels.get(i);
+            }
+            if (sw > sh) {
+                sh = sw;
+                shBy = labels.get(i);
+            }
+            double sErr = rel(sw, c.measuredSwitches());
+            if (deliveredWithin(rel(p.deliveredPps(), c.measuredDelivered()))
+                    && switchesWithin(sErr, sw, c.measuredSwitches())) {
+                passing.add(labels.get(i));
+            }
+        }
+        return ps.isEmpty() ? new Span(0, Double.NaN, Double.NaN, Double.NaN, "", Double.NaN, "", List.of())
+                : new Span(ps.size(), dl, dh, sl, slBy, sh, shBy, passing);
     }
 
     /** @return a number the run's wire report holds under {@code key}, or NaN */
