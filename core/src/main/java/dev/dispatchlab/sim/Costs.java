@@ -13,6 +13,8 @@ public final class Costs {
     public final long contextSwitch;
     /** Paid by a thread switched in after a different thread ran: refill, window spill and fill, TLB misses. */
     public final long switchLocality;
+    /** A switch's cost varies by this share of it: the relative standard deviation of each switch's draw. */
+    public final double switchSpread;
     public final long wakeup;
     public final long sleep;
     public final long crossCpuWakeup;
@@ -40,6 +42,7 @@ public final class Costs {
         contextSwitch = ps(p, CostParam.CONTEXT_SWITCH);
         switchLocality = ps(p, CostParam.SWITCH_REFILL) + ps(p, CostParam.WINDOW_SPILL_FILL)
                 + Math.round(p.value(CostParam.TLB_MISSES_PER_SWITCH) * p.value(CostParam.TLB_REFILL) * Simulation.PS_PER_NS);
+        switchSpread = p.value(CostParam.SWITCH_SPREAD);
         wakeup = ps(p, CostParam.WAKEUP);
         sleep = ps(p, CostParam.SLEEP);
         crossCpuWakeup = ps(p, CostParam.CROSS_CPU_WAKEUP);

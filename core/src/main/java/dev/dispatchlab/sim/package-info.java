@@ -35,10 +35,14 @@
  *     its slice (a thread that never sleeps; not one that has just woken, unless it has run past a
  *     thread that slept just before it, as in a chain of wakeups). A waker preempted by its wakeup is
  *     switched out inside the wakeup call, even when it was about to sleep; a thread's wakeups count
- *     in its own CPU time. A thread switched in pays {@code context_switch}, and when another thread
+ *     in its own CPU time. A sleeper woken while its sleep is still delayed is placed against the
+ *     waker's virtual runtime as last accounted, as Linux requeues it before bringing the running
+ *     thread up to date, so a puller's user that slept just behind it preempts it at once (Nap.java).
+ *     A thread switched in pays {@code context_switch}, and when another thread
  *     ran last, {@code switch_refill + window_spill_fill + tlb_misses_per_switch x
- *     tlb_refill}. Switches are counted as the OS counts them: voluntary when a thread sleeps,
- *     involuntary when it is preempted.</li>
+ *     tlb_refill}, each switch drawn around that figure by {@code switch_spread} from the run's seeded
+ *     random (the near ties between two threads go either way, as on a machine). Switches are counted
+ *     as the OS counts them: voluntary when a thread sleeps, involuntary when it is preempted.</li>
  * <li><b>Where interrupts run.</b> On a one-CPU profile the devices interrupt the host CPU. For this
  *     machine the runtime's wire and engine are threads on a CPU of their own, so their interrupt top
  *     halves cost the host nothing; a thread they wake becomes runnable after {@code cross_cpu_wakeup}

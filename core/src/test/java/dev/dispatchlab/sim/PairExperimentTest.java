@@ -17,10 +17,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>A {@code sched_switch} trace of the runs shows the cycle the simulation has to follow: the
  * consumer drains the queue and sleeps with the lag it built while it waited; it then preempts the
  * producer on every item until that lag is spent; woken level with the producer, it waits until the
- * next tick, while the queue fills. The simulation runs the same two threads on this machine's shipped
- * profile; it is held within a factor of two (or 0.015) of what Linux did: with the kernel's 1.4 ms slice
- * it gives 0.172, 0.020 and 0.153 against Linux's 0.094, 0.008 and 0.098, so it sleeps too often in all
- * three (with the 1.5 ms slice assumed before: 0.102, 0.020 and 0.174). With the
+ * next tick, while the queue fills. On a second machine of the same kind (Linux 6.18.44-fc-v1300,
+ * 2026-12-07) the same runs gave 0.220, 0.019 and 0.232. The simulation runs the same two threads on
+ * this machine's shipped profile; it is held within a factor of two (or 0.015) of what Linux did on
+ * each: it gives 0.160, 0.020 and 0.158. Before the delayed sleeper was requeued against the running
+ * thread's runtime as last accounted and each switch's cost drawn around its figure, it gave 0.172,
+ * 0.020 and 0.153 (the requeue alone, every switch alike: 0.974 in the third, a ping-pong the draws
+ * break, as the machine's own variation does; with the 1.5 ms slice assumed before: 0.102, 0.020 and
+ * 0.174). With the
  * scheduler as it was before the tick and the sleeper's own cost (turns at the end of a 4 ms slice, the
  * sleep path paid by the incoming thread), the same profile gave 0.209, 0.160 and 0.330.
  */
@@ -77,9 +81,10 @@ class PairExperimentTest {
         }
     }
 
-    @ParameterizedTest(name = "produce {0} ns, consume {1} ns: Linux's consumer slept {2} times per item")
-    @CsvSource({"70, 160, 0.094", "200, 400, 0.008", "200, 150, 0.098"})
-    void theConsumerSleepsAboutAsOftenAsOnLinux(long produceNs, long consumeNs, double linux) throws Exception {
+    @ParameterizedTest(name = "produce {0} ns, consume {1} ns: Linux's consumer slept {2} and {3} times per item")
+    @CsvSource({"70, 160, 0.094, 0.220", "200, 400, 0.008, 0.019", "200, 150, 0.098, 0.232"})
+    void theConsumerSleepsAboutAsOftenAsOnLinux(long produceNs, long consumeNs, double linux, double linuxLater)
+            throws Exception {
         Simulation sim = new Simulation(new SplittableRandom(1));
         // the scheduler validate uses for this machine: HZ=250, the kernel's 1.4 ms slice
         Machine m = new Machine(sim, new Costs(ProfileLoader.load("this-machine")), 4_000_000 * NS,
@@ -92,10 +97,13 @@ class PairExperimentTest {
 
         assertThat(p.dequeued).as("items consumed").isGreaterThan(100_000);
         double sleeps = c.voluntary() / (double) p.dequeued;
-        System.out.printf("pair %d/%d: consumer sleeps %.4f per item (Linux %.3f)%n", produceNs, consumeNs, sleeps, linux);
-        // within a factor of two, or 0.015 (a tenth of a sleep per 7 items, where Linux's are rare)
-        if (Math.abs(sleeps - linux) > 0.015) {
-            assertThat(sleeps).as("consumer's sleeps per item").isBetween(linux / 2, linux * 2);
+        System.out.printf("pair %d/%d: consumer sleeps %.4f per item (Linux %.3f and %.3f)%n", produceNs, consumeNs,
+                sleeps, linux, linuxLater);
+        // within a factor of two of each machine's, or 0.015 (a tenth of a sleep per 7 items, where Linux's are rare)
+        for (double l : new double[] {linux, linuxLater}) {
+            if (Math.abs(sleeps - l) > 0.015) {
+                assertThat(sleeps).as("consumer's sleeps per item against Linux's " + l).isBetween(l / 2, l * 2);
+            }
         }
         assertThat(p.voluntary()).as("the producer never sleeps").isZero();
     }

@@ -98,6 +98,10 @@ import java.util.Map;
  */
 public final class CalibratedProfile {
 
+    /** A switch's cost varies by this share of it (see {@link CostParam#SWITCH_SPREAD}). */
+    static final double SWITCH_SPREAD = 0.2;
+
+
     /** Stage differences below this are noise (see the class note). */
     static final double NOISE_NS = 25;
 
@@ -175,6 +179,10 @@ public final class CalibratedProfile {
         c.put(CostParam.TLB_MISSES_PER_SWITCH, new Cost(0, Unit.COUNT, Kind.ESTIMATED,
                 "the runtime's threads share one address space (no ASID change); working-set misses are in switch_refill",
                 0, 20));
+        c.put(CostParam.SWITCH_SPREAD, new Cost(SWITCH_SPREAD, Unit.COUNT, Kind.ESTIMATED,
+                "sched_switch traces here (scripts/experiments/Pair.java, Nap.java): a two-thread cycle of 5 to 14 us "
+                        + "varies by 0.5 to 0.8 us (standard deviation), the switches' share of it taken as a fifth of a "
+                        + "switch's cost", 0, 0.4));
         c.put(CostParam.WAKEUP, new Cost(0.15 * same, Unit.NS, Kind.ESTIMATED,
                 cal + ": 15 % of wakeupSameCpu.handoffNanos " + r(same) + " (the waker's futex wake); split estimated",
                 0.05 * same, 0.3 * same));

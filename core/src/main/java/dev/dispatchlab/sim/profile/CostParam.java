@@ -23,6 +23,13 @@ public enum CostParam {
     TLB_REFILL(Dimension.TIME, "one TLB miss"),
     /** TLB misses taken after a switch to another context. */
     TLB_MISSES_PER_SWITCH(Dimension.COUNT, "TLB misses per switch"),
+    /**
+     * How much one switch's cost varies around the profile's figure (a relative standard deviation):
+     * each switch in the simulation draws its cost from the run's seeded random. The scheduler's
+     * decisions between two threads are near ties a few hundred nanoseconds wide, and a machine's
+     * rounds are not all alike; 0 makes every switch cost exactly its figure.
+     */
+    SWITCH_SPREAD(Dimension.COUNT, "spread of a switch's cost (relative standard deviation)"),
     /** Making a sleeping thread runnable, paid by the waker. */
     WAKEUP(Dimension.TIME, "wakeup (paid by the waker)"),
     /**
