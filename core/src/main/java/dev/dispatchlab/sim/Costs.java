@@ -22,6 +22,8 @@ public final class Costs {
     public final long softintDispatch;
     public final long continuation;
     public final long vthreadParkUnpark;
+    /** A virtual threads' carrier spins this long looking for work before it parks. */
+    public final long carrierSpin;
     public final long syscall;
     public final long rx;
     public final long ip;
@@ -50,6 +52,7 @@ public final class Costs {
         softintDispatch = ps(p, CostParam.SOFTINT_DISPATCH);
         continuation = ps(p, CostParam.CONTINUATION_DISPATCH);
         vthreadParkUnpark = ps(p, CostParam.VTHREAD_PARK_UNPARK);
+        carrierSpin = ps(p, CostParam.CARRIER_SPIN);
         syscall = ps(p, CostParam.SYSCALL);
         rx = ps(p, CostParam.STAGE_RX);
         ip = ps(p, CostParam.STAGE_IP);

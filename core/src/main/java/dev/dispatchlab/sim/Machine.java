@@ -137,6 +137,9 @@ public final class Machine {
      */
     public boolean wake(SimThread t, SimCpu waker) {
         if (t.state != SimThread.State.SLEEPING) {
+            if (t instanceof ServiceThread st && st.spinningBeforeSleep() && t.cpu != null) {
+                t.cpu.kick(); // it polls: it sees the work without a wakeup
+            }
             return false;
         }
         t.wakeups++;

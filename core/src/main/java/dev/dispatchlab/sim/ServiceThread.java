@@ -7,7 +7,8 @@ import java.util.List;
  * A kernel thread that serves work sources in passes, as the runtime's execution contexts, interrupt
  * threads and pullers do: each pass gives every source a turn of at most its budget of items, one
  * step per item; a pass that found work is followed by another; a pass that found none ends in the
- * {@linkplain #rearm re-arm check} and then sleep (or spin).
+ * {@linkplain #rearm re-arm check} and then sleep (or spin; or {@linkplain #spinBeforeSleep spin for a
+ * while} and then sleep, a wakeup sent to it meanwhile seen at once without a switch).
  *
  * <p>Wakeups of the user are deferred, as the runtime's stage contexts batch them: a packet put on a
  * sleeping user's socket sets a flag, and the wakeup goes out every {@code flushEvery} passes, after
@@ -46,6 +47,10 @@ public class ServiceThread extends SimThread {
     private int doneInSource;
     private int workInPass;
     private int passes;
+    /** How long it spins looking for work before it sleeps (ps; 0: it sleeps at once). */
+    private long spinBeforeSleep;
+    /** Its CPU time ({@link #cpuPs}) when its current spin before sleeping began, or -1. */
+    private long spinSince = -1;
 
     /**
      * @param flushEvery passes between deferred-wakeup flushes besides before sleeping (1: every pass)
@@ -84,6 +89,40 @@ public class ServiceThread extends SimThread {
     public ServiceThread flushEveryDeliveries(int n) {
         this.flushDeliveries = n;
         return this;
+    }
+
+    /** It spins {@code ps} looking for work before it sleeps, as the JDK's carriers do. */
+    public ServiceThread spinBeforeSleep(long ps) {
+        this.spinBeforeSleep = ps;
+        return this;
+    }
+
+    /** @return true while it spins before sleeping: a wakeup sent to it is seen at once, no switch */
+    boolean spinningBeforeSleep() {
+        return spinSince >= 0;
+    }
+
+    /**
+     * Nothing to do: spin (busy polling), or sleep; with a {@link #spinBeforeSleep} spin first for that
+     * much of its own CPU time (the JDK counts rounds of its spin loop, so time spent preempted by the
+     * user it woke does not count), each return to the spin setting a timer for what is left.
+     */
+    private Outcome idle(SimCpu cpu) {
+        if (spin) {
+            return Outcome.SPIN;
+        }
+        if (spinBeforeSleep > 0) {
+            if (spinSince < 0) {
+                spinSince = cpuPs;
+            }
+            long left = spinBeforeSleep - (cpuPs - spinSince);
+            if (left > 0) {
+                m.sim.after(left, Simulation.Order.TIMER, cpu::kick);
+                return Outcome.SPIN;
+            }
+        }
+        spinSince = -1;
+        return Outcome.SLEEP;
     }
 
     /** A source's request that the deferred wakeup go out before the next item (a worker about to wait). */
@@ -133,6 +172,7 @@ public class ServiceThread extends SimThread {
                     }
                 }
                 if (doneInSource < bud[at] && src[at].hasWork()) {
+                    spinSince = -1;
                     doneInSource++;
                     workInPass++;
                     src[at].start(cpu, this);
@@ -157,9 +197,9 @@ public class ServiceThread extends SimThread {
             if (flush(cpu) && cpu.preemptPending()) {
                 return yieldTo(cpu);
             }
-            return spin ? Outcome.SPIN : Outcome.SLEEP;
+            return idle(cpu);
         }
         flush(cpu);
-        return spin ? Outcome.SPIN : Outcome.SLEEP;
+        return idle(cpu);
     }
 }

@@ -277,7 +277,10 @@ final class Wiring {
      * only when no virtual thread is runnable. The user's wakeup goes out as the runtime's workers send
      * it: when a worker finds the inbox empty (about to wait), or when a worker has delivered a budget
      * of its own packets since its last pass ended (the workers' counts are staggered, so one of them
-     * gets there about every budget deliveries), and before the carrier sleeps.
+     * gets there about every budget deliveries), and before the carrier sleeps. At the user's priority,
+     * as the runtime runs it, the carrier looks for work for the profile's {@code carrier_spin} of its
+     * own CPU before it parks (the JDK's ForkJoinPool spins about 6.3 us here): work that comes within it
+     * costs no switch, and the user it woke on the way preempts it while it spins.
      */
     static void vthread(SimEnv env) {
         Machine m = env.machine();
@@ -286,6 +289,9 @@ final class Wiring {
         boolean card = env.engine() != null;
         ServiceThread carrier = m.thread(new ServiceThread(m, "carrier/0", env.kernelThreadPriority(), card ? 0 : 1,
                 false)).user(env.user());
+        // The JDK's carrier looks for work before it parks, at the user's priority as the runtime runs it; a
+        // kernel's carrier above the user would starve it while it spins, and parks at once.
+        carrier.spinBeforeSleep(env.kernelThreadPriority() == 0 ? c.carrierSpin : 0);
         if (!card) {
             carrier.add(nicSource(nic, p -> toCompletion(env, p), (p, cpu, self) -> self.toUser(p)), env.budget());
         } else {

@@ -100,6 +100,8 @@ public final class CalibratedProfile {
 
     /** A switch's cost varies by this share of it (see {@link CostParam#SWITCH_SPREAD}). */
     static final double SWITCH_SPREAD = 0.2;
+    /** The JDK's carrier looks for work this long before it parks (see {@link CostParam#CARRIER_SPIN}). */
+    static final double CARRIER_SPIN_NS = 6300;
 
 
     /** Stage differences below this are noise (see the class note). */
@@ -199,6 +201,11 @@ public final class CalibratedProfile {
                 cal + ": primitives.continuationImmediateNanos", Double.NaN, Double.NaN));
         c.put(CostParam.VTHREAD_PARK_UNPARK, new Cost(vt, Unit.NS, Kind.MEASURED,
                 cal + ": primitives.virtualThreadParkUnpark.handoffNanos", Double.NaN, Double.NaN));
+        c.put(CostParam.CARRIER_SPIN, new Cost(CARRIER_SPIN_NS, Unit.NS, Kind.ESTIMATED,
+                "scripts/experiments/Carrier.java DELAY 1000 (one carrier on CPU 1, a virtual thread unparked DELAY "
+                        + "after it parked), 2026-12-07: the carrier slept 0.001 to 0.047 times a run for delays of 1 to "
+                        + "6 us, 0.43 at 6.25, 0.67 at 6.5, 0.99 at 8 (JDK 25's ForkJoinPool spins before it deactivates "
+                        + "a worker)", 4000, 8000));
         c.put(CostParam.SYSCALL, new Cost(0, Unit.NS, Kind.CONFIGURED,
                 "the runtime's user reads an in-process socket, no system call; its per-packet work is user_copy_per_byte",
                 Double.NaN, Double.NaN));

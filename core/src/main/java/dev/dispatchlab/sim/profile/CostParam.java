@@ -47,6 +47,11 @@ public enum CostParam {
     CONTINUATION_DISPATCH(Dimension.TIME, "continuation dispatch"),
     /** Park and resume of a virtual thread. */
     VTHREAD_PARK_UNPARK(Dimension.TIME, "virtual thread park and unpark"),
+    /**
+     * How long a virtual threads' carrier looks for work before it parks (the OS sees it sleep only
+     * then): the JDK's ForkJoinPool spins before it deactivates a worker. 0: it parks at once.
+     */
+    CARRIER_SPIN(Dimension.TIME, "virtual threads' carrier spin before it parks"),
     /** Null system call entry and exit. */
     SYSCALL(Dimension.TIME, "null system call"),
     /** Driver receive: frame off the ring, link-layer demux. */

@@ -1,0 +1,71 @@
+package dev.dispatchlab.sim;
+
+import dev.dispatchlab.crypto.CryptoDrivers;
+import dev.dispatchlab.sim.model.SimModels;
+import dev.dispatchlab.sim.profile.CostParam;
+import dev.dispatchlab.sim.profile.Profile;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * {@code carrier_spin}: vthread's carrier looks for work that long before it parks, as the JDK's
+ * ForkJoinPool does ({@code scripts/experiments/Carrier.java}: about 6.3 us on this machine).
+ */
+class CarrierSpinTest {
+
+    private static final long NS = 1_000L; // ps
+
+    private static SimResult run(Profile p, double pps) {
+        // at the user's priority, as the runtime runs its carriers (a kernel's carrier parks at once)
+        return SimRunner.run(SimSpec.defaults(p, SimModels.VTHREAD, pps).withCrypto(CryptoDrivers.SOFTWARE)
+                .withKernelPriority(false).withTimes(100_000_000L, 500_000_000L));
+    }
+
+    private static double perPacket(SimResult r, int figure) {
+        return r.threads().get("carrier/0")[figure] / (double) (r.deliveredPps() * 0.5);
+    }
+
+    /** Frames further apart than the spin: each sleep is preceded by a whole spin, paid in the carrier's CPU. */
+    @Test
+    void aCarrierThatRunsDrySpinsItsWholeSpinBeforeEachSleep() {
+        Profile parks = SimFixtures.testbox();
+        Profile spins = parks.withValue(CostParam.CARRIER_SPIN, 20_000);
+        SimResult a = run(parks, 2_000); // a frame every 500 us
+        SimResult b = run(spins, 2_000);
+        double sleeps = perPacket(b, 0);
+        assertThat(sleeps).isEqualTo(perPacket(a, 0)).isGreaterThan(0.9);
+        // the user it woke on the way preempts it while it spins: mostly; it is switched in once more for each
+        double again = perPacket(b, 1) - perPacket(a, 1);
+        assertThat(again).isGreaterThan(0.5);
+        Costs c = new Costs(parks);
+        double switchIn = (c.contextSwitch + c.switchLocality) / (double) NS;
+        // cpuNanos per packet: the same work, plus the whole 20 us before each sleep, plus at most a switch in
+        // after each preemption (less where the carrier, woken from its sleep, was the last to run and
+        // refills nothing)
+        assertThat(perPacket(b, 2) - perPacket(a, 2)).isBetween(20_000 * sleeps, 20_000 * sleeps + switchIn * again);
+    }
+
+    /** Frames closer together than the spin: the carrier finds each while it spins and never sleeps. */
+    @Test
+    void aCarrierThatFindsWorkWhileSpinningDoesNotSleep() {
+        Profile parks = SimFixtures.testbox();
+        Profile spins = parks.withValue(CostParam.CARRIER_SPIN, 200_000);
+        SimResult a = run(parks, 10_000); // a frame every 100 us
+        SimResult b = run(spins, 10_000);
+        assertThat(perPacket(a, 0)).as("parking at once: a sleep per frame").isGreaterThan(0.9);
+        assertThat(perPacket(b, 0)).as("spinning 200 us").isLessThan(0.01);
+        assertThat(b.deliveredPps()).isCloseTo(a.deliveredPps(), within(0.01 * a.deliveredPps()));
+    }
+
+    /** A kernel's carrier, above the user, parks at once: spinning there would starve the user. */
+    @Test
+    void aCarrierAboveTheUserParksAtOnce() {
+        Profile spins = SimFixtures.testbox().withValue(CostParam.CARRIER_SPIN, 200_000);
+        SimResult r = SimRunner.run(SimSpec.defaults(spins, SimModels.VTHREAD, 10_000)
+                .withCrypto(CryptoDrivers.SOFTWARE).withKernelPriority(true).withTimes(100_000_000L, 500_000_000L));
+        assertThat(perPacket(r, 0)).isGreaterThan(0.9);
+        assertThat(r.deliveredShare()).isGreaterThan(0.99);
+    }
+}
