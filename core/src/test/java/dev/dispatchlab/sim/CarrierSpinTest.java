@@ -23,6 +23,12 @@ class CarrierSpinTest {
                 .withKernelPriority(false).withTimes(100_000_000L, 500_000_000L));
     }
 
+    /** @return the same run on the test profile with the carrier parking at once, and spinning {@code spinNs} */
+    private static SimResult[] parksThenSpins(double spinNs, double pps) {
+        Profile parks = SimFixtures.testbox();
+        return new SimResult[] {run(parks, pps), run(parks.withValue(CostParam.CARRIER_SPIN, spinNs), pps)};
+    }
+
     private static double perPacket(SimResult r, int figure) {
         return r.threads().get("carrier/0")[figure] / (double) (r.deliveredPps() * 0.5);
     }
@@ -30,16 +36,15 @@ class CarrierSpinTest {
     /** Frames further apart than the spin: each sleep is preceded by a whole spin, paid in the carrier's CPU. */
     @Test
     void aCarrierThatRunsDrySpinsItsWholeSpinBeforeEachSleep() {
-        Profile parks = SimFixtures.testbox();
-        Profile spins = parks.withValue(CostParam.CARRIER_SPIN, 20_000);
-        SimResult a = run(parks, 2_000); // a frame every 500 us
-        SimResult b = run(spins, 2_000);
+        SimResult[] ab = parksThenSpins(20_000, 2_000); // a frame every 500 us
+        SimResult a = ab[0];
+        SimResult b = ab[1];
         double sleeps = perPacket(b, 0);
         assertThat(sleeps).isEqualTo(perPacket(a, 0)).isGreaterThan(0.9);
         // the user it woke on the way preempts it while it spins: mostly; it is switched in once more for each
         double again = perPacket(b, 1) - perPacket(a, 1);
         assertThat(again).isGreaterThan(0.5);
-        Costs c = new Costs(parks);
+        Costs c = new Costs(SimFixtures.testbox());
         double switchIn = (c.contextSwitch + c.switchLocality) / (double) NS;
         // cpuNanos per packet: the same work, plus the whole 20 us before each sleep, plus at most a switch in
         // after each preemption (less where the carrier, woken from its sleep, was the last to run and
@@ -50,10 +55,9 @@ class CarrierSpinTest {
     /** Frames closer together than the spin: the carrier finds each while it spins and never sleeps. */
     @Test
     void aCarrierThatFindsWorkWhileSpinningDoesNotSleep() {
-        Profile parks = SimFixtures.testbox();
-        Profile spins = parks.withValue(CostParam.CARRIER_SPIN, 200_000);
-        SimResult a = run(parks, 10_000); // a frame every 100 us
-        SimResult b = run(spins, 10_000);
+        SimResult[] ab = parksThenSpins(200_000, 10_000); // a frame every 100 us
+        SimResult a = ab[0];
+        SimResult b = ab[1];
         assertThat(perPacket(a, 0)).as("parking at once: a sleep per frame").isGreaterThan(0.9);
         assertThat(perPacket(b, 0)).as("spinning 200 us").isLessThan(0.01);
         assertThat(b.deliveredPps()).isCloseTo(a.deliveredPps(), within(0.01 * a.deliveredPps()));
