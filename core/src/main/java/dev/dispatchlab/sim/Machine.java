@@ -137,7 +137,7 @@ public final class Machine {
      */
     public boolean wake(SimThread t, SimCpu waker) {
         if (t.state != SimThread.State.SLEEPING) {
-            if (t instanceof ServiceThread st && st.spinningBeforeSleep() && t.cpu != null) {
+            if (t.polling() && t.cpu != null) {
                 t.cpu.kick(); // it polls: it sees the work without a wakeup
             }
             return false;

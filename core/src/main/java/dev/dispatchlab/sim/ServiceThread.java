@@ -98,7 +98,8 @@ public class ServiceThread extends SimThread {
     }
 
     /** @return true while it spins before sleeping: a wakeup sent to it is seen at once, no switch */
-    boolean spinningBeforeSleep() {
+    @Override
+    protected boolean polling() {
         return spinSince >= 0;
     }
 

@@ -67,6 +67,14 @@ public abstract class SimThread {
         this.host = host;
     }
 
+    /**
+     * @return true while it spins looking for work on its way to sleep: work sent to it is seen at once,
+     *         without a wakeup (its CPU is only kicked)
+     */
+    protected boolean polling() {
+        return false;
+    }
+
     /** Takes the next step on {@code cpu}: calls {@link SimCpu#work} and returns WORKED, or SLEEP or SPIN. */
     protected abstract Outcome step(SimCpu cpu);
 

@@ -203,9 +203,10 @@ public final class Answer {
         }
     }
 
-    private static List<Figures> get(List<Future<Figures>> fs) throws InterruptedException {
-        List<Figures> out = new ArrayList<>();
-        for (Future<Figures> f : fs) {
+    /** @return the results of simulations submitted to a pool, in order; a failed one fails the whole study */
+    static <T> List<T> get(List<Future<T>> fs) throws InterruptedException {
+        List<T> out = new ArrayList<>();
+        for (Future<T> f : fs) {
             try {
                 out.add(f.get());
             } catch (ExecutionException e) {

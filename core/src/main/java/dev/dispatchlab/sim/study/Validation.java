@@ -19,7 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -243,7 +242,7 @@ public final class Validation {
             }
             for (Map.Entry<Integer, List<Future<SimResult>>> e : pending.entrySet()) {
                 Cell c = out.get(e.getKey());
-                out.set(e.getKey(), c.withSpan(span(c, results(e.getValue()), ends.get(e.getKey()))));
+                out.set(e.getKey(), c.withSpan(span(c, Answer.get(e.getValue()), ends.get(e.getKey()))));
             }
             return out;
         } finally {
@@ -251,18 +250,6 @@ public final class Validation {
                 pool.shutdownNow();
             }
         }
-    }
-
-    private static List<SimResult> results(List<Future<SimResult>> fs) throws InterruptedException {
-        List<SimResult> out = new ArrayList<>();
-        for (Future<SimResult> f : fs) {
-            try {
-                out.add(f.get());
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("a simulation failed: " + e.getCause(), e.getCause());
-            }
-        }
-        return out;
     }
 
     /** @return {@code c}'s span over the predictions {@code ps} made at the range ends {@code labels} */
