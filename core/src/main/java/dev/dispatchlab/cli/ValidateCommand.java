@@ -230,7 +230,7 @@ public final class ValidateCommand implements Callable<Integer> {
         if (threads) {
             SimulationSection.printThreads(System.out, cells);
         }
-        write(predictedOut, predicted);
+        write("--predicted-out", predictedOut, predicted);
         List<String> args = command.commandLine().getParseResult().originalArgs();
         if (json != null) {
             SimulationSection.writeValidation(json, args, profile.name(), cells);
@@ -395,7 +395,7 @@ public final class ValidateCommand implements Callable<Integer> {
             runs.addAll(List.of(low, mid, over));
             loads.addAll(List.of("low", "near saturation", "overload"));
         }
-        write(measuredOut, runs);
+        write("--measured-out", measuredOut, runs);
         if (repeat) {
             for (List<RunSpec> specs : specsByModel) {
                 System.err.printf("measuring %-9s again at the same rates ...%n", specs.getFirst().model().label());
@@ -403,7 +403,7 @@ public final class ValidateCommand implements Callable<Integer> {
                     again.add(measuredAtDistance(s, traffic));
                 }
             }
-            write(againOut, again);
+            write("--again-out", againOut, again);
         }
     }
 
@@ -513,10 +513,15 @@ public final class ValidateCommand implements Callable<Integer> {
         return metAt(check, Validation.wireFigure(r, "cpuRoundTripNanosBefore"));
     }
 
-    private void write(Path file, List<RunResult> rs) throws Exception {
+    /** Writes {@code rs} as a compare document to {@code file} (given by {@code flag}), if one was given. */
+    private void write(String flag, Path file, List<RunResult> rs) {
         if (file != null) {
-            ResultFiles.write(file, new ResultFiles.Document("compare",
-                    command.commandLine().getParseResult().originalArgs(), rs, List.of()));
+            try {
+                ResultFiles.write(file, new ResultFiles.Document("compare",
+                        command.commandLine().getParseResult().originalArgs(), rs, List.of()));
+            } catch (IOException e) {
+                throw new UsageException(flag + ": cannot write " + file + " (" + e + ")", e);
+            }
             System.out.println("wrote " + file);
         }
     }

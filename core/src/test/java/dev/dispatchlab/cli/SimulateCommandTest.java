@@ -50,6 +50,13 @@ class SimulateCommandTest {
         assertThat(ResultFiles.load(json).command()).isEqualTo("sweep");
         assertThat(Cli.run("report", json.toString(), "--html", html.toString()).status()).isZero();
         assertThat(Files.readString(html)).contains("simulated");
+        Path notADirectory = dir.resolve("file");
+        Files.writeString(notADirectory, "");
+        c = Cli.run("validate", "--calibration", resource("calibration.json"), "--measured",
+                resource("measured-compare.json"), "--sim-seconds", "0.05", "--predicted-out",
+                notADirectory.resolve("predicted.json").toString());
+        assertThat(c.status()).isEqualTo(2);
+        assertThat(c.err()).contains("--predicted-out: cannot write").doesNotContain("at dev.");
     }
 
     /**
