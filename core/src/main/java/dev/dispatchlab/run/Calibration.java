@@ -55,6 +55,7 @@ import dev.dispatchlab.workload.CipherSuite;
 import dev.dispatchlab.workload.SizeMix;
 import dev.dispatchlab.workload.TrafficSet;
 import dev.dispatchlab.workload.Workload;
+import org.jctools.queues.MpmcArrayQueue;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -66,8 +67,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -135,7 +138,19 @@ import java.util.stream.Stream;
  *       the limit, what each refused frame costs it (the whole frame: receive, IP, ESP, the refused submit,
  *       the drop). In a run at the maximum rate the stages take one to three frames for every packet the
  *       card returns, so this is most of the host's work there.</li>
+ *   <li>{@code offloadIdlePollNanos}: the engine's polls of its empty submission ring before it parks
+ *       ({@link #idlePollNanos}), timed on the device CPU. The isolated-request trial's engine CPU per
+ *       request, which the simulator's idle polling was taken from before, is about 23 us here, twenty
+ *       times these polls: it also holds whatever waking the engine on an idle CPU costs that thread.</li>
  * </ul>
+ *
+ * <p>{@code wakeupOfBusyCpu} also times each wakeup from the ring on the device CPU to the sleeper
+ * running on the host ({@code latencyNanos}), and again with no thread computing on the host between
+ * the wakeups ({@code idleLatencyNanos}), as a run's device threads wake an idle host CPU. Here the
+ * idle figure came out at the cross-CPU ping-pong's handoff, 31 to 34 us, which {@code cross_cpu_wakeup}
+ * is taken from, although a scheduler trace shows only 8 us (this trial) to 15 us (a run) from the
+ * kernel's {@code sched_wakeup} to the switch: a wakeup queued to a halted CPU is written there only
+ * once that CPU runs again, so the trace leaves out the interrupt's way to it.
  *
  * <p>Threading: {@link #measure} on the calling thread, which it pins to the host CPU; the in-place
  * measurements start and join threads of their own.
@@ -407,6 +422,7 @@ public final class Calibration {
         OffloadConfig card = inPlaceSpec(placement, traffic.workload(), CryptoDrivers.OFFLOAD).offload();
         m.put("offloadLatencyNanos", card.requestLatencyNanos());
         m.put("offloadCoalesceNanos", card.coalesceNanos());
+        m.put("offloadIdlePollNanos", idlePollNanos(placement, card.engineIdleSpins()));
         m.put("note", "pathNanos: host thread CPU (its thread CPU clock, read around each batch of up to 64 frames "
                 + "taken off the NIC ring) per frame, the synthetic wire filling the ring at max rate from the device "
                 + "CPU and one host thread running link, IP, ESP with the software driver inline, inner IP/UDP and "
@@ -436,6 +452,8 @@ public final class Calibration {
                 + "packet delivered (trials with fewer than " + MIN_REFUSED_PER_PACKET + " left out); isolated: the offload "
                 + "driver alone, one request outstanding, the next " + ISOLATED_GAP_NANOS / 1000 + " us after the "
                 + "previous one is back (the engine parks between them), engine CPU per request; "
+                + "offloadIdlePollNanos: an idle engine's polls of its empty submission ring before it parks, timed "
+                + "on the device CPU; "
                 + "medians of " + TRIALS + " trials after "
                 + "a warm-up, clock-read costs taken off."
                 + (rejected.isEmpty() ? "" : " Trials rejected and run again: " + rejected));
@@ -731,7 +749,7 @@ public final class Calibration {
          * onto the socket) and gives back what is left on the ring and the socket. A host that did not end
          * or a wire that failed is named in {@code problem}.
          */
-        void run(Thread host, Duration wait, java.util.concurrent.atomic.AtomicBoolean giveUp,
+        void run(Thread host, Duration wait, AtomicBoolean giveUp,
                  AtomicReference<String> problem, CryptoDriver driver, Clock clock) throws InterruptedException {
             StageContext shutdown = new StageContext("calibrate-shutdown", clock);
             System.gc(); // as a run does: the pool and the frames move to the old generation first
@@ -798,7 +816,7 @@ public final class Calibration {
         // [0] CPU ns in measured batches, [1] frames in them, [2] batches, [3] one clock reading's cost
         long[] r = new long[4];
         AtomicReference<String> problem = new AtomicReference<>();
-        java.util.concurrent.atomic.AtomicBoolean giveUp = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean giveUp = new AtomicBoolean();
         Thread host = hostThreads.newThread(() -> {
             try (StageContext ctx = new StageContext("calibrate-path", clock)) {
                 ctx.batchWakeups(true);
@@ -920,7 +938,7 @@ public final class Calibration {
         // [6] elapsed ns over the measured requests
         long[] r = new long[7];
         AtomicReference<String> problem = new AtomicReference<>();
-        java.util.concurrent.atomic.AtomicBoolean giveUp = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean giveUp = new AtomicBoolean();
         Thread host = hostThreads.newThread(() -> {
             try (StageContext ctx = new StageContext("calibrate-offload", clock)) {
                 r[3] = cpuClockCost(mx);
@@ -1081,7 +1099,7 @@ public final class Calibration {
         long[] r = new long[8];
         AtomicReference<String> problem = new AtomicReference<>();
         AtomicReference<String> windowDrops = new AtomicReference<>(""); // by reason, for the problem's message
-        java.util.concurrent.atomic.AtomicBoolean giveUp = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean giveUp = new AtomicBoolean();
         Thread host = rig.hostThreads().newThread(() -> {
             try (StageContext ctx = new StageContext("calibrate-card", clock)) {
                 ctx.batchWakeups(true);
@@ -1407,6 +1425,47 @@ public final class Calibration {
         return m;
     }
 
+    /** Rounds of polls timed per trial of {@link #idlePollNanos}. */
+    private static final int IDLE_POLL_ROUNDS = 20_000;
+
+    /**
+     * How long an idle card engine polls before it parks: {@code spins} polls of an empty submission ring
+     * with a spin-wait hint each, as the offload driver's engine makes them, timed on the device CPU (the
+     * host CPU without one). Median of {@value #TRIALS} trials of {@value #IDLE_POLL_ROUNDS} rounds.
+     */
+    static double idlePollNanos(Placement placement, int spins) throws InterruptedException {
+        CpuSet cpu = placement.device() != null ? CpuSet.of(placement.device().first()) : placement.hostCpu(0);
+        MpmcArrayQueue<Object> ring = new MpmcArrayQueue<>(256);
+        AtomicBoolean wanted = new AtomicBoolean();
+        double[] nanos = new double[TRIALS];
+        Thread t = Thread.ofPlatform().name("calibrate-idle-poll").start(() -> {
+            if (cpu != null) {
+                CurrentThread.pin(cpu);
+            }
+            int polled = 0;
+            for (int trial = -1; trial < TRIALS; trial++) { // the first round of trials warms the loop up
+                long t0 = System.nanoTime();
+                for (int r = 0; r < IDLE_POLL_ROUNDS; r++) {
+                    for (int i = spins; i > 0; i--) {
+                        if (!ring.isEmpty() || wanted.get()) {
+                            break;
+                        }
+                        Thread.onSpinWait();
+                        polled++;
+                    }
+                }
+                if (trial >= 0) {
+                    nanos[trial] = (System.nanoTime() - t0) / (double) IDLE_POLL_ROUNDS;
+                }
+            }
+            if (polled == 42) {
+                wanted.set(true); // polled used, so the loop is not removed
+            }
+        });
+        t.join();
+        return median(nanos);
+    }
+
     /** Gap between the device CPU's wakeups in {@link #wakeupOfBusyCpu}. */
     private static final long BUSY_WAKE_GAP_NANOS = 50_000;
     /** Length of each phase (computing alone, computing while woken) of {@link #wakeupOfBusyCpu}. */
@@ -1424,34 +1483,58 @@ public final class Calibration {
     static Map<String, Object> wakeupOfBusyCpu(CpuSet host, CpuSet device) throws Exception {
         double[] lost = new double[TRIALS];
         double[] woken = new double[TRIALS];
+        double[] busyLatency = new double[TRIALS];
+        double[] idleLatency = new double[TRIALS];
         for (int t = 0; t < TRIALS; t++) {
-            double alone = computeBeside(host, device, false)[0];
-            double[] with = computeBeside(host, device, true);
+            double alone = computeBeside(host, device, false, true)[0];
+            double[] with = computeBeside(host, device, true, true);
             lost[t] = (alone - with[0]) / alone * BUSY_PHASE_NANOS / Math.max(1, with[1]);
             woken[t] = with[1];
+            busyLatency[t] = with[2];
+            idleLatency[t] = computeBeside(host, device, true, false)[2];
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("lostNanosPerWakeup", median(lost));
         m.put("wakeupsPerPhase", median(woken));
+        m.put("latencyNanos", median(busyLatency));
+        m.put("idleLatencyNanos", median(idleLatency));
         m.put("note", "a thread computing on the host CPU for " + BUSY_PHASE_NANOS / 1_000_000 + " ms, a second one "
                 + "sleeping on a doorbell there, rung from the device CPU every " + BUSY_WAKE_GAP_NANOS / 1000
-                + " us or not at all: the computing thread's lost progress per wakeup");
+                + " us or not at all: the computing thread's lost progress per wakeup; latencyNanos, the median "
+                + "time from a ring to the sleeper running, and idleLatencyNanos the same with the host CPU idle "
+                + "between the wakeups (no computing thread), as a run's device threads wake its host threads");
         return m;
     }
 
-    /** @return iterations of the computing thread in one phase, and the sleeper's wakeups in it */
-    private static double[] computeBeside(CpuSet host, CpuSet device, boolean wake) throws Exception {
+    /** Wakeup latencies kept per phase of {@link #computeBeside}: more than a phase's wakeups. */
+    private static final int LATENCY_SAMPLES = (int) (2 * BUSY_PHASE_NANOS / BUSY_WAKE_GAP_NANOS);
+
+    /**
+     * @param busyThread with a thread computing on the host CPU throughout; without it the phase lasts as
+     *                   long and the host CPU idles between the wakeups
+     * @return iterations of the computing thread in one phase, the sleeper's wakeups in it, and the
+     *         median time from a ring to the sleeper running again (ns; NaN without wakeups)
+     */
+    private static double[] computeBeside(CpuSet host, CpuSet device, boolean wake, boolean busyThread)
+            throws Exception {
         Doorbell bell = new Doorbell();
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
         AtomicLong wakeups = new AtomicLong();
+        AtomicLong rungAt = new AtomicLong();
         long[] iterations = new long[1];
         long[] sleeps = new long[1];
+        double[] latencies = new double[LATENCY_SAMPLES];
+        int[] sampled = new int[1];
         Thread sleeper = Thread.ofPlatform().name("calibrate-busy-sleeper").start(() -> {
             CurrentThread.pin(host);
             var s0 = ThreadSwitches.sample(CurrentThread.tid());
             while (!stop.get()) {
-                bell.await(IdleStrategies.PARK);
+                boolean slept = bell.await(IdleStrategies.PARK);
+                long now = System.nanoTime();
                 wakeups.incrementAndGet();
+                if (slept && !stop.get() && sampled[0] < latencies.length) {
+                    latencies[sampled[0]++] = now - rungAt.get(); // the clock is the same on both CPUs
+                }
             }
             var s1 = ThreadSwitches.sample(CurrentThread.tid());
             sleeps[0] = s0 == null || s1 == null ? -1 : s1.voluntary() - s0.voluntary();
@@ -1461,7 +1544,10 @@ public final class Calibration {
             long x = 1;
             long n = 0;
             long end = System.nanoTime() + BUSY_PHASE_NANOS;
-            while (System.nanoTime() < end) {
+            for (long left; !busyThread && (left = end - System.nanoTime()) > 0; ) {
+                LockSupport.parkNanos(left); // the phase's length, the CPU left idle
+            }
+            while (busyThread && System.nanoTime() < end) {
                 for (int i = 0; i < 256; i++) {
                     x = x * 6364136223846793005L + 1442695040888963407L; // a fixed amount of work, in registers
                 }
@@ -1479,6 +1565,7 @@ public final class Calibration {
                     Thread.onSpinWait();
                 }
                 if (wake) {
+                    rungAt.set(System.nanoTime());
                     bell.ring();
                 }
             }
@@ -1489,7 +1576,8 @@ public final class Calibration {
         sleeper.join();
         // the sleeper's sleeps (voluntary switches) are the wakeups; a ring that finds it awake wakes nobody
         long counted = sleeps[0] >= 0 ? Math.max(0, sleeps[0] - 1) : wakeups.get();
-        return new double[]{iterations[0], counted};
+        double latency = sampled[0] == 0 ? Double.NaN : median(Arrays.copyOf(latencies, sampled[0]));
+        return new double[]{iterations[0], counted, latency};
     }
 
     private static Map<String, Object> virtualPingPong() throws Exception {

@@ -153,7 +153,8 @@ class CalibrationTest {
                 "offloadBesideWireEngineNanosPerRequest", "offloadBesideWireHostNanosPerRequest",
                 "offloadRefusingNanosPerRequest", "offloadRefusingEngineNanosPerRequest",
                 "offloadRefusingHostNanosPerRequest", "offloadRefusedPerRequest",
-                "offloadIsolatedEngineNanosPerRequest", "offloadLatencyNanos", "offloadCoalesceNanos", "note",
+                "offloadIsolatedEngineNanosPerRequest", "offloadLatencyNanos", "offloadCoalesceNanos",
+                "offloadIdlePollNanos", "note",
                 "cpuRoundTripNanos", "cpuRoundTripNanosMin", "cpuRoundTripNanosMax", "trialsAtThatDistance",
                 "trialsElsewhere");
         assertThat(m).containsKeys(always.toArray(String[]::new));
@@ -176,7 +177,7 @@ class CalibrationTest {
                 "offloadBesideWireNanosPerRequest", "offloadBesideWireEngineNanosPerRequest",
                 "offloadBesideWireHostNanosPerRequest", "offloadRefusingNanosPerRequest",
                 "offloadRefusingEngineNanosPerRequest", "offloadRefusingHostNanosPerRequest",
-                "offloadRefusedPerRequest", "offloadIsolatedEngineNanosPerRequest"}) {
+                "offloadRefusedPerRequest", "offloadIsolatedEngineNanosPerRequest", "offloadIdlePollNanos"}) {
             assertThat((Double) m.get(k)).as(k).isPositive().isFinite();
         }
         // woken for each request alone, the engine also waits out the request's latency and the coalescing
@@ -185,6 +186,9 @@ class CalibrationTest {
         assertThat((Double) m.get("offloadIsolatedEngineNanosPerRequest"))
                 .isGreaterThan((Long) m.get("offloadCoalesceNanos") + 0.5 * (Long) m.get("offloadLatencyNanos"))
                 .isGreaterThan((Double) m.get("offloadEngineNanosPerRequest"));
+        // the idle polls are a part of what the isolated request's engine spends, far from all of it
+        assertThat((Double) m.get("offloadIdlePollNanos"))
+                .isLessThan((Double) m.get("offloadIsolatedEngineNanosPerRequest"));
         assertThat((Long) m.get("frames")).isGreaterThanOrEqualTo(5_000);
         assertThat((Long) m.get("requests")).isGreaterThanOrEqualTo(5_000);
         assertThat((String) m.get("note")).isNotBlank();
@@ -226,8 +230,24 @@ class CalibrationTest {
         assertThat((double) m.get("wakeupsPerPhase")).isBetween(100.0, 6_001.0);
         // whatever the machine, a wakeup takes the busy thread's CPU for a switch there and back
         assertThat((double) m.get("lostNanosPerWakeup")).isPositive().isFinite();
+        // from the ring to the sleeper running, with the host CPU busy and idle: on another CPU, so more
+        // than nothing
+        assertThat((double) m.get("latencyNanos")).isPositive().isFinite();
+        assertThat((double) m.get("idleLatencyNanos")).isPositive().isFinite();
         assertThat(Thread.getAllStackTraces().keySet()).as("the trial's threads ended")
                 .noneMatch(t -> t.isAlive() && t.getName().startsWith("calibrate-busy"));
+    }
+
+    @Test
+    @Timeout(60)
+    void anIdleEnginesPollsAreTimedAsManyAsTheDriverMakes() throws Exception {
+        double few = Calibration.idlePollNanos(Placement.defaults(), 8);
+        double many = Calibration.idlePollNanos(Placement.defaults(), 256);
+        assertThat(few).isPositive().isFinite();
+        // 32 times the polls: far more than twice the time, whatever a poll costs here
+        assertThat(many).isGreaterThan(2 * few);
+        assertThat(Calibration.idlePollNanos(Placement.defaults(), 0)).as("no polls: a loop that ends at once")
+                .isLessThan(few);
     }
 
     @Test

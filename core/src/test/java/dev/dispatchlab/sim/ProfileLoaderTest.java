@@ -3,6 +3,7 @@ package dev.dispatchlab.sim;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dispatchlab.sim.profile.CalibratedProfile;
+import dev.dispatchlab.sim.profile.Cost;
 import dev.dispatchlab.sim.profile.CostParam;
 import dev.dispatchlab.sim.profile.Kind;
 import dev.dispatchlab.sim.profile.Profile;
@@ -350,5 +351,18 @@ class ProfileLoaderTest {
         in.put("offloadIsolatedEngineNanosPerRequest", 9_000.0);
         assertThat(CalibratedProfile.from(cal, "cal.json").value(CostParam.ENGINE_IDLE_SPIN))
                 .as("less than the latency and the coalescing: no idle polling left").isZero();
+    }
+
+    @Test
+    void theEnginesIdleSpinIsItsPollsTimedWhenTheCalibrationHasThem() throws Exception {
+        ObjectNode cal = calibrationFixture();
+        cal.putObject("inPlace").put("payloadBytes", 64).put("offloadHostNanosPerRequest", 300.0)
+                .put("offloadEngineNanosPerRequest", 700.0).put("offloadIsolatedEngineNanosPerRequest", 24_000.0)
+                .put("offloadLatencyNanos", 5_000).put("offloadCoalesceNanos", 10_000)
+                .put("offloadIdlePollNanos", 922.0);
+        Cost spin = CalibratedProfile.from(cal, "cal.json").costs().get(CostParam.ENGINE_IDLE_SPIN);
+        assertThat(spin.value()).as("the polls, not the isolated request's remainder").isEqualTo(922.0);
+        assertThat(spin.kind()).isEqualTo(Kind.MEASURED);
+        assertThat(spin.source()).contains("offloadIdlePollNanos");
     }
 }

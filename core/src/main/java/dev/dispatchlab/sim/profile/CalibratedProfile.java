@@ -474,14 +474,21 @@ public final class CalibratedProfile {
     }
 
     /**
-     * The emulated engine's idle polling before it parks, from the isolated-request trial: what the
+     * The emulated engine's idle polling before it parks: timed as the engine polls
+     * ({@code offloadIdlePollNanos}); in an older calibration, from the isolated-request trial: what the
      * engine spends per request when it wakes for each one alone, less what the simulation holds its
      * CPU for otherwise (its work, or the request's latency from the submission, which its wakeup takes
-     * {@code cross_cpu_wakeup} of; then the coalescing delay for a single completion). Without the
-     * trial, an estimate.
+     * {@code cross_cpu_wakeup} of; then the coalescing delay for a single completion), which also counts
+     * whatever its wakeup costs it there (several microseconds more in the calibrations here). Without
+     * either, an estimate.
      */
     private static Cost idleSpin(JsonNode in, Map<CostParam, Cost> c, double cipher, String cal, String file)
             throws ProfileException {
+        if (in != null && in.has("offloadIdlePollNanos")) {
+            return new Cost(num(in, "offloadIdlePollNanos", file + ": inPlace"), Unit.NS, Kind.MEASURED, cal
+                    + ": inPlace.offloadIdlePollNanos (an idle engine's polls of its empty ring before it parks, timed "
+                    + "on the device CPU)", Double.NaN, Double.NaN);
+        }
         if (in == null || !in.has("offloadIsolatedEngineNanosPerRequest")) {
             return new Cost(5000, Unit.NS, Kind.ESTIMATED, cal + " has no isolated-request trial: the driver's 64 idle "
                     + "polls, estimated", 2000, 25000);
