@@ -311,7 +311,8 @@ public final class Calibration {
      * path's trials refuse most frames, the receive's place most). The simulation offers a run at the
      * maximum rate frames the first figure apart: the runtime's wire can place no faster. Empty when
      * fewer than two trials have wire work, their mixes are too alike to tell the two apart, or the fit
-     * is not positive.
+     * is not positive, or it makes a frame placed cheaper than one refused (the wire writes the one and
+     * only looks at the full ring for the other: a short check's few trials can fit that way by noise).
      */
     static double[] wireNanos(List<Trial> trials) {
         double pp = 0;
@@ -339,7 +340,7 @@ public final class Calibration {
         }
         double placed = (pc * rr - rc * pr) / det;
         double refused = (rc * pp - pc * pr) / det;
-        return placed > 0 && refused > 0 && Double.isFinite(placed) && Double.isFinite(refused)
+        return placed > refused && refused > 0 && Double.isFinite(placed) && Double.isFinite(refused)
                 ? new double[] {placed, refused} : new double[0];
     }
 

@@ -294,6 +294,9 @@ class CalibrationTest {
         // a fit that comes out negative (noise on alike mixes) is no figure
         assertThat(Calibration.wireNanos(List.of(wire(400_000, 3_500_000, 20, 80), wire(400_000, 200_000, 900, 80))))
                 .isEmpty();
+        // nor is one that makes a frame placed cheaper than one refused
+        assertThat(Calibration.wireNanos(List.of(wire(400_000, 3_500_000, 50, 80), wire(800_000, 200_000, 50, 80))))
+                .isEmpty();
     }
 
     /** @return a trial whose wire placed and refused so many frames at these costs (ns) each */
