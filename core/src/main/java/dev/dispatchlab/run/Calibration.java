@@ -139,9 +139,11 @@ import java.util.stream.Stream;
  *       the drop). In a run at the maximum rate the stages take one to three frames for every packet the
  *       card returns, so this is most of the host's work there.</li>
  *   <li>{@code offloadIdlePollNanos}: the engine's polls of its empty submission ring before it parks
- *       ({@link #idlePollNanos}), timed on the device CPU. The isolated-request trial's engine CPU per
- *       request, which the simulator's idle polling was taken from before, is about 23 us here, twenty
- *       times these polls: it also holds whatever waking the engine on an idle CPU costs that thread.</li>
+ *       ({@link #idlePollNanos}), timed on the device CPU: under 1 us here, where the isolated-request
+ *       trial leaves 12 us of the engine's CPU per request beyond its work and waits. The profile keeps
+ *       the 12 us ({@code engine_idle_spin}: the simulation holds the engine's CPU that long, so that an
+ *       isolated request costs it what it cost the runtime's engine) and says how much of it the polls
+ *       are; the rest is what waking the engine on its CPU costs it.</li>
  * </ul>
  *
  * <p>{@code wakeupOfBusyCpu} also times each wakeup from the ring on the device CPU to the sleeper

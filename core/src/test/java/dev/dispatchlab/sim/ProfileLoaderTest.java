@@ -354,15 +354,21 @@ class ProfileLoaderTest {
     }
 
     @Test
-    void theEnginesIdleSpinIsItsPollsTimedWhenTheCalibrationHasThem() throws Exception {
+    void theEnginesIdleSpinSaysHowMuchOfItItsPollsAreWhenTheCalibrationTimedThem() throws Exception {
         ObjectNode cal = calibrationFixture();
-        cal.putObject("inPlace").put("payloadBytes", 64).put("offloadHostNanosPerRequest", 300.0)
-                .put("offloadEngineNanosPerRequest", 700.0).put("offloadIsolatedEngineNanosPerRequest", 24_000.0)
-                .put("offloadLatencyNanos", 5_000).put("offloadCoalesceNanos", 10_000)
-                .put("offloadIdlePollNanos", 922.0);
+        ObjectNode in = cal.putObject("inPlace");
+        in.put("payloadBytes", 64).put("offloadHostNanosPerRequest", 300.0).put("offloadEngineNanosPerRequest", 700.0)
+                .put("offloadIsolatedEngineNanosPerRequest", 24_000.0).put("offloadLatencyNanos", 5_000)
+                .put("offloadCoalesceNanos", 10_000);
+        double derived = CalibratedProfile.from(cal, "cal.json").value(CostParam.ENGINE_IDLE_SPIN);
+        in.put("offloadIdlePollNanos", 922.0);
         Cost spin = CalibratedProfile.from(cal, "cal.json").costs().get(CostParam.ENGINE_IDLE_SPIN);
-        assertThat(spin.value()).as("the polls, not the isolated request's remainder").isEqualTo(922.0);
-        assertThat(spin.kind()).isEqualTo(Kind.MEASURED);
-        assertThat(spin.source()).contains("offloadIdlePollNanos");
+        assertThat(spin.value()).as("still what the isolated request holds the engine for").isEqualTo(derived);
+        assertThat(spin.source()).contains("offloadIdlePollNanos").contains("922");
+
+        in.remove("offloadIsolatedEngineNanosPerRequest");
+        Cost polls = CalibratedProfile.from(cal, "cal.json").costs().get(CostParam.ENGINE_IDLE_SPIN);
+        assertThat(polls.value()).as("without the isolated trial, the polls timed").isEqualTo(922.0);
+        assertThat(polls.kind()).isEqualTo(Kind.MEASURED);
     }
 }

@@ -474,22 +474,24 @@ public final class CalibratedProfile {
     }
 
     /**
-     * The emulated engine's idle polling before it parks: timed as the engine polls
-     * ({@code offloadIdlePollNanos}); in an older calibration, from the isolated-request trial: what the
-     * engine spends per request when it wakes for each one alone, less what the simulation holds its
+     * What else the emulated engine holds its CPU for per wakeup, from the isolated-request trial: what
+     * the engine spends per request when it wakes for each one alone, less what the simulation holds its
      * CPU for otherwise (its work, or the request's latency from the submission, which its wakeup takes
-     * {@code cross_cpu_wakeup} of; then the coalescing delay for a single completion), which also counts
-     * whatever its wakeup costs it there (several microseconds more in the calibrations here). Without
-     * either, an estimate.
+     * {@code cross_cpu_wakeup} of; then the coalescing delay for a single completion). That is its idle
+     * polls before it parks and what waking it costs it there; a calibration that times the polls
+     * ({@code offloadIdlePollNanos}) says how much of it they are. The simulation holds the engine's CPU
+     * this long after its last completion, so that an isolated request costs it what it cost the
+     * runtime's engine. Without the trial, the polls timed, or else an estimate.
      */
     private static Cost idleSpin(JsonNode in, Map<CostParam, Cost> c, double cipher, String cal, String file)
             throws ProfileException {
-        if (in != null && in.has("offloadIdlePollNanos")) {
-            return new Cost(num(in, "offloadIdlePollNanos", file + ": inPlace"), Unit.NS, Kind.MEASURED, cal
-                    + ": inPlace.offloadIdlePollNanos (an idle engine's polls of its empty ring before it parks, timed "
-                    + "on the device CPU)", Double.NaN, Double.NaN);
-        }
+        boolean polls = in != null && in.has("offloadIdlePollNanos");
         if (in == null || !in.has("offloadIsolatedEngineNanosPerRequest")) {
+            if (polls) {
+                return new Cost(num(in, "offloadIdlePollNanos", file + ": inPlace"), Unit.NS, Kind.MEASURED, cal
+                        + ": inPlace.offloadIdlePollNanos (an idle engine's polls of its empty ring before it parks, "
+                        + "timed on the device CPU; no isolated-request trial)", Double.NaN, Double.NaN);
+            }
             return new Cost(5000, Unit.NS, Kind.ESTIMATED, cal + " has no isolated-request trial: the driver's 64 idle "
                     + "polls, estimated", 2000, 25000);
         }
@@ -502,7 +504,10 @@ public final class CalibratedProfile {
         return new Cost(Math.max(0, isolated - held), Unit.NS, Kind.DERIVED, cal
                 + ": inPlace.offloadIsolatedEngineNanosPerRequest " + r(isolated) + " (the engine's CPU per request, "
                 + "woken for each one alone) - max(its work " + r(work) + ", the latency " + r(latency)
-                + " less cross_cpu_wakeup " + r(wake) + ") - the coalescing delay " + r(coalesce), Double.NaN, Double.NaN);
+                + " less cross_cpu_wakeup " + r(wake) + ") - the coalescing delay " + r(coalesce)
+                + (polls ? "; of it, the engine's idle polls take " + r(num(in, "offloadIdlePollNanos", file
+                + ": inPlace")) + " ns (inPlace.offloadIdlePollNanos), the rest is what waking it costs it there"
+                : ""), Double.NaN, Double.NaN);
     }
 
     /**
