@@ -1481,7 +1481,10 @@ public final class Calibration {
      * rings that doorbell every {@value #BUSY_WAKE_GAP_NANOS} ns in one phase and not in the other. The
      * computing thread's lost progress per wakeup is everything the wakeup cost its CPU: the interrupt
      * (in a guest, the exits of the inter-processor interrupt), the switch to the sleeper and back,
-     * the sleeper's return from and to the doorbell. Median of {@value #TRIALS} pairs of phases.
+     * the sleeper's return from and to the doorbell. The phase with wakeups also times each one from the
+     * ring to the sleeper running ({@code latencyNanos}), and a third phase does the same with nothing
+     * computing on the host between the wakeups ({@code idleLatencyNanos}). Median of {@value #TRIALS}
+     * trials of the three phases.
      */
     static Map<String, Object> wakeupOfBusyCpu(CpuSet host, CpuSet device) throws Exception {
         double[] lost = new double[TRIALS];
