@@ -150,9 +150,11 @@ import java.util.stream.Stream;
  * running on the host ({@code latencyNanos}), and again with no thread computing on the host between
  * the wakeups ({@code idleLatencyNanos}), as a run's device threads wake an idle host CPU. Here the
  * idle figure came out at the cross-CPU ping-pong's handoff, 31 to 34 us, which {@code cross_cpu_wakeup}
- * is taken from, although a scheduler trace shows only 8 us (this trial) to 15 us (a run) from the
- * kernel's {@code sched_wakeup} to the switch: a wakeup queued to a halted CPU is written there only
- * once that CPU runs again, so the trace leaves out the interrupt's way to it.
+ * is taken from, and the busy one at 22 to 25 us, although a scheduler trace of this trial shows 7 us
+ * (p50) from the kernel's {@code sched_wakeup} to the switch in both, and one of a run 5 to 15 us: most
+ * of a wakeup's time here lies outside what those two events bracket (a wakeup queued to a halted CPU
+ * is written only once that CPU runs; the trace's clocks are per CPU), so a trace's wakeup-to-switch
+ * time is no measure of it.
  *
  * <p>Threading: {@link #measure} on the calling thread, which it pins to the host CPU; the in-place
  * measurements start and join threads of their own.
