@@ -154,7 +154,9 @@ import java.util.stream.Stream;
  * (p50) from the kernel's {@code sched_wakeup} to the switch in both, and one of a run 5 to 15 us: most
  * of a wakeup's time here lies outside what those two events bracket (a wakeup queued to a halted CPU
  * is written only once that CPU runs; the trace's clocks are per CPU), so a trace's wakeup-to-switch
- * time is no measure of it.
+ * time is no measure of it. The ring's own call, where it unparked the sleeper, is timed as well
+ * ({@code wakerNanos}, {@code idleWakerNanos}): the sender's side of a cross-CPU wakeup, 12 to 14 us
+ * here against a few hundred nanoseconds for a wakeup on the same CPU.
  *
  * <p>Threading: {@link #measure} on the calling thread, which it pins to the host CPU; the in-place
  * measurements start and join threads of their own.
@@ -1485,32 +1487,43 @@ public final class Calibration {
      * (in a guest, the exits of the inter-processor interrupt), the switch to the sleeper and back,
      * the sleeper's return from and to the doorbell. The phase with wakeups also times each one from the
      * ring to the sleeper running ({@code latencyNanos}), and a third phase does the same with nothing
-     * computing on the host between the wakeups ({@code idleLatencyNanos}). Median of {@value #TRIALS}
-     * trials of the three phases.
+     * computing on the host between the wakeups ({@code idleLatencyNanos}). Both phases with wakeups
+     * also time the ring itself where it unparked the sleeper ({@code wakerNanos}, {@code
+     * idleWakerNanos}): what sending a wakeup costs the sender, as a run's engine pays it for each host
+     * thread its completion interrupt wakes. Median of {@value #TRIALS} trials of the three phases.
      */
     static Map<String, Object> wakeupOfBusyCpu(CpuSet host, CpuSet device) throws Exception {
         double[] lost = new double[TRIALS];
         double[] woken = new double[TRIALS];
         double[] busyLatency = new double[TRIALS];
         double[] idleLatency = new double[TRIALS];
+        double[] busyWaker = new double[TRIALS];
+        double[] idleWaker = new double[TRIALS];
         for (int t = 0; t < TRIALS; t++) {
             double alone = computeBeside(host, device, false, true)[0];
             double[] with = computeBeside(host, device, true, true);
             lost[t] = (alone - with[0]) / alone * BUSY_PHASE_NANOS / Math.max(1, with[1]);
             woken[t] = with[1];
             busyLatency[t] = with[2];
-            idleLatency[t] = computeBeside(host, device, true, false)[2];
+            busyWaker[t] = with[3];
+            double[] idle = computeBeside(host, device, true, false);
+            idleLatency[t] = idle[2];
+            idleWaker[t] = idle[3];
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("lostNanosPerWakeup", median(lost));
         m.put("wakeupsPerPhase", median(woken));
         m.put("latencyNanos", median(busyLatency));
         m.put("idleLatencyNanos", median(idleLatency));
+        m.put("wakerNanos", median(busyWaker));
+        m.put("idleWakerNanos", median(idleWaker));
         m.put("note", "a thread computing on the host CPU for " + BUSY_PHASE_NANOS / 1_000_000 + " ms, a second one "
                 + "sleeping on a doorbell there, rung from the device CPU every " + BUSY_WAKE_GAP_NANOS / 1000
                 + " us or not at all: the computing thread's lost progress per wakeup; latencyNanos, the median "
                 + "time from a ring to the sleeper running, and idleLatencyNanos the same with the host CPU idle "
-                + "between the wakeups (no computing thread), as a run's device threads wake its host threads");
+                + "between the wakeups (no computing thread), as a run's device threads wake its host threads; "
+                + "wakerNanos and idleWakerNanos, the median time the ringer spent in a ring that woke the sleeper "
+                + "(its unpark: in a guest, the exits of the inter-processor interrupt it sends)");
         return m;
     }
 
@@ -1520,8 +1533,9 @@ public final class Calibration {
     /**
      * @param busyThread with a thread computing on the host CPU throughout; without it the phase lasts as
      *                   long and the host CPU idles between the wakeups
-     * @return iterations of the computing thread in one phase, the sleeper's wakeups in it, and the
-     *         median time from a ring to the sleeper running again (ns; NaN without wakeups)
+     * @return iterations of the computing thread in one phase, the sleeper's wakeups in it, the
+     *         median time from a ring to the sleeper running again, and the median time the ringer spent
+     *         in a ring that unparked the sleeper (ns; NaN without wakeups)
      */
     private static double[] computeBeside(CpuSet host, CpuSet device, boolean wake, boolean busyThread)
             throws Exception {
@@ -1533,6 +1547,8 @@ public final class Calibration {
         long[] sleeps = new long[1];
         double[] latencies = new double[LATENCY_SAMPLES];
         int[] sampled = new int[1];
+        double[] ringNanos = new double[LATENCY_SAMPLES];
+        int[] rings = new int[1];
         Thread sleeper = Thread.ofPlatform().name("calibrate-busy-sleeper").start(() -> {
             CurrentThread.pin(host);
             var s0 = ThreadSwitches.sample(CurrentThread.tid());
@@ -1573,8 +1589,11 @@ public final class Calibration {
                     Thread.onSpinWait();
                 }
                 if (wake) {
-                    rungAt.set(System.nanoTime());
-                    bell.ring();
+                    long r0 = System.nanoTime();
+                    rungAt.set(r0);
+                    if (bell.ring() && rings[0] < ringNanos.length) { // it unparked the sleeper: a wakeup sent
+                        ringNanos[rings[0]++] = System.nanoTime() - r0;
+                    }
                 }
             }
         });
@@ -1585,7 +1604,8 @@ public final class Calibration {
         // the sleeper's sleeps (voluntary switches) are the wakeups; a ring that finds it awake wakes nobody
         long counted = sleeps[0] >= 0 ? Math.max(0, sleeps[0] - 1) : wakeups.get();
         double latency = sampled[0] == 0 ? Double.NaN : median(Arrays.copyOf(latencies, sampled[0]));
-        return new double[]{iterations[0], counted, latency};
+        double waker = rings[0] == 0 ? Double.NaN : median(Arrays.copyOf(ringNanos, rings[0]));
+        return new double[]{iterations[0], counted, latency, waker};
     }
 
     private static Map<String, Object> virtualPingPong() throws Exception {

@@ -234,6 +234,9 @@ class CalibrationTest {
         // than nothing
         assertThat((double) m.get("latencyNanos")).isPositive().isFinite();
         assertThat((double) m.get("idleLatencyNanos")).isPositive().isFinite();
+        // the ringer's own call, timed where it unparked the sleeper, in both phases
+        assertThat((double) m.get("wakerNanos")).isPositive().isFinite();
+        assertThat((double) m.get("idleWakerNanos")).isPositive().isFinite();
         assertThat(Thread.getAllStackTraces().keySet()).as("the trial's threads ended")
                 .noneMatch(t -> t.isAlive() && t.getName().startsWith("calibrate-busy"));
     }
