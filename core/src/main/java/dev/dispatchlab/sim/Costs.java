@@ -18,6 +18,8 @@ public final class Costs {
     public final long wakeup;
     public final long sleep;
     public final long crossCpuWakeup;
+    /** A device thread's own time per host thread its interrupt wakes. */
+    public final long crossCpuWaker;
     public final long softintSchedule;
     public final long softintDispatch;
     public final long continuation;
@@ -48,6 +50,7 @@ public final class Costs {
         wakeup = ps(p, CostParam.WAKEUP);
         sleep = ps(p, CostParam.SLEEP);
         crossCpuWakeup = ps(p, CostParam.CROSS_CPU_WAKEUP);
+        crossCpuWaker = ps(p, CostParam.CROSS_CPU_WAKER);
         softintSchedule = ps(p, CostParam.SOFTINT_SCHEDULE);
         softintDispatch = ps(p, CostParam.SOFTINT_DISPATCH);
         continuation = ps(p, CostParam.CONTINUATION_DISPATCH);

@@ -16,8 +16,12 @@ import java.util.List;
  * With {@code interruptsOnHost} (a real machine: the NIC and the card interrupt the CPU), a raised
  * line becomes a hard interrupt on the host CPU. Without it (this machine as the runtime runs: the
  * wire and the engine are threads on a CPU of their own), the handler's effects happen at once on
- * the device side at no host cost, and the threads it wakes become runnable on the host after the
- * profile's {@code cross_cpu_wakeup}.
+ * the device side at no host cost, and the threads it wakes become runnable on the host (an idle
+ * host CPU after the profile's {@code cross_cpu_wakeup}, a busy one through an interrupt:
+ * {@link #wake}). {@link #raise} tells the device how many it woke; an emulated engine pays
+ * {@code cross_cpu_waker} of its own time for each. The wire is not charged for the ones its frames'
+ * interrupt sends: at a set rate it catches up on the frames it owes, flat out its ring is full, and
+ * charging it changed no row of nine validations offline.
  *
  * <p>Threading: confined to the simulation's thread.
  */
@@ -42,6 +46,8 @@ public final class Machine {
     final long[] drops = new long[DropReason.count()];
     long handoffs;
     long hostWakeups;
+    /** Host threads a device-side handler woke from sleep (each a wakeup its device thread sent). */
+    private long deviceWakeups;
     long deviceInterrupts;
     final Histogram latency = new Histogram(3_600_000_000_000L, 3);
     /** Who sees the scheduler's events, or null (the usual case: no cost). */
@@ -152,6 +158,7 @@ public final class Machine {
             runnable(t, false, waker.current());
             waker.charge(costs.wakeup);
         } else {
+            deviceWakeups++;
             t.state = SimThread.State.RUNNABLE; // on its way: no second wakeup
             if (t.cpu.active()) {
                 // A busy CPU takes the wakeup as an interrupt (the IPI) at its next step boundary.
@@ -179,13 +186,19 @@ public final class Machine {
     /**
      * A device raises an interrupt whose handler is {@code irq}: on the host CPU as a hard interrupt,
      * or on the device side (see the class note), where the handler gets a null CPU.
+     *
+     * @return on the device side, how many sleeping host threads the handler woke: wakeups the device's
+     *         thread sent to another CPU, each {@code cross_cpu_waker} of its own time; 0 on the host
      */
-    public void raise(SimCpu.Irq irq) {
+    public int raise(SimCpu.Irq irq) {
         if (interruptsOnHost) {
             cpu.interrupt(irq);
+            return 0;
         } else {
             deviceInterrupts++;
+            long before = deviceWakeups;
             irq.handle(null);
+            return (int) (deviceWakeups - before);
         }
     }
 

@@ -24,6 +24,12 @@ import dev.dispatchlab.metrics.DropReason;
  * after parking waits until the wire has had as long as the engine's last turn. A real card's doorbell
  * is a register write, part of {@code stage_esp}.
  *
+ * <p>An emulated engine's completion interrupt runs its handler in the engine's thread (the
+ * runtime's hard interrupt), and each host thread that handler wakes from sleep is a wakeup the engine
+ * sends to another CPU: {@code cross_cpu_waker} of the engine's own time, spent before its next
+ * request and while it holds its CPU. The card trials that give {@code engine_per_request} connect
+ * the interrupt to nothing, so this is not in that figure.
+ *
  * <p>Every submission charges the submitting context half of {@code card_host_per_request} (the
  * driver's side of the request); the model charges the other half to the context taking the
  * completion. A submission the full ring refuses charges it {@code card_refusal} instead: in the
@@ -166,7 +172,15 @@ public final class SimEngine {
         coalesceDue = m.sim.now(); // it holds its CPU until it raised the interrupt, then polls and parks
         generation++;
         if (handler != null) {
-            m.raise(handler);
+            int woke = m.raise(handler);
+            if (emulated && woke > 0 && m.costs.crossCpuWaker > 0) {
+                // the engine thread sent those wakeups to the host CPU: its own time, before its next request
+                long send = woke * m.costs.crossCpuWaker;
+                long from = Math.max(m.sim.now(), freeAt);
+                freeAt = sliced ? advance(from, send) : from + send;
+                lastFinish = Math.max(lastFinish, freeAt); // it holds its CPU meanwhile
+                busyPs += send;
+            }
         }
     }
 

@@ -371,4 +371,31 @@ class ProfileLoaderTest {
         assertThat(polls.value()).as("without the isolated trial, the polls timed").isEqualTo(922.0);
         assertThat(polls.kind()).isEqualTo(Kind.MEASURED);
     }
+
+    @Test
+    void aTimedWakersCostIsMeasuredAndMakesTheEnginesPollsItsIdleFigure() throws Exception {
+        ObjectNode cal = calibrationFixture();
+        ObjectNode in = cal.putObject("inPlace");
+        in.put("payloadBytes", 64).put("offloadHostNanosPerRequest", 300.0).put("offloadEngineNanosPerRequest", 700.0)
+                .put("offloadIsolatedEngineNanosPerRequest", 24_000.0).put("offloadLatencyNanos", 5_000)
+                .put("offloadCoalesceNanos", 10_000).put("offloadIdlePollNanos", 922.0);
+        ObjectNode busy = ((ObjectNode) cal.get("primitives")).putObject("wakeupOfBusyCpu");
+        busy.put("lostNanosPerWakeup", 20_000.0);
+        Profile untimed = CalibratedProfile.from(cal, "cal.json");
+        assertThat(untimed.value(CostParam.CROSS_CPU_WAKER)).as("not timed: the device pays nothing").isZero();
+        assertThat(untimed.costs().get(CostParam.CROSS_CPU_WAKER).kind()).isEqualTo(Kind.ESTIMATED);
+        assertThat(untimed.value(CostParam.ENGINE_IDLE_SPIN)).as("the isolated trial's remainder still")
+                .isGreaterThan(922.0);
+
+        busy.put("wakerNanos", 12_500.0).put("idleWakerNanos", 12_000.0);
+        Profile timed = CalibratedProfile.from(cal, "cal.json");
+        Cost waker = timed.costs().get(CostParam.CROSS_CPU_WAKER);
+        assertThat(waker.value()).isEqualTo(12_500.0);
+        assertThat(waker.kind()).isEqualTo(Kind.MEASURED);
+        assertThat(waker.source()).contains("wakerNanos").contains("12000.0");
+        Cost spin = timed.costs().get(CostParam.ENGINE_IDLE_SPIN);
+        assertThat(spin.value()).as("the sends timed: the polls, not the isolated trial's remainder").isEqualTo(922.0);
+        assertThat(spin.kind()).isEqualTo(Kind.MEASURED);
+        assertThat(spin.source()).contains("cross_cpu_waker");
+    }
 }

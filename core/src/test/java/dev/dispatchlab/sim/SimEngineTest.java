@@ -8,7 +8,9 @@ import dev.dispatchlab.sim.profile.Profile;
 import dev.dispatchlab.sim.profile.Unit;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -57,5 +59,49 @@ class SimEngineTest {
         assertThat(m.cpu.busyPs() - before).as("the host CPU paid the refusal, 700 ns").isEqualTo(700_000L);
         assertThat(m.drops()[DropReason.CRYPTO_QUEUE_FULL.ordinal()]).isEqualTo(1);
         assertThat(card.inFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void anEmulatedEngineSpendsTheWakeupsItsInterruptSendsBeforeItsNextRequest() {
+        List<Long> without = completions(0);
+        List<Long> with = completions(10_000);
+        // the first completion's handler wakes the sleeping user: the engine sends that wakeup, and the
+        // request submitted as it completes waits 10 us longer for the engine, exactly
+        assertThat(with.get(0)).isEqualTo(without.get(0));
+        assertThat(with.get(1) - without.get(1)).isEqualTo(10 * US);
+    }
+
+    /**
+     * An emulated engine on a CPU of its own whose completion interrupt wakes a sleeping host thread,
+     * {@code wakerNs} of its time per wakeup sent: a request, and a second one submitted from a device
+     * the instant the first completes.
+     *
+     * @return when the two completed (ps)
+     */
+    private static List<Long> completions(long wakerNs) {
+        Profile box = SimFixtures.testbox();
+        Map<CostParam, Cost> costs = new EnumMap<>(box.costs());
+        costs.put(CostParam.CROSS_CPU_WAKER, new Cost(wakerNs, Unit.NS, Kind.CONFIGURED, "test", Double.NaN, Double.NaN));
+        Simulation sim = new Simulation(new SplittableRandom(1));
+        Machine m = new Machine(sim, new Costs(new Profile(box.name(), box.title(), box.cpus(), box.notes(),
+                box.origin(), costs)), 4_000 * US, 1_500 * US, false);
+        UserProcess user = m.thread(new UserProcess(m, 16, 0, false));
+        SimEngine card = new SimEngine(m, 4, 0, 0, 1, 0, true, 1.0, 4_000 * US);
+        List<Long> done = new ArrayList<>();
+        card.connect(cpu -> {
+            while (card.poll() >= 0) {
+                done.add(sim.now());
+            }
+            boolean woke = m.wake(user, cpu);
+            if (done.size() == 1) {
+                assertThat(woke).as("the user slept").isTrue();
+                sim.at(sim.now(), Simulation.Order.DEVICE, () -> card.submit(m.newPacket(64), null));
+            }
+            return 0;
+        });
+        assertThat(card.submit(m.newPacket(64), null)).isTrue();
+        sim.runUntil(1_000 * US);
+        assertThat(done).hasSize(2);
+        return done;
     }
 }

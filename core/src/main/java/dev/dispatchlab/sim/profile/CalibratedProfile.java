@@ -193,6 +193,7 @@ public final class CalibratedProfile {
                         + "split estimated", 0.05 * same, 0.3 * same));
         c.put(CostParam.CROSS_CPU_WAKEUP, new Cost(Math.max(0, cross - same), Unit.NS, Kind.DERIVED,
                 cal + ": wakeupCrossCpu " + r(cross) + " - wakeupSameCpu " + r(same) + " ns", Double.NaN, Double.NaN));
+        c.put(CostParam.CROSS_CPU_WAKER, crossCpuWaker(busy, cal, file));
         c.put(CostParam.SOFTINT_SCHEDULE, new Cost(sched, Unit.NS, Kind.MEASURED,
                 cal + ": primitives.softintScheduleCoalescedNanos", Double.NaN, Double.NaN));
         c.put(CostParam.SOFTINT_DISPATCH, new Cost(100, Unit.NS, Kind.ESTIMATED,
@@ -320,7 +321,7 @@ public final class CalibratedProfile {
             c.put(CostParam.ENGINE_SHARE_BESIDE_WIRE, new Cost(0.5, Unit.COUNT, Kind.ESTIMATED,
                     cal + " has no beside-the-wire figure: two runnable threads share a CPU evenly", 0.25, 1));
         }
-        c.put(CostParam.ENGINE_IDLE_SPIN, idleSpin(in, c, cipherFixed + perByte * (in == null ? payload
+        c.put(CostParam.ENGINE_IDLE_SPIN, idleSpin(in, prim.path("wakeupOfBusyCpu").has("wakerNanos"), c, cipherFixed + perByte * (in == null ? payload
                 : in.path("payloadBytes").asDouble(payload)), cal, file));
         c.put(CostParam.STAGE_IP, fittedStage(ip, timed, fit, cal + ": stages.ipInputNanos", fitSource));
         c.put(CostParam.STAGE_ESP, fittedStage(esp, false, fit, cal + ": stages.espInputExcludingCryptoNanos", fitSource));
@@ -482,15 +483,25 @@ public final class CalibratedProfile {
      * ({@code offloadIdlePollNanos}) says how much of it they are. The simulation holds the engine's CPU
      * this long after its last completion, so that an isolated request costs it what it cost the
      * runtime's engine. Without the trial, the polls timed, or else an estimate.
+     *
+     * <p>With the polls timed and {@code sendsTimed} (the calibration timed what a wakeup sent to the
+     * other CPU costs its sender, {@code cross_cpu_waker}), the polls are the figure. The isolated
+     * trial wakes the engine on an idle device CPU; a run's engine wakes on a CPU the wire keeps busy,
+     * and what it spends there per request is the card trials' figure plus the wakeups it sends: over
+     * four validations' ithread and kcont runs near saturation and in overload, within 8 % of the
+     * runs' engine CPU, with nothing left for the isolated trial's remainder per wakeup.
      */
-    private static Cost idleSpin(JsonNode in, Map<CostParam, Cost> c, double cipher, String cal, String file)
-            throws ProfileException {
+    private static Cost idleSpin(JsonNode in, boolean sendsTimed, Map<CostParam, Cost> c, double cipher, String cal,
+                                 String file) throws ProfileException {
         boolean polls = in != null && in.has("offloadIdlePollNanos");
-        if (in == null || !in.has("offloadIsolatedEngineNanosPerRequest")) {
+        if (in == null || !in.has("offloadIsolatedEngineNanosPerRequest") || (polls && sendsTimed)) {
             if (polls) {
                 return new Cost(num(in, "offloadIdlePollNanos", file + ": inPlace"), Unit.NS, Kind.MEASURED, cal
                         + ": inPlace.offloadIdlePollNanos (an idle engine's polls of its empty ring before it parks, "
-                        + "timed on the device CPU; no isolated-request trial)", Double.NaN, Double.NaN);
+                        + "timed on the device CPU; " + (sendsTimed ? "the isolated-request trial's remainder is what "
+                        + "waking the engine on an idle device CPU costs it, which a run's engine, woken beside the "
+                        + "busy wire, does not spend: its CPU per request there is the card's figure plus the "
+                        + "wakeups it sends, cross_cpu_waker)" : "no isolated-request trial)"), Double.NaN, Double.NaN);
             }
             return new Cost(5000, Unit.NS, Kind.ESTIMATED, cal + " has no isolated-request trial: the driver's 64 idle "
                     + "polls, estimated", 2000, 25000);
@@ -508,6 +519,24 @@ public final class CalibratedProfile {
                 + (polls ? "; of it, the engine's idle polls take " + r(num(in, "offloadIdlePollNanos", file
                 + ": inPlace")) + " ns (inPlace.offloadIdlePollNanos), the rest is what waking it costs it there"
                 : ""), Double.NaN, Double.NaN);
+    }
+
+    /**
+     * @return the sender's own time per cross-CPU wakeup: calibrate's ring from the device CPU that
+     *         unparked a sleeper on the host, timed with the host busy ({@code wakerNanos}; the source
+     *         gives {@code idleWakerNanos} beside it); 0, estimated, for a calibration that did not time it
+     */
+    private static Cost crossCpuWaker(JsonNode busy, String cal, String file) throws ProfileException {
+        if (busy == null || !busy.has("wakerNanos")) {
+            return new Cost(0, Unit.NS, Kind.ESTIMATED, cal + " did not time the ring that wakes a sleeper on the "
+                    + "other CPU (wakeupOfBusyCpu.wakerNanos): taken as 0, a device thread pays nothing for the "
+                    + "wakeups it sends", 0, 20000);
+        }
+        double waker = num(busy, "wakerNanos", file + ": primitives.wakeupOfBusyCpu");
+        double idle = busy.path("idleWakerNanos").asDouble(waker);
+        return new Cost(waker, Unit.NS, Kind.MEASURED, cal + ": wakeupOfBusyCpu.wakerNanos (the ring on the device "
+                + "CPU that unparked a sleeper on the busy host CPU, timed in the ringer; " + r(idle)
+                + " ns with the host idle, idleWakerNanos)", Double.NaN, Double.NaN);
     }
 
     /**

@@ -39,6 +39,13 @@ public enum CostParam {
     SLEEP(Dimension.TIME, "going to sleep (paid by the sleeper)"),
     /** Extra cost of waking a thread on another CPU. */
     CROSS_CPU_WAKEUP(Dimension.TIME, "extra cost of a cross-CPU wakeup"),
+    /**
+     * What sending a wakeup to a thread asleep on another CPU costs the sender's own CPU (the
+     * wakeup call with its inter-processor interrupt; in a guest, that interrupt's exits). Paid by a
+     * device thread on a CPU of its own (the emulated card's engine) for each host thread its
+     * interrupt wakes. 0 where devices are hardware, whose interrupt costs them nothing.
+     */
+    CROSS_CPU_WAKER(Dimension.TIME, "a cross-CPU wakeup's cost to the sender (a device thread waking a host thread)"),
     /** Raising a soft interrupt. */
     SOFTINT_SCHEDULE(Dimension.TIME, "softint schedule"),
     /** Entering and leaving a fast soft interrupt on the interrupted context. */
