@@ -336,10 +336,7 @@ class ProfileLoaderTest {
                 .isEqualTo(Kind.ESTIMATED);
         assertThat(without.costs().get(CostParam.ENGINE_IDLE_SPIN).ranged()).isTrue();
 
-        ObjectNode in = cal.putObject("inPlace");
-        in.put("payloadBytes", 64).put("offloadHostNanosPerRequest", 300.0).put("offloadEngineNanosPerRequest", 700.0)
-                .put("offloadIsolatedEngineNanosPerRequest", 24_000.0).put("offloadLatencyNanos", 5_000)
-                .put("offloadCoalesceNanos", 10_000);
+        ObjectNode in = isolatedInPlace(cal);
         Profile with = CalibratedProfile.from(cal, "cal.json");
         double work = with.value(CostParam.ENGINE_PER_REQUEST) + with.value(CostParam.CRYPTO_FIXED)
                 + 64 * with.value(CostParam.CRYPTO_PER_BYTE);
@@ -356,10 +353,7 @@ class ProfileLoaderTest {
     @Test
     void theEnginesIdleSpinSaysHowMuchOfItItsPollsAreWhenTheCalibrationTimedThem() throws Exception {
         ObjectNode cal = calibrationFixture();
-        ObjectNode in = cal.putObject("inPlace");
-        in.put("payloadBytes", 64).put("offloadHostNanosPerRequest", 300.0).put("offloadEngineNanosPerRequest", 700.0)
-                .put("offloadIsolatedEngineNanosPerRequest", 24_000.0).put("offloadLatencyNanos", 5_000)
-                .put("offloadCoalesceNanos", 10_000);
+        ObjectNode in = isolatedInPlace(cal);
         double derived = CalibratedProfile.from(cal, "cal.json").value(CostParam.ENGINE_IDLE_SPIN);
         in.put("offloadIdlePollNanos", 922.0);
         Cost spin = CalibratedProfile.from(cal, "cal.json").costs().get(CostParam.ENGINE_IDLE_SPIN);
@@ -375,10 +369,7 @@ class ProfileLoaderTest {
     @Test
     void aTimedWakersCostIsMeasuredAndMakesTheEnginesPollsItsIdleFigure() throws Exception {
         ObjectNode cal = calibrationFixture();
-        ObjectNode in = cal.putObject("inPlace");
-        in.put("payloadBytes", 64).put("offloadHostNanosPerRequest", 300.0).put("offloadEngineNanosPerRequest", 700.0)
-                .put("offloadIsolatedEngineNanosPerRequest", 24_000.0).put("offloadLatencyNanos", 5_000)
-                .put("offloadCoalesceNanos", 10_000).put("offloadIdlePollNanos", 922.0);
+        ObjectNode in = isolatedInPlace(cal).put("offloadIdlePollNanos", 922.0);
         ObjectNode busy = ((ObjectNode) cal.get("primitives")).putObject("wakeupOfBusyCpu");
         busy.put("lostNanosPerWakeup", 20_000.0);
         Profile untimed = CalibratedProfile.from(cal, "cal.json");
@@ -397,5 +388,12 @@ class ProfileLoaderTest {
         assertThat(spin.value()).as("the sends timed: the polls, not the isolated trial's remainder").isEqualTo(922.0);
         assertThat(spin.kind()).isEqualTo(Kind.MEASURED);
         assertThat(spin.source()).contains("cross_cpu_waker");
+    }
+
+    /** @return {@code cal}'s new in-place figures: the card alone and its isolated-request trial, 24 us */
+    private static ObjectNode isolatedInPlace(ObjectNode cal) {
+        return cal.putObject("inPlace").put("payloadBytes", 64).put("offloadHostNanosPerRequest", 300.0)
+                .put("offloadEngineNanosPerRequest", 700.0).put("offloadIsolatedEngineNanosPerRequest", 24_000.0)
+                .put("offloadLatencyNanos", 5_000).put("offloadCoalesceNanos", 10_000);
     }
 }
