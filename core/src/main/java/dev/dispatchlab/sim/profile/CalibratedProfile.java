@@ -321,7 +321,8 @@ public final class CalibratedProfile {
             c.put(CostParam.ENGINE_SHARE_BESIDE_WIRE, new Cost(0.5, Unit.COUNT, Kind.ESTIMATED,
                     cal + " has no beside-the-wire figure: two runnable threads share a CPU evenly", 0.25, 1));
         }
-        c.put(CostParam.ENGINE_IDLE_SPIN, idleSpin(in, prim.path("wakeupOfBusyCpu").has("wakerNanos"), c, cipherFixed + perByte * (in == null ? payload
+        boolean sendsTimed = busy != null && busy.has("wakerNanos");
+        c.put(CostParam.ENGINE_IDLE_SPIN, idleSpin(in, sendsTimed, c, cipherFixed + perByte * (in == null ? payload
                 : in.path("payloadBytes").asDouble(payload)), cal, file));
         c.put(CostParam.STAGE_IP, fittedStage(ip, timed, fit, cal + ": stages.ipInputNanos", fitSource));
         c.put(CostParam.STAGE_ESP, fittedStage(esp, false, fit, cal + ": stages.espInputExcludingCryptoNanos", fitSource));
