@@ -155,7 +155,7 @@ import java.util.stream.Stream;
  * of a wakeup's time here lies outside what those two events bracket (a wakeup queued to a halted CPU
  * is written only once that CPU runs; the trace's clocks are per CPU), so a trace's wakeup-to-switch
  * time is no measure of it. The ring's own call, where it unparked the sleeper, is timed as well
- * ({@code wakerNanos}, {@code idleWakerNanos}): the sender's side of a cross-CPU wakeup, 11 to 14 us
+ * ({@code wakerNanos}, {@code idleWakerNanos}): the sender's side of a cross-CPU wakeup, 10 to 14 us
  * here against a few hundred nanoseconds for a wakeup on the same CPU.
  *
  * <p>Threading: {@link #measure} on the calling thread, which it pins to the host CPU; the in-place

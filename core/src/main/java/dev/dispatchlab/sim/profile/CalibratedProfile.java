@@ -489,8 +489,8 @@ public final class CalibratedProfile {
      * other CPU costs its sender, {@code cross_cpu_waker}), the polls are the figure. The isolated
      * trial wakes the engine on an idle device CPU; a run's engine wakes on a CPU the wire keeps busy,
      * and what it spends there per request is the card trials' figure plus the wakeups it sends: over
-     * six validations' ithread and kcont runs near saturation and in overload, within 10 % of the
-     * runs' engine CPU in 22 of 24 (17 and 18 % in the others), with nothing left for the isolated
+     * seven validations' ithread and kcont runs near saturation and in overload, within 10 % of the
+     * runs' engine CPU in 26 of 28 (17 and 18 % in the others), with nothing left for the isolated
      * trial's remainder per wakeup.
      */
     private static Cost idleSpin(JsonNode in, boolean sendsTimed, Map<CostParam, Cost> c, double cipher, String cal,
