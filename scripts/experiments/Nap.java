@@ -14,8 +14,9 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  * Prints, per run of the user over three seconds after a second's warm-up, the puller's voluntary
  * switches (it slept) and involuntary ones (the user's wakeup preempted it) from /proc. Run as root
- * or with taskset allowed: {@code java scripts/experiments/Nap.java PERIOD WORK CHECK RUN}, e.g.
- * {@code 20000 9000 500 5000}.
+ * or with taskset allowed: {@code java scripts/experiments/Nap.java PERIOD WORK CHECK RUN [NICE]}, e.g.
+ * {@code 20000 9000 500 5000}. With NICE, a thread spinning at that nice value shares the puller's CPU,
+ * so that the CPU never idles between rounds.
  */
 public class Nap {
     static volatile boolean stop;
@@ -80,7 +81,14 @@ public class Nap {
                 }
             }
         }, "nap-device");
-        for (Thread t : new Thread[] {puller, user, device}) {
+        Thread background = new Thread(() -> {
+            while (!stop) {
+                Thread.onSpinWait();
+            }
+        }, "nap-background");
+        boolean withBackground = a.length > 4;
+        for (Thread t : withBackground ? new Thread[] {puller, user, device, background}
+                : new Thread[] {puller, user, device}) {
             t.setDaemon(true);
             t.start();
         }
@@ -88,6 +96,10 @@ public class Nap {
         ProcThreads.pin("nap-puller", 1);
         ProcThreads.pin("nap-user", 1);
         ProcThreads.pin("nap-device", 0);
+        if (withBackground) {
+            ProcThreads.pin("nap-background", 1);
+            ProcThreads.renice("nap-background", Integer.parseInt(a[4]));
+        }
         Thread.sleep(1000);
         long[] p0 = ProcThreads.switches("nap-puller");
         long u0 = userRuns.get();

@@ -3,7 +3,7 @@ import java.nio.file.Path;
 
 /**
  * What the experiments here need of /proc about their own threads, found by name: pinning one to a
- * CPU (taskset) and reading its voluntary and involuntary context switches. Launched with them
+ * CPU (taskset), setting its nice value (renice) and reading its voluntary and involuntary context switches. Launched with them
  * (Java 22+ compiles the other files of the directory of a source-file program).
  */
 final class ProcThreads {
@@ -15,6 +15,12 @@ final class ProcThreads {
     static void pin(String name, int cpu) throws Exception {
         Path t = find(name);
         new ProcessBuilder("taskset", "-p", "-c", String.valueOf(cpu), t.getFileName().toString()).start().waitFor();
+    }
+
+    /** Sets the nice value of the thread named {@code name} (renice). */
+    static void renice(String name, int nice) throws Exception {
+        Path t = find(name);
+        new ProcessBuilder("renice", "-n", String.valueOf(nice), "-p", t.getFileName().toString()).start().waitFor();
     }
 
     /** @return the thread's voluntary and involuntary context switches so far */

@@ -51,6 +51,12 @@ final class SimOptions {
                     + "Linux's 0.7 ms scaled for 2 CPUs, as this machine's kernel reports it)")
     String slice;
 
+    @Option(names = "--short-idle", defaultValue = "25us", paramLabel = "TIME",
+            description = "a thread the host CPU picks after idling less than this is preempted by every thread "
+                    + "of its priority it wakes, until it sleeps, as this machine's kernel does; 0 leaves it to "
+                    + "the fair shares (default: ${DEFAULT-VALUE}, fitted to scripts/experiments/Nap.java here)")
+    String shortIdle;
+
     /** @return the chosen profiles, in order: named ones, then this machine's from --calibration */
     List<Profile> profiles() {
         List<Profile> out = new ArrayList<>();
@@ -131,13 +137,17 @@ final class SimOptions {
         if (sl <= 0) {
             throw new UsageException("--slice: must be above 0");
         }
+        long si = Durations.parse("--short-idle", shortIdle).toNanos();
+        if (si < 0) {
+            throw new UsageException("--short-idle: must not be negative");
+        }
         try {
             return new SimSpec(profile, model, crypto, r.ratePps(), r.arrivals(), w.sizes(), r.warmup().toNanos(),
                     r.measure().toNanos(), r.ringCapacity(), r.coalescing().packets(), r.coalescing().delayNanos(),
                     r.budget(), r.queueCapacity(), r.socketCapacity(), r.offload().requestLatencyNanos(),
                     r.offload().engineBytesPerSecond(), r.offload().submissionRingSize(), r.offload().coalesceCount(),
                     r.offload().coalesceNanos(), r.auto().engineMinBytes(), r.virtualWorkers(),
-                    explicitKernelPriority ? Boolean.valueOf(r.kernelPriority() > 0) : null, where, tk, sl, w.seed());
+                    explicitKernelPriority ? Boolean.valueOf(r.kernelPriority() > 0) : null, where, tk, sl, si, w.seed());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -53,10 +53,16 @@ public final class Machine {
     /** Who sees the scheduler's events, or null (the usual case: no cost). */
     private SchedEvents events;
 
+    /** A machine whose host CPU has no short-idle rule ({@link SimCpu}). */
     public Machine(Simulation sim, Costs costs, long tickPs, long slicePs, boolean interruptsOnHost) {
+        this(sim, costs, tickPs, slicePs, 0, interruptsOnHost);
+    }
+
+    /** @param shortIdlePs the host CPU's short idle ({@link SimCpu}'s {@code shortIdle}; 0: none) */
+    public Machine(Simulation sim, Costs costs, long tickPs, long slicePs, long shortIdlePs, boolean interruptsOnHost) {
         this.sim = sim;
         this.costs = costs;
-        this.cpu = new SimCpu(sim, costs, "cpu0", tickPs, slicePs);
+        this.cpu = new SimCpu(sim, costs, "cpu0", tickPs, slicePs, shortIdlePs);
         this.interruptsOnHost = interruptsOnHost;
     }
 

@@ -50,6 +50,7 @@ public final class SimResults {
         settings.put("kernelPriority", s.effectiveKernelPriority());
         settings.put("tickNs", s.tickNs());
         settings.put("sliceNs", s.sliceNs());
+        settings.put("shortIdleNs", s.shortIdleNs());
         settings.put("placement", "simulated: host CPU 0" + (s.interruptsOnHost() ? "" : ", devices on their own CPU"));
         settings.put("simulatedEvents", r.events());
 

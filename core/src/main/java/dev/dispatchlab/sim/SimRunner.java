@@ -64,7 +64,7 @@ public final class SimRunner {
         Costs costs = new Costs(spec.profile());
         boolean onHost = spec.interruptsOnHost();
         Machine m = new Machine(sim, costs, spec.tickNs() * Simulation.PS_PER_NS,
-                spec.sliceNs() * Simulation.PS_PER_NS, onHost);
+                spec.sliceNs() * Simulation.PS_PER_NS, spec.shortIdleNs() * Simulation.PS_PER_NS, onHost);
         SimNic nic = new SimNic(m, spec.ringCapacity(), spec.coalescePackets(), spec.coalesceNs() * Simulation.PS_PER_NS);
         boolean card = spec.effectiveCrypto() != CryptoDrivers.SOFTWARE;
         SimEngine engine = card ? new SimEngine(m, spec.cryptoRing(), spec.engineLatencyNs(), spec.engineRate(),

@@ -40,6 +40,8 @@ import dev.dispatchlab.workload.SizeMix;
  * @param tickNs          the scheduler tick: a thread that has used its slice gives way at the next one
  *                        (and a device CPU's wire and engine take turns this long)
  * @param sliceNs         the slice between threads of equal priority (their deadlines' spacing)
+ * @param shortIdleNs     a thread picked after the host CPU idled less than this is preempted by those of
+ *                        its priority it wakes, until it sleeps (Linux here, {@link SimCpu}; 0: never so)
  * @param seed            the random seed (Poisson arrivals)
  */
 public record SimSpec(Profile profile, SimModels model, CryptoDrivers crypto, double ratePps, ArrivalProcess arrivals,
@@ -47,7 +49,7 @@ public record SimSpec(Profile profile, SimModels model, CryptoDrivers crypto, do
                       long coalesceNs, int budget, int queueCapacity, int socketCapacity, long engineLatencyNs,
                       long engineRate, int cryptoRing, int cryptoCoalesceCount, long cryptoCoalesceNs,
                       int autoThreshold, int virtualWorkers, Boolean kernelPriority, Interrupts interrupts, long tickNs,
-                      long sliceNs,
+                      long sliceNs, long shortIdleNs,
                       long seed) {
 
     /** The rate that means saturation, as in the runtime. */
@@ -69,7 +71,7 @@ public record SimSpec(Profile profile, SimModels model, CryptoDrivers crypto, do
         }
         if (!(ratePps > 0) || measureNs <= 0 || warmupNs < 0 || ringCapacity < 1 || budget < 1 || queueCapacity < 1
                 || socketCapacity < 1 || cryptoRing < 1 || virtualWorkers < 1 || tickNs <= 0
-                || sliceNs <= 0) {
+                || sliceNs <= 0 || shortIdleNs < 0) {
             throw new IllegalArgumentException("bad simulation spec: rate=" + ratePps + ", measure=" + measureNs
                     + "ns, ring=" + ringCapacity + ", budget=" + budget + ", queue=" + queueCapacity);
         }
@@ -79,55 +81,55 @@ public record SimSpec(Profile profile, SimModels model, CryptoDrivers crypto, do
     public static SimSpec defaults(Profile profile, SimModels model, double ratePps) {
         return new SimSpec(profile, model, null, ratePps, ArrivalProcess.CONSTANT, SizeMix.fixed(64), 20_000_000L,
                 200_000_000L, 1024, 1, 0, 64, 4096, 4096, 5_000, 0, 1024, 8, 10_000, 1024, 256, null, Interrupts.AUTO,
-                4_000_000L, 1_400_000L, 1);
+                4_000_000L, 1_400_000L, SimCpu.LINUX_SHORT_IDLE_NS, 1);
     }
 
     public SimSpec withModel(SimModels m) {
         return new SimSpec(profile, m, crypto, ratePps, arrivals, sizes, warmupNs, measureNs, ringCapacity,
                 coalescePackets, coalesceNs, budget, queueCapacity, socketCapacity, engineLatencyNs, engineRate,
-                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, tickNs, sliceNs, seed);
+                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, tickNs, sliceNs, shortIdleNs, seed);
     }
 
     public SimSpec withProfile(Profile p) {
         return new SimSpec(p, model, crypto, ratePps, arrivals, sizes, warmupNs, measureNs, ringCapacity,
                 coalescePackets, coalesceNs, budget, queueCapacity, socketCapacity, engineLatencyNs, engineRate,
-                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, tickNs, sliceNs, seed);
+                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, tickNs, sliceNs, shortIdleNs, seed);
     }
 
     public SimSpec withRate(double pps) {
         return new SimSpec(profile, model, crypto, pps, arrivals, sizes, warmupNs, measureNs, ringCapacity,
                 coalescePackets, coalesceNs, budget, queueCapacity, socketCapacity, engineLatencyNs, engineRate,
-                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, tickNs, sliceNs, seed);
+                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, tickNs, sliceNs, shortIdleNs, seed);
     }
 
     public SimSpec withSeed(long s) {
         return new SimSpec(profile, model, crypto, ratePps, arrivals, sizes, warmupNs, measureNs, ringCapacity,
                 coalescePackets, coalesceNs, budget, queueCapacity, socketCapacity, engineLatencyNs, engineRate,
-                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, tickNs, sliceNs, s);
+                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, tickNs, sliceNs, shortIdleNs, s);
     }
 
     public SimSpec withTimes(long warmup, long measure) {
         return new SimSpec(profile, model, crypto, ratePps, arrivals, sizes, warmup, measure, ringCapacity,
                 coalescePackets, coalesceNs, budget, queueCapacity, socketCapacity, engineLatencyNs, engineRate,
-                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, tickNs, sliceNs, seed);
+                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, tickNs, sliceNs, shortIdleNs, seed);
     }
 
     public SimSpec withCrypto(CryptoDrivers c) {
         return new SimSpec(profile, model, c, ratePps, arrivals, sizes, warmupNs, measureNs, ringCapacity,
                 coalescePackets, coalesceNs, budget, queueCapacity, socketCapacity, engineLatencyNs, engineRate,
-                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, tickNs, sliceNs, seed);
+                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, interrupts, tickNs, sliceNs, shortIdleNs, seed);
     }
 
     public SimSpec withKernelPriority(Boolean k) {
         return new SimSpec(profile, model, crypto, ratePps, arrivals, sizes, warmupNs, measureNs, ringCapacity,
                 coalescePackets, coalesceNs, budget, queueCapacity, socketCapacity, engineLatencyNs, engineRate,
-                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, k, interrupts, tickNs, sliceNs, seed);
+                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, k, interrupts, tickNs, sliceNs, shortIdleNs, seed);
     }
 
     public SimSpec withInterrupts(Interrupts i) {
         return new SimSpec(profile, model, crypto, ratePps, arrivals, sizes, warmupNs, measureNs, ringCapacity,
                 coalescePackets, coalesceNs, budget, queueCapacity, socketCapacity, engineLatencyNs, engineRate,
-                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, i, tickNs, sliceNs, seed);
+                cryptoRing, cryptoCoalesceCount, cryptoCoalesceNs, autoThreshold, virtualWorkers, kernelPriority, i, tickNs, sliceNs, shortIdleNs, seed);
     }
 
     /** @return the driver the run uses */

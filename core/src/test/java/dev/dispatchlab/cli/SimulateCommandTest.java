@@ -40,6 +40,22 @@ class SimulateCommandTest {
     }
 
     @Test
+    void theShortIdleIsAnOptionKeptInEachRunsSettings(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("sim.json");
+        Cli c = Cli.run("simulate", "--profile", resource("testbox.json"), "--models", "kcont", "--rate", "2000",
+                "--warmup", "10ms", "--measure", "50ms", "--short-idle", "0", "--json", json.toString());
+        assertThat(c.status()).as(c.err()).isZero();
+        assertThat(ResultFiles.load(json).runs().getFirst().settings()).containsEntry("shortIdleNs", 0);
+        c = Cli.run("simulate", "--profile", resource("testbox.json"), "--models", "kcont", "--rate", "2000",
+                "--warmup", "10ms", "--measure", "50ms", "--json", json.toString());
+        assertThat(c.status()).as(c.err()).isZero();
+        assertThat(ResultFiles.load(json).runs().getFirst().settings()).containsEntry("shortIdleNs", 25_000);
+        c = Cli.run("simulate", "--profile", resource("testbox.json"), "--short-idle", "-5us");
+        assertThat(c.status()).isEqualTo(2);
+        assertThat(c.err()).contains("--short-idle").doesNotContain("at dev.");
+    }
+
+    @Test
     void aSweepIsASweepDocumentAndTheReportShowsIt(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("sweep.json");
         Path html = dir.resolve("r.html");

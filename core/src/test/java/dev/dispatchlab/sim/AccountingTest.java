@@ -37,7 +37,7 @@ class AccountingTest {
         SimSpec s = new SimSpec(d.profile(), d.model(), CryptoDrivers.OFFLOAD, d.ratePps(), d.arrivals(), d.sizes(),
                 d.warmupNs(), d.measureNs(), d.ringCapacity(), d.coalescePackets(), d.coalesceNs(), d.budget(),
                 d.queueCapacity(), d.socketCapacity(), d.engineLatencyNs(), 1_000_000, 4, d.cryptoCoalesceCount(),
-                d.cryptoCoalesceNs(), d.autoThreshold(), d.virtualWorkers(), d.kernelPriority(), d.interrupts(), d.tickNs(), d.sliceNs(), d.seed());
+                d.cryptoCoalesceNs(), d.autoThreshold(), d.virtualWorkers(), d.kernelPriority(), d.interrupts(), d.tickNs(), d.sliceNs(), d.shortIdleNs(), d.seed());
         SimResult r = SimRunner.run(s);
         assertThat(r.allDrops()).containsKey("crypto queue full");
         assertThat(r.balanced()).isTrue();

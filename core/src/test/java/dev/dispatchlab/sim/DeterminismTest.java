@@ -17,7 +17,7 @@ class DeterminismTest {
         return new SimSpec(d.profile(), m, null, d.ratePps(), ArrivalProcess.POISSON, d.sizes(), d.warmupNs(),
                 d.measureNs(), d.ringCapacity(), d.coalescePackets(), d.coalesceNs(), d.budget(), d.queueCapacity(),
                 d.socketCapacity(), d.engineLatencyNs(), d.engineRate(), d.cryptoRing(), d.cryptoCoalesceCount(),
-                d.cryptoCoalesceNs(), d.autoThreshold(), d.virtualWorkers(), d.kernelPriority(), d.interrupts(), d.tickNs(), d.sliceNs(), seed);
+                d.cryptoCoalesceNs(), d.autoThreshold(), d.virtualWorkers(), d.kernelPriority(), d.interrupts(), d.tickNs(), d.sliceNs(), d.shortIdleNs(), seed);
     }
 
     private static List<Object> fingerprint(SimResult r) {

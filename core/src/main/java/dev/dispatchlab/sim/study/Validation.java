@@ -6,6 +6,7 @@ import dev.dispatchlab.run.CpuDistance;
 import dev.dispatchlab.run.RunResult;
 import dev.dispatchlab.sim.SimResult;
 import dev.dispatchlab.sim.SimRunner;
+import dev.dispatchlab.sim.SimCpu;
 import dev.dispatchlab.sim.SimSpec;
 import dev.dispatchlab.sim.model.SimModels;
 import dev.dispatchlab.sim.profile.Profile;
@@ -405,11 +406,14 @@ public final class Validation {
         // threads that never sleep on one CPU, took turns of 3.8 to 4.0 ms in all nine of its runs measured
         // on 2026-12-06 (run time over their involuntary switches; a scheduler trace of one run: forty
         // turns in a row of 4.0 ms). Near saturation the turn decides what overflows the ring while the
-        // user holds the CPU, and in overload what fits in the socket per turn.
+        // user holds the CPU, and in overload what fits in the socket per turn. A thread woken after the
+        // CPU idled briefly is preempted by those it wakes (SimCpu's short idle, fitted to Nap.java here):
+        // kcont's and push's near saturation, whose contexts idle between rounds.
         return new SimSpec(profile, m, crypto, rate, arrivals, sizes, measureNs / 5, measureNs,
                 (int) num(st.get("ringCapacity"), 1024), coalescePackets, coalesceNs, (int) num(st.get("budget"), 64),
                 (int) num(st.get("queueCapacity"), 4096), (int) num(st.get("socketCapacity"), 4096), latency,
                 engineRate, ring, cc, cns, 1024, (int) num(st.get("virtualWorkers"), 256), kernel, SimSpec.Interrupts.DEVICE, 4_000_000L, 1_400_000L,
+                SimCpu.LINUX_SHORT_IDLE_NS,
                 num(st.get("seed"), 1));
     }
 
