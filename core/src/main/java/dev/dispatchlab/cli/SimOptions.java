@@ -147,7 +147,8 @@ final class SimOptions {
                     r.budget(), r.queueCapacity(), r.socketCapacity(), r.offload().requestLatencyNanos(),
                     r.offload().engineBytesPerSecond(), r.offload().submissionRingSize(), r.offload().coalesceCount(),
                     r.offload().coalesceNanos(), r.auto().engineMinBytes(), r.virtualWorkers(),
-                    explicitKernelPriority ? Boolean.valueOf(r.kernelPriority() > 0) : null, where, tk, sl, si, w.seed());
+                    explicitKernelPriority ? Boolean.valueOf(r.kernelPriority() > 0) : null, where, tk, sl, si,
+                    w.seed());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

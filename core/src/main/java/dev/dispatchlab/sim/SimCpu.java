@@ -41,18 +41,18 @@ import java.util.ArrayDeque;
  *         dry ({@code NapExperimentTest}: Linux here, 0.996 preemptions per run of the user at a 14 us
  *         period; placed against the current runtime, the simulation gave 0.501).</li>
  *     <li>a thread picked when the CPU had idled for less than {@code shortIdle} is preempted by every
- *         thread of its priority it wakes until it sleeps, whatever the shares say. Linux here does so
- *         and the rules above do not explain it. In {@code scripts/experiments/Nap.java} (a puller woken
- *         from the other CPU every period, working a pass, waking a user and sleeping) the user
- *         preempted the puller 0.52 to 0.90 times a run where each round left the CPU idle some 25 us
- *         or less (the period less the pass, the run and the switches), 0.21 a little longer (48 us period, 11 us pass), and 0.03 to 0.09 longer still (48 us
- *         with passes of 2 to 8 us; 72, 100 and 200 us with 15). The shares give 0.000 at all of them.
- *         It is the idle that matters: with a thread spinning at nice 19 on the puller's CPU, so that it
- *         never idled, Linux's user preempted the puller 0.998 times a run at 48 us and 0.997 at 150
- *         (a weight the simulator does not model). At a 1 ms period two runs gave 0.15 and 0.43, which
- *         the rule does not cover. {@link #LINUX_SHORT_IDLE_NS} fits the eighteen points of
- *         {@code NapExperimentTest} best of 20 to 40 us in steps of 5: a mean miss of 0.17 in preemptions a run, against 0.34 with
- *         the shares alone and 0.23 at 30 us.</li>
+ *         thread of its priority it wakes until it sleeps, whatever the shares say. Linux here does so and
+ *         the rules above do not explain it. In {@code scripts/experiments/Nap.java} (a puller woken from
+ *         the other CPU every period, working a pass, waking a user and sleeping) the user preempted the
+ *         puller 0.52 to 0.90 times a run where each round left the CPU idle some 25 us or less (the period
+ *         less the pass, the run and the switches), 0.21 a little longer (48 us period, 11 us pass), and
+ *         0.03 to 0.09 longer still (48 us with passes of 2 to 8 us; 72, 100 and 200 us with 15). The
+ *         shares give 0.000 at all of them. It is the idle that matters: with a thread spinning at nice 19
+ *         on the puller's CPU, so that it never idled, Linux's user preempted the puller 0.998 times a run
+ *         at 48 us and 0.997 at 150 (a weight the simulator does not model). At a 1 ms period two runs gave
+ *         0.15 and 0.43, which the rule does not cover. {@link #LINUX_SHORT_IDLE_NS} fits the eighteen
+ *         points of {@code NapExperimentTest} best of 20 to 40 us in steps of 5: a mean miss of 0.17 in
+ *         preemptions a run, against 0.34 with the shares alone and 0.23 at 30 us.</li>
  *     </ul>
  *     So a thread that never sleeps is preempted by the threads it wakes, and one that has just woken
  *     is not, unless it has run past a thread that slept just before it (in a chain of wakeups, about
@@ -90,8 +90,9 @@ public final class SimCpu {
     }
 
     /**
-     * Linux's idle here after which a woken thread is not preempted by those it wakes regardless of the
-     * shares (see the class note): fitted to the Nap experiment's eighteen points, in nanoseconds.
+     * The short idle of Linux here, in nanoseconds: a thread picked after the CPU idled less than this
+     * is preempted by the threads it wakes (see the class note). Fitted to the Nap experiment's eighteen
+     * points.
      */
     public static final long LINUX_SHORT_IDLE_NS = 25_000;
 

@@ -123,9 +123,11 @@ class NapExperimentTest {
      * first four are the periods above; the puller sleeps every round in all the others.
      */
     private static final double[][] POINTS = {
-            {14, 9_000, 5_000, 0.996}, {20, 9_000, 5_000, 0.865}, {24, 9_000, 5_000, 0.827}, {30, 9_000, 5_000, 0.694},
+            {14, 9_000, 5_000, 0.996}, {20, 9_000, 5_000, 0.865}, {24, 9_000, 5_000, 0.827},
+            {30, 9_000, 5_000, 0.694},
             {48, 15_000, 2_000, 0.737}, {48, 15_000, 200, 0.726}, {48, 20_000, 2_000, 0.895}, {40, 7_000, 2_000, 0.728},
-            {56, 23_000, 2_000, 0.792}, {36, 3_000, 2_000, 0.556}, {30, 3_000, 2_000, 0.524}, {48, 11_000, 2_000, 0.207},
+            {56, 23_000, 2_000, 0.792}, {36, 3_000, 2_000, 0.556}, {30, 3_000, 2_000, 0.524},
+            {48, 11_000, 2_000, 0.207},
             {48, 8_000, 2_000, 0.058}, {48, 5_000, 2_000, 0.094}, {48, 2_000, 2_000, 0.037}, {72, 15_000, 2_000, 0.052},
             {100, 15_000, 2_000, 0.062}, {200, 15_000, 2_000, 0.033}};
 
@@ -145,9 +147,11 @@ class NapExperimentTest {
             withRule += Math.abs(p - linux);
             sharesOnly += Math.abs(s - linux);
             if (linux > 0.5) {
-                assertThat(p).as("preemptions at %d us, pass %d ns (Linux %.3f)", period, pass, linux).isGreaterThan(0.5);
+                assertThat(p).as("preemptions at %d us, pass %d ns (Linux %.3f)", period, pass, linux)
+                        .isGreaterThan(0.5);
             } else if (linux < 0.1) {
-                assertThat(p).as("preemptions at %d us, pass %d ns (Linux %.3f)", period, pass, linux).isLessThan(0.15);
+                assertThat(p).as("preemptions at %d us, pass %d ns (Linux %.3f)", period, pass, linux)
+                        .isLessThan(0.15);
             }
         }
         withRule /= POINTS.length;
