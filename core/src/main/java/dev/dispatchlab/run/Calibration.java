@@ -140,10 +140,9 @@ import java.util.stream.Stream;
  *       card returns, so this is most of the host's work there.</li>
  *   <li>{@code offloadIdlePollNanos}: the engine's polls of its empty submission ring before it parks
  *       ({@link #idlePollNanos}), timed on the device CPU: under 1 us here, where the isolated-request
- *       trial leaves 12 us of the engine's CPU per request beyond its work and waits. The profile keeps
- *       the 12 us ({@code engine_idle_spin}: the simulation holds the engine's CPU that long, so that an
- *       isolated request costs it what it cost the runtime's engine) and says how much of it the polls
- *       are; the rest is what waking the engine on its CPU costs it.</li>
+ *       trial leaves 12 us of the engine's CPU per request beyond its work and waits (what waking the
+ *       engine on an idle device CPU costs it). With the sends timed as well ({@code wakerNanos}, below)
+ *       the profile's {@code engine_idle_spin} is the polls; without, the isolated trial's remainder.</li>
  * </ul>
  *
  * <p>{@code wakeupOfBusyCpu} also times each wakeup from the ring on the device CPU to the sleeper
@@ -1568,14 +1567,17 @@ public final class Calibration {
             long x = 1;
             long n = 0;
             long end = System.nanoTime() + BUSY_PHASE_NANOS;
-            for (long left; !busyThread && (left = end - System.nanoTime()) > 0; ) {
-                LockSupport.parkNanos(left); // the phase's length, the CPU left idle
-            }
-            while (busyThread && System.nanoTime() < end) {
-                for (int i = 0; i < 256; i++) {
-                    x = x * 6364136223846793005L + 1442695040888963407L; // a fixed amount of work, in registers
+            if (!busyThread) {
+                for (long left; (left = end - System.nanoTime()) > 0; ) {
+                    LockSupport.parkNanos(left); // the phase's length, the CPU left idle
                 }
-                n++;
+            } else {
+                while (System.nanoTime() < end) {
+                    for (int i = 0; i < 256; i++) {
+                        x = x * 6364136223846793005L + 1442695040888963407L; // a fixed amount of work, in registers
+                    }
+                    n++;
+                }
             }
             iterations[0] = n + (x == 42 ? 1 : 0); // x used, so the loop is not removed
             stop.set(true);

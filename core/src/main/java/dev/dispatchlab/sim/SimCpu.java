@@ -335,12 +335,10 @@ public final class SimCpu {
         if (current != null && t.priority == current.priority && renewSlice(current)) {
             wakeupPreempt = true; // the wakeup's look at the current thread found its slice used: a pick
         }
-        if (current != null && (t.priority > current.priority
-                || (t.priority == current.priority && pickFair(t.priority, false) == t))) {
+        // a thread picked after a short idle is preempted by those it wakes, as Linux here does; else the shares
+        if (current != null && (t.priority > current.priority || (t.priority == current.priority
+                && (current == afterShortIdle || pickFair(t.priority, false) == t)))) {
             wakeupPreempt = true;
-        }
-        if (current != null && current == afterShortIdle && t.priority == current.priority) {
-            wakeupPreempt = true; // picked after a short idle: Linux here lets the threads it wakes preempt it
         }
         if (current == null || t.priority >= current.priority) {
             kick();

@@ -44,12 +44,8 @@ class SimEngineTest {
 
     @Test
     void aRefusedSubmitCostsItsSubmitterTheRefusalAndNothingMore() {
-        Profile box = SimFixtures.testbox();
-        Map<CostParam, Cost> costs = new EnumMap<>(box.costs());
-        costs.put(CostParam.CARD_REFUSAL, new Cost(700, Unit.NS, Kind.DERIVED, "test", Double.NaN, Double.NaN));
         Simulation sim = new Simulation(new SplittableRandom(1));
-        Machine m = new Machine(sim, new Costs(new Profile(box.name(), box.title(), box.cpus(), box.notes(),
-                box.origin(), costs)), 4_000 * US, 1_500 * US, true);
+        Machine m = new Machine(sim, testboxWith(CostParam.CARD_REFUSAL, 700), 4_000 * US, 1_500 * US, true);
         SimEngine card = new SimEngine(m, 1, 5_000, 0, 8, 10_000, false, 1.0, 4_000 * US);
         assertThat(card.submit(m.newPacket(64), null)).isTrue(); // from a device: the one descriptor taken
         long before = m.cpu.busyPs();
@@ -79,12 +75,8 @@ class SimEngineTest {
      * @return when the two completed (ps)
      */
     private static List<Long> completions(long wakerNs) {
-        Profile box = SimFixtures.testbox();
-        Map<CostParam, Cost> costs = new EnumMap<>(box.costs());
-        costs.put(CostParam.CROSS_CPU_WAKER, new Cost(wakerNs, Unit.NS, Kind.CONFIGURED, "test", Double.NaN, Double.NaN));
         Simulation sim = new Simulation(new SplittableRandom(1));
-        Machine m = new Machine(sim, new Costs(new Profile(box.name(), box.title(), box.cpus(), box.notes(),
-                box.origin(), costs)), 4_000 * US, 1_500 * US, false);
+        Machine m = new Machine(sim, testboxWith(CostParam.CROSS_CPU_WAKER, wakerNs), 4_000 * US, 1_500 * US, false);
         UserProcess user = m.thread(new UserProcess(m, 16, 0, false));
         SimEngine card = new SimEngine(m, 4, 0, 0, 1, 0, true, 1.0, 4_000 * US);
         List<Long> done = new ArrayList<>();
@@ -103,5 +95,13 @@ class SimEngineTest {
         sim.runUntil(1_000 * US);
         assertThat(done).hasSize(2);
         return done;
+    }
+
+    /** @return the test box's costs with {@code param} set to {@code ns} */
+    private static Costs testboxWith(CostParam param, long ns) {
+        Profile box = SimFixtures.testbox();
+        Map<CostParam, Cost> costs = new EnumMap<>(box.costs());
+        costs.put(param, new Cost(ns, Unit.NS, Kind.CONFIGURED, "test", Double.NaN, Double.NaN));
+        return new Costs(new Profile(box.name(), box.title(), box.cpus(), box.notes(), box.origin(), costs));
     }
 }

@@ -496,9 +496,10 @@ public final class CalibratedProfile {
     private static Cost idleSpin(JsonNode in, boolean sendsTimed, Map<CostParam, Cost> c, double cipher, String cal,
                                  String file) throws ProfileException {
         boolean polls = in != null && in.has("offloadIdlePollNanos");
+        double pollNanos = polls ? num(in, "offloadIdlePollNanos", file + ": inPlace") : Double.NaN;
         if (in == null || !in.has("offloadIsolatedEngineNanosPerRequest") || (polls && sendsTimed)) {
             if (polls) {
-                return new Cost(num(in, "offloadIdlePollNanos", file + ": inPlace"), Unit.NS, Kind.MEASURED, cal
+                return new Cost(pollNanos, Unit.NS, Kind.MEASURED, cal
                         + ": inPlace.offloadIdlePollNanos (an idle engine's polls of its empty ring before it parks, "
                         + "timed on the device CPU; " + (sendsTimed ? "the isolated-request trial's remainder is what "
                         + "waking the engine on an idle device CPU costs it, which a run's engine, woken beside the "
@@ -518,9 +519,9 @@ public final class CalibratedProfile {
                 + ": inPlace.offloadIsolatedEngineNanosPerRequest " + r(isolated) + " (the engine's CPU per request, "
                 + "woken for each one alone) - max(its work " + r(work) + ", the latency " + r(latency)
                 + " less cross_cpu_wakeup " + r(wake) + ") - the coalescing delay " + r(coalesce)
-                + (polls ? "; of it, the engine's idle polls take " + r(num(in, "offloadIdlePollNanos", file
-                + ": inPlace")) + " ns (inPlace.offloadIdlePollNanos), the rest is what waking it costs it there"
-                : ""), Double.NaN, Double.NaN);
+                + (polls ? "; of it, the engine's idle polls take " + r(pollNanos)
+                + " ns (inPlace.offloadIdlePollNanos), the rest is what waking it costs it there" : ""),
+                Double.NaN, Double.NaN);
     }
 
     /**

@@ -103,7 +103,8 @@ public enum CostParam {
      * signalled before it parks (the driver's idle polls and the way to sleep). It holds the CPU it
      * shares with the wire meanwhile. 0 for a hardware engine.
      */
-    ENGINE_IDLE_SPIN(Dimension.TIME, "emulated card engine's CPU held per wakeup beyond its work and waits: its idle polls before it parks and what the wakeup costs it"),
+    ENGINE_IDLE_SPIN(Dimension.TIME, "emulated card engine's CPU held per wakeup beyond its work and waits: "
+            + "its idle polls before it parks and what the wakeup costs it"),
     /**
      * The runtime's synthetic wire (a thread on a device CPU): its time per frame placed on the ring
      * when it runs flat out. A run at the maximum rate with the devices on their own CPU is offered
