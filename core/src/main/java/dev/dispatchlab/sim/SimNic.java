@@ -33,17 +33,21 @@ public final class SimNic {
         this.handler = irq;
     }
 
-    /** A frame arrives from the wire. */
-    public void arrive(int p) {
+    /**
+     * A frame arrives from the wire.
+     *
+     * @return false if the full ring refused it (dropped {@code rx ring full})
+     */
+    public boolean arrive(int p) {
         if (!ring.offer(p)) {
             m.drop(p, DropReason.RX_RING_FULL);
-            return;
+            return false;
         }
         if (masked || handler == null) {
             if (masked && onMaskedArrival != null) {
                 onMaskedArrival.run();
             }
-            return;
+            return true;
         }
         unsignalled++;
         if (unsignalled >= coalescePackets) {
@@ -56,6 +60,7 @@ public final class SimNic {
                 }
             });
         }
+        return true;
     }
 
     /** Runs {@code r} on each arrival while masked (a busy poller watching the ring). */

@@ -182,13 +182,34 @@ public record SimSpec(Profile profile, SimModels model, CryptoDrivers crypto, do
         if (ratePps < MAX_RATE) {
             return ratePps;
         }
-        double wire = profile.value(CostParam.WIRE_FRAME);
-        if (wire > 0 && !interruptsOnHost()) {
+        double wire = wireFrameNs();
+        if (wire > 0) {
             // a wire faster than the runtime's would keep the ring full where the runtime's receiving
             // thread empties it and sleeps, and hand that thread more frames than it gets
             return 1e9 / wire;
         }
         return Math.max(1000, 4e9 / Math.max(pathNs(effectiveCrypto() == CryptoDrivers.SOFTWARE), 1));
+    }
+
+    /**
+     * @return the emulated wire's CPU per frame placed ({@code wire_frame}, ns) when the devices are
+     *         threads on a CPU of their own and the profile has the figure, else 0 (a real wire, or one
+     *         the profile does not time): the fastest the wire writes frames, at the maximum rate and
+     *         when it catches up on frames it owes
+     */
+    public double wireFrameNs() {
+        double wire = profile.value(CostParam.WIRE_FRAME);
+        return wire > 0 && !interruptsOnHost() ? wire : 0;
+    }
+
+    /**
+     * @return the emulated wire's CPU per frame the full ring refuses ({@code wire_refusal}, ns, or
+     *         {@code wire_frame} where the profile gives 0), when {@link #wireFrameNs} is not 0; else 0
+     */
+    public double wireRefusalNs() {
+        double frame = wireFrameNs();
+        double refusal = profile.value(CostParam.WIRE_REFUSAL);
+        return frame > 0 && refusal > 0 ? refusal : frame;
     }
 
     /**

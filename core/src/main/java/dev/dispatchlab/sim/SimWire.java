@@ -5,12 +5,20 @@ import dev.dispatchlab.device.ArrivalProcess;
 /**
  * The wire: frames at the offered rate, constant or Poisson spacing, until the end of the interval.
  *
+ * <p>An emulated wire (a thread on the device CPU) writes no faster than its own time per frame:
+ * {@code wire_frame} for a frame placed, {@code wire_refusal} for one the full ring refuses. At the
+ * maximum rate it writes at that speed whatever is due, so a full ring makes it offer faster, as the
+ * runtime's wire does (its refusals are a fraction of a placement).
+ *
  * <p>Beside an emulated card (this machine: the runtime's wire and engine are threads on the one
  * device CPU), the wire cannot write while the engine holds that CPU ({@link SimEngine#holdsCpu}):
  * the engine's wakeup preempts the wire, which spins between frames. Frames due meanwhile are
  * written when the wire has the CPU again ({@link SimEngine#released}: the engine parked and the wire
- * switched back in), all at once (the runtime's wire catches up on the frames it owes as fast as it
- * can), which makes the arrivals come in bursts.
+ * switched back in), as fast as the wire writes ({@link SimSpec#wireFrameNs}: the runtime's wire
+ * catches up on the frames it owes as fast as it can), which makes the arrivals come in bursts. At the
+ * maximum rate every frame is owed, so the wire simply goes on at its speed: what it could have
+ * written while the engine held the CPU is never offered, as the runtime's achieved rate shows (a
+ * wire taking turns with a busy engine offers about half its speed).
  * <ul>
  * <li>At a set rate a busy engine holds the CPU for at most {@link #SLICE_PS} before the wire gets as
  *     long to run, as two runnable threads share a CPU; the engine's own progress over such a stretch
@@ -30,6 +38,14 @@ final class SimWire {
     private final SimNic nic;
     private final SimEngine engine;
     private final double spacingPs;
+    /** The wire's own time per frame (ps): it writes no faster, catching up or not; 0 for a real wire. */
+    private final long framePs;
+    /** Its time per frame the full ring refuses (ps): less than one placed. */
+    private final long refusalPs;
+    /** At the maximum rate: every frame is due at once, and the wire writes as fast as it can. */
+    private final boolean flatOut;
+    /** The soonest the wire can write its next frame: its own time after the last one. */
+    private long earliest;
     private final SimSpec spec;
     private final long end;
     private final boolean poisson;
@@ -47,6 +63,9 @@ final class SimWire {
         this.nic = nic;
         this.engine = engine;
         this.spacingPs = 1e12 / pps;
+        this.framePs = Math.round(spec.wireFrameNs() * Simulation.PS_PER_NS);
+        this.refusalPs = Math.round(spec.wireRefusalNs() * Simulation.PS_PER_NS);
+        this.flatOut = spec.ratePps() >= SimSpec.MAX_RATE;
         this.spec = spec;
         this.end = end;
         this.poisson = spec.arrivals() == ArrivalProcess.POISSON;
@@ -62,7 +81,7 @@ final class SimWire {
         if (t >= end) {
             return;
         }
-        m.sim.at(Math.max(t, m.sim.now()), Simulation.Order.DEVICE, this::arrive);
+        m.sim.at(Math.max(t, Math.max(earliest, m.sim.now())), Simulation.Order.DEVICE, this::arrive);
     }
 
     private void arrive() {
@@ -82,8 +101,12 @@ final class SimWire {
             runsUntil = sliceEnd + SLICE_PS; // the engine has had its slice: the wire gets one
         }
         int p = m.newPacket(spec.sizes().sizeAt((int) (index++ % spec.sizes().period())));
-        nic.arrive(p);
-        next += poisson ? -Math.log(1 - m.sim.random().nextDouble()) * spacingPs : spacingPs;
+        earliest = now + (nic.arrive(p) ? framePs : refusalPs);
+        if (flatOut && framePs > 0) {
+            next = earliest; // nothing is owed: it goes on at its own speed from here
+        } else {
+            next += poisson ? -Math.log(1 - m.sim.random().nextDouble()) * spacingPs : spacingPs;
+        }
         schedule();
     }
 }

@@ -206,18 +206,23 @@ class ProfileLoaderTest {
     }
 
     @Test
-    void theWiresTimePerFrameComesFromTheInPlaceTrialsAndOlderCalibrationsHaveARealWire() throws Exception {
+    void theWiresTimesPerFramePlacedAndRefusedComeFromTheInPlaceTrialsAndOlderCalibrationsHaveARealWire() throws Exception {
         ObjectNode cal = calibrationFixture();
         ObjectNode in = cardInPlace(cal, 300.0);
         Profile older = CalibratedProfile.from(cal, "cal.json");
         assertThat(older.value(CostParam.WIRE_FRAME)).as("no figure: four times what one CPU could take").isZero();
         assertThat(older.costs().get(CostParam.WIRE_FRAME).kind()).isEqualTo(Kind.CONFIGURED);
+        assertThat(older.value(CostParam.WIRE_REFUSAL)).as("no figure: as long as a frame placed").isZero();
+        assertThat(older.costs().get(CostParam.WIRE_REFUSAL).kind()).isEqualTo(Kind.CONFIGURED);
 
         in.put("wireFrameNanos", 245.0).put("wireRefusalNanos", 85.0);
         Profile with = CalibratedProfile.from(cal, "cal.json");
         assertThat(with.value(CostParam.WIRE_FRAME)).isEqualTo(245.0);
         assertThat(with.costs().get(CostParam.WIRE_FRAME).kind()).isEqualTo(Kind.DERIVED);
         assertThat(with.costs().get(CostParam.WIRE_FRAME).source()).contains("inPlace.wireFrameNanos").contains("85");
+        assertThat(with.value(CostParam.WIRE_REFUSAL)).isEqualTo(85.0);
+        assertThat(with.costs().get(CostParam.WIRE_REFUSAL).kind()).isEqualTo(Kind.DERIVED);
+        assertThat(with.costs().get(CostParam.WIRE_REFUSAL).source()).contains("inPlace.wireRefusalNanos");
     }
 
     @Test

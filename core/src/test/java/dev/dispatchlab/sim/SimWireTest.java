@@ -28,6 +28,12 @@ class SimWireTest {
     /** As above, the engine at {@code share} taking turns of {@code turn}; {@code finish[0]}: its request's end. */
     private static List<Long> arrivals(Profile p, double pps, long until, boolean withEngine, double share, long turn,
                                        long[] finish) {
+        return arrivals(p, pps, until, withEngine, share, turn, finish, new Machine[1]);
+    }
+
+    /** As above; {@code pps} may be {@link SimSpec#MAX_RATE}; {@code machine[0]}: the machine, for its counts. */
+    private static List<Long> arrivals(Profile p, double pps, long until, boolean withEngine, double share, long turn,
+                                       long[] finish, Machine[] machine) {
         Simulation sim = new Simulation(new SplittableRandom(1));
         Machine m = new Machine(sim, new Costs(p), 3_000 * US, 1_500 * US, false);
         SimNic nic = new SimNic(m, 4096, 1, 0); // no handler: frames wait on the ring
@@ -36,7 +42,10 @@ class SimWireTest {
             engine.submit(m.newPacket(64), null);
             finish[0] = engine.holdUntil() - m.costs.engineIdleSpin; // its request's end (nothing to coalesce yet)
         }
-        new SimWire(m, nic, engine, pps, SimSpec.defaults(p, SimModels.PUSH, pps), until).start();
+        machine[0] = m;
+        // the devices on a CPU of their own, as an emulated engine's are
+        SimSpec spec = SimSpec.defaults(p, SimModels.PUSH, pps).withInterrupts(SimSpec.Interrupts.DEVICE);
+        new SimWire(m, nic, engine, spec.offeredPps(), spec, until).start();
         sim.runUntil(until + 2_000 * US);
         List<Long> out = new ArrayList<>();
         for (int f; (f = nic.poll()) >= 0; ) {
@@ -131,5 +140,91 @@ class SimWireTest {
             }
             return due;
         });
+    }
+
+    /**
+     * Frame {@code i} of {@code t} at the wire's own pace: no sooner than {@code due(i)} nor than
+     * {@code gap} after the frame before, and, falling in one of {@code holds} ({from, to} ps, the engine
+     * holding the device CPU), at that hold's end.
+     */
+    private static void eachFrameAtItsPace(List<Long> t, java.util.function.LongUnaryOperator due, long gap, long[]... holds) {
+        long prev = Long.MIN_VALUE / 2;
+        for (int i = 0; i < t.size(); i++) {
+            long at = Math.max(due.applyAsLong(i), prev + gap);
+            for (long[] h : holds) {
+                if (at >= h[0] && at < h[1]) {
+                    at = h[1];
+                }
+            }
+            assertThat(t.get(i)).as("frame %d", i).isEqualTo(at);
+            prev = at;
+        }
+    }
+
+    @Test
+    void framesOwedAreWrittenNoFasterThanTheEmulatedWireWrites() {
+        // as in the first test, but the wire takes 250 ns a frame (wire_frame): the frames due while the
+        // engine held the CPU follow its return 250 ns apart, not all at once, until the wire is on time
+        Profile p = SimFixtures.testbox().withValue(CostParam.CROSS_CPU_WAKEUP, 3_000).withValue(CostParam.WIRE_FRAME, 250);
+        Costs c = new Costs(p);
+        long wake = c.hardInterrupt + c.contextSwitch + c.switchLocality;
+        long finish = Math.max(5 * US, wake + c.enginePerRequest + c.crypto(64));
+        long back = finish + 10 * US + c.engineIdleSpin + c.sleep + c.contextSwitch + c.switchLocality;
+        List<Long> t = arrivals(p, 1_000_000, 200 * US, true, 1.0, 3_000 * US, new long[1]); // one a microsecond
+
+        assertThat(t).hasSize(200);
+        eachFrameAtItsPace(t, i -> i * US, 250_000, new long[] {wake, back});
+        long late = t.stream().filter(x -> x >= back && x % US != 0).count();
+        assertThat(late).as("frames written after the engine parked, off the microsecond grid").isGreaterThan(10);
+    }
+
+    @Test
+    void atTheMaximumRateTheWireGoesOnAtItsOwnSpeedAndWritesNothingItOwes() {
+        // the wire flat out (a frame every 10 us of its own) beside an engine taking 1 ms turns, as in the
+        // test above: in the engine's turns the wire writes nothing, and after them it goes on from there
+        // one frame every 10 us; nothing it could have written meanwhile is offered later
+        Profile p = SimFixtures.testbox().withValue(CostParam.CROSS_CPU_WAKEUP, 3_000)
+                .withValue(CostParam.ENGINE_PER_REQUEST, 1_000_000).withValue(CostParam.WIRE_FRAME, 10_000);
+        Costs c = new Costs(p);
+        long wake = c.hardInterrupt + c.contextSwitch + c.switchLocality;
+        long turn = 1_000 * US;
+        long work = 2 * (c.enginePerRequest + c.crypto(64));
+        long parks = wake + 4 * turn + (work - 2 * turn) + 10 * US + c.engineIdleSpin;
+        long back = parks + c.sleep + c.contextSwitch + c.switchLocality;
+        Machine[] m = new Machine[1];
+        List<Long> t = arrivals(p, SimSpec.MAX_RATE, 6_000 * US, true, 0.25, turn, new long[1], m);
+
+        eachFrameAtItsPace(t, i -> 0, 10 * US, new long[] {wake, wake + turn}, new long[] {wake + 2 * turn, wake + 3 * turn},
+                new long[] {wake + 4 * turn, back});
+        long held = turn + turn + (back - wake - 4 * turn);
+        long free = (6_000 * US - held) / (10 * US); // a frame every 10 us of the wire's own time
+        assertThat(m[0].snapshot().offered()).as("every frame offered is on the ring, and the engine's request")
+                .isEqualTo(t.size() + 1L);
+        assertThat((long) t.size()).as("6 ms less what the engine held, a frame every 10 us (one more at the start of "
+                + "each of the wire's four stretches), not the 600 of 6 ms").isBetween(free, free + 4);
+    }
+
+    @Test
+    void aFullRingMakesTheWireOfferFasterByWhatARefusalCostsIt() {
+        // flat out, 250 ns a frame placed and 50 ns a frame refused, on a ring of 4 nobody empties: four
+        // frames placed 250 ns apart, then a refusal every 50 ns to the end of the 100 us
+        Profile p = SimFixtures.testbox().withValue(CostParam.WIRE_FRAME, 250).withValue(CostParam.WIRE_REFUSAL, 50);
+        SimSpec max = SimSpec.defaults(p, SimModels.PUSH, SimSpec.MAX_RATE).withInterrupts(SimSpec.Interrupts.DEVICE);
+        assertThat(max.wireRefusalNs()).isEqualTo(50.0);
+        assertThat(max.withProfile(p.withValue(CostParam.WIRE_REFUSAL, 0)).wireRefusalNs())
+                .as("no refusal figure: as long as a frame placed").isEqualTo(250.0);
+        assertThat(max.withInterrupts(SimSpec.Interrupts.HOST).wireRefusalNs()).as("a real wire").isZero();
+        for (long refusal : new long[] {50, 0}) {
+            Simulation sim = new Simulation(new SplittableRandom(1));
+            Machine m = new Machine(sim, new Costs(p), 3_000 * US, 1_500 * US, false);
+            SimNic nic = new SimNic(m, 4, 1, 0);
+            SimSpec spec = max.withProfile(p.withValue(CostParam.WIRE_REFUSAL, refusal));
+            new SimWire(m, nic, null, spec.offeredPps(), spec, 100 * US).start();
+            sim.runUntil(200 * US);
+            long refused = refusal > 0 ? (100 * US - 1_000_000 + 50_000 - 1) / 50_000 : (100 * US - 1_000_000) / 250_000;
+            assertThat(nic.queued()).isEqualTo(4);
+            assertThat(m.snapshot().offered()).as("refusal %d ns", refusal).isEqualTo(4 + refused);
+            assertThat(m.snapshot().drops()[dev.dispatchlab.metrics.DropReason.RX_RING_FULL.ordinal()]).isEqualTo(refused);
+        }
     }
 }

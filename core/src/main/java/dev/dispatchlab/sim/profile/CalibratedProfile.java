@@ -341,6 +341,7 @@ public final class CalibratedProfile {
         }
         c.put(CostParam.CARD_REFUSAL, cardRefusal(in, c, cal));
         c.put(CostParam.WIRE_FRAME, wireFrame(in, cal));
+        c.put(CostParam.WIRE_REFUSAL, wireRefusal(in, cal));
         cardHostInPlace(in, c, cal);
         c.put(CostParam.USER_COPY_PER_BYTE, new Cost(Math.max(0, user) / payload, Unit.NS_PER_BYTE, Kind.DERIVED,
                 cal + ": stages.userNanos " + r(user) + " / payloadBytes " + (int) payload, Double.NaN, Double.NaN));
@@ -422,6 +423,22 @@ public final class CalibratedProfile {
                 + "(the synthetic wire's thread CPU per frame placed on the ring, fitted with its CPU per frame "
                 + "refused, " + r(in.path("wireRefusalNanos").asDouble()) + " ns, over the path and receive trials)",
                 Double.NaN, Double.NaN);
+    }
+
+    /**
+     * {@code wire_refusal}: the synthetic wire's CPU per frame it found the ring full for
+     * ({@code inPlace.wireRefusalNanos}, fitted with {@code wire_frame}). Without the figure, 0: a
+     * refusal takes as long as a frame placed.
+     */
+    private static Cost wireRefusal(JsonNode in, String cal) {
+        double refusal = in == null ? Double.NaN : in.path("wireRefusalNanos").asDouble();
+        if (!(refusal > 0)) {
+            return new Cost(0, Unit.NS, Kind.CONFIGURED, cal + " has no wire refusal figure: a frame the full ring "
+                    + "refuses takes the wire as long as one placed", Double.NaN, Double.NaN);
+        }
+        return new Cost(refusal, Unit.NS, Kind.DERIVED, cal + ": inPlace.wireRefusalNanos (the synthetic wire's "
+                + "thread CPU per frame it found the ring full for, fitted with its CPU per frame placed over the path "
+                + "and receive trials)", Double.NaN, Double.NaN);
     }
 
     /** @return the ESP-in-IPv4 frame carrying {@code payload} bytes of UDP payload, AES-GCM (8-byte IV, 16-byte ICV) */

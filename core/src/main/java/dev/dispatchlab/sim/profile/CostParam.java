@@ -111,7 +111,14 @@ public enum CostParam {
      * frames this far apart: the runtime's wire places none faster. 0 for a real machine's wire, whose
      * maximum rate the simulation sets at four times what one CPU could take.
      */
-    WIRE_FRAME(Dimension.TIME, "emulated wire's time per frame placed, flat out (0: a real wire)");
+    WIRE_FRAME(Dimension.TIME, "emulated wire's time per frame placed, flat out (0: a real wire)"),
+    /**
+     * The synthetic wire's time per frame it finds the ring full for (a refusal, counted as offered and
+     * dropped {@code rx ring full}): much less than a frame placed, which writes the frame and its
+     * descriptor. At the maximum rate a full ring makes the wire offer faster, and a slot the host frees
+     * is filled again this soon. 0: as long as a frame placed ({@code wire_frame}).
+     */
+    WIRE_REFUSAL(Dimension.TIME, "emulated wire's time per frame the full ring refuses (0: as wire_frame)");
 
     /** What a cost measures, which decides the units it may be given in. */
     public enum Dimension {
