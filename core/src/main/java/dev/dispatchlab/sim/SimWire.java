@@ -77,11 +77,11 @@ final class SimWire {
     }
 
     private void schedule() {
-        long t = Math.round(next);
+        long t = Math.max(Math.round(next), Math.max(earliest, m.sim.now()));
         if (t >= end) {
             return;
         }
-        m.sim.at(Math.max(t, Math.max(earliest, m.sim.now())), Simulation.Order.DEVICE, this::arrive);
+        m.sim.at(t, Simulation.Order.DEVICE, this::arrive);
     }
 
     private void arrive() {

@@ -205,6 +205,17 @@ class SimWireTest {
     }
 
     @Test
+    void aWireSlowerThanTheRateWritesAtItsOwnSpeedAndNothingAtOrAfterTheEnd() {
+        // 2 us a frame against a frame due every microsecond, for 10 us: frames at 0, 2, 4, 6 and 8 us; the
+        // five still owed at the end are never written
+        Profile p = SimFixtures.testbox().withValue(CostParam.WIRE_FRAME, 2_000);
+        Machine[] m = new Machine[1];
+        List<Long> t = arrivals(p, 1_000_000, 10 * US, false, 1.0, 3_000 * US, new long[1], m);
+        assertThat(t).containsExactly(0L, 2 * US, 4 * US, 6 * US, 8 * US);
+        assertThat(m[0].snapshot().offered()).isEqualTo(5);
+    }
+
+    @Test
     void aFullRingMakesTheWireOfferFasterByWhatARefusalCostsIt() {
         // flat out, 250 ns a frame placed and 50 ns a frame refused, on a ring of 4 nobody empties: four
         // frames placed 250 ns apart, then a refusal every 50 ns to the end of the 100 us
