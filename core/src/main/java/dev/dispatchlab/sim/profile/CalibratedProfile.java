@@ -414,15 +414,11 @@ public final class CalibratedProfile {
      * maximum rate is offered four times what one CPU could take, as from a real wire.
      */
     private static Cost wireFrame(JsonNode in, String cal) {
-        double frame = in == null ? Double.NaN : in.path("wireFrameNanos").asDouble();
-        if (!(frame > 0)) {
-            return new Cost(0, Unit.NS, Kind.CONFIGURED, cal + " has no wire figure (an older calibration): a run at "
-                    + "the maximum rate is offered four times what one CPU could take", Double.NaN, Double.NaN);
-        }
-        return new Cost(frame, Unit.NS, Kind.DERIVED, cal + ": inPlace.wireFrameNanos "
+        double refusal = in == null ? Double.NaN : in.path("wireRefusalNanos").asDouble();
+        return wireFigure(in, "wireFrameNanos", cal + " has no wire figure (an older calibration): a run at "
+                + "the maximum rate is offered four times what one CPU could take", cal + ": inPlace.wireFrameNanos "
                 + "(the synthetic wire's thread CPU per frame placed on the ring, fitted with its CPU per frame "
-                + "refused, " + r(in.path("wireRefusalNanos").asDouble()) + " ns, over the path and receive trials)",
-                Double.NaN, Double.NaN);
+                + "refused, " + r(refusal) + " ns, over the path and receive trials)");
     }
 
     /**
@@ -431,14 +427,19 @@ public final class CalibratedProfile {
      * refusal takes as long as a frame placed.
      */
     private static Cost wireRefusal(JsonNode in, String cal) {
-        double refusal = in == null ? Double.NaN : in.path("wireRefusalNanos").asDouble();
-        if (!(refusal > 0)) {
-            return new Cost(0, Unit.NS, Kind.CONFIGURED, cal + " has no wire refusal figure: a frame the full ring "
-                    + "refuses takes the wire as long as one placed", Double.NaN, Double.NaN);
+        return wireFigure(in, "wireRefusalNanos", cal + " has no wire refusal figure: a frame the full ring "
+                + "refuses takes the wire as long as one placed", cal + ": inPlace.wireRefusalNanos (the synthetic "
+                + "wire's thread CPU per frame it found the ring full for, fitted with its CPU per frame placed over "
+                + "the path and receive trials)");
+    }
+
+    /** @return {@code in}'s figure {@code key} (ns), derived, with {@code source}; without it, 0 as {@code absent} says */
+    private static Cost wireFigure(JsonNode in, String key, String absent, String source) {
+        double v = in == null ? Double.NaN : in.path(key).asDouble();
+        if (!(v > 0)) {
+            return new Cost(0, Unit.NS, Kind.CONFIGURED, absent, Double.NaN, Double.NaN);
         }
-        return new Cost(refusal, Unit.NS, Kind.DERIVED, cal + ": inPlace.wireRefusalNanos (the synthetic wire's "
-                + "thread CPU per frame it found the ring full for, fitted with its CPU per frame placed over the path "
-                + "and receive trials)", Double.NaN, Double.NaN);
+        return new Cost(v, Unit.NS, Kind.DERIVED, source, Double.NaN, Double.NaN);
     }
 
     /** @return the ESP-in-IPv4 frame carrying {@code payload} bytes of UDP payload, AES-GCM (8-byte IV, 16-byte ICV) */
