@@ -40,7 +40,7 @@ final class SimWire {
     private final double spacingPs;
     /** The wire's own time per frame (ps): it writes no faster, catching up or not; 0 for a real wire. */
     private final long framePs;
-    /** Its time per frame the full ring refuses (ps): less than one placed. */
+    /** Its time per frame the full ring refuses (ps). */
     private final long refusalPs;
     /** At the maximum rate: every frame is due at once, and the wire writes as fast as it can. */
     private final boolean flatOut;
