@@ -42,7 +42,7 @@ final class SimWire {
     private final long framePs;
     /** Its time per frame the full ring refuses (ps). */
     private final long refusalPs;
-    /** At the maximum rate: every frame is due at once, and the wire writes as fast as it can. */
+    /** An emulated wire at the maximum rate: every frame is due at once, and it writes as fast as it can. */
     private final boolean flatOut;
     /** The soonest the wire can write its next frame: its own time after the last one. */
     private long earliest;
@@ -65,7 +65,7 @@ final class SimWire {
         this.spacingPs = 1e12 / pps;
         this.framePs = Math.round(spec.wireFrameNs() * Simulation.PS_PER_NS);
         this.refusalPs = Math.round(spec.wireRefusalNs() * Simulation.PS_PER_NS);
-        this.flatOut = spec.ratePps() >= SimSpec.MAX_RATE;
+        this.flatOut = spec.ratePps() >= SimSpec.MAX_RATE && framePs > 0;
         this.spec = spec;
         this.end = end;
         this.poisson = spec.arrivals() == ArrivalProcess.POISSON;
@@ -102,7 +102,7 @@ final class SimWire {
         }
         int p = m.newPacket(spec.sizes().sizeAt((int) (index++ % spec.sizes().period())));
         earliest = now + (nic.arrive(p) ? framePs : refusalPs);
-        if (flatOut && framePs > 0) {
+        if (flatOut) {
             next = earliest; // nothing is owed: it goes on at its own speed from here
         } else {
             next += poisson ? -Math.log(1 - m.sim.random().nextDouble()) * spacingPs : spacingPs;
