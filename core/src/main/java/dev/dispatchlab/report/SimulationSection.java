@@ -283,7 +283,7 @@ public final class SimulationSection {
      * a side has no such thread or figure.
      */
     public static void printThreads(PrintStream out, List<Validation.Cell> cells) {
-        out.println("host threads per delivered packet, measured (predicted):");
+        out.println("host threads per delivered packet, measured (predicted); the card's events per request:");
         out.printf(Locale.ROOT, THREAD_ROW, "model", "load", "thread", "cpu ns", "slept", "preempted",
                 "run-queue wait ns");
         for (Validation.Cell c : cells) {
@@ -298,6 +298,12 @@ public final class SimulationSection {
                         pair(t.measuredVoluntary(), t.predictedVoluntary(), "%.3f"),
                         pair(t.measuredInvoluntary(), t.predictedInvoluntary(), "%.3f"),
                         pair(t.measuredWaitNanos(), t.predictedWaitNanos(), "%.0f"));
+            }
+            Validation.CardRow k = c.card();
+            if (k != null) {
+                out.printf(Locale.ROOT, "%-9s %-15s %-16s | per request: engine woken %s, completion interrupts %s%n",
+                        c.model(), c.load(), "(card)", pair(k.measuredWakeups(), k.predictedWakeups(), "%.4f"),
+                        pair(k.measuredInterrupts(), k.predictedInterrupts(), "%.4f"));
             }
         }
     }

@@ -57,6 +57,10 @@ public final class SimEngine {
     private int unsignalled;
     private long generation;
     private long busyPs;
+    /** Requests taken, doorbells that woke a parked engine, completion interrupts raised: the runtime driver's events. */
+    private long requests;
+    private long engineWakeups;
+    private long interruptsRaised;
     /** Emulated engine: when it last got its CPU (woke), the latest finish of its requests, its coalescing deadline. */
     private long holdFrom = Long.MIN_VALUE;
     private long lastFinish = Long.MIN_VALUE / 2;
@@ -119,7 +123,9 @@ public final class SimEngine {
         }
         long now = m.sim.now();
         long start = Math.max(now, freeAt);
+        requests++;
         if (emulated && inEngine == 0 && now >= holdUntil()) {
+            engineWakeups++;
             if (submitter != null) {
                 submitter.charge(m.costs.wakeup);
             }
@@ -171,6 +177,7 @@ public final class SimEngine {
         unsignalled = 0;
         coalesceDue = m.sim.now(); // it holds its CPU until it raised the interrupt, then polls and parks
         generation++;
+        interruptsRaised++;
         if (handler != null) {
             int woke = m.raise(handler);
             if (emulated && woke > 0 && m.costs.crossCpuWaker > 0) {
@@ -273,6 +280,24 @@ public final class SimEngine {
     /** @return whether the engine and the wire take turns of the device CPU (the wire flat out beside it) */
     public boolean takesTurns() {
         return sliced;
+    }
+
+    /** @return requests the engine has taken (refused submissions not counted) */
+    public long requests() {
+        return requests;
+    }
+
+    /**
+     * @return submissions that found an emulated engine parked and woke it, as the runtime's driver
+     *         counts {@code engine wakeups} (0 for a card that is not emulated: a register write wakes nothing)
+     */
+    public long engineWakeups() {
+        return engineWakeups;
+    }
+
+    /** @return completion interrupts raised (after coalescing) */
+    public long completionInterrupts() {
+        return interruptsRaised;
     }
 
     public long busyPs() {

@@ -42,8 +42,14 @@ public record SimResult(SimSpec spec, double offeredPps, double deliveredPps, do
                         Map<String, Long> allDrops, boolean balanced, Map<String, long[]> threads, long events,
                         Totals totals) {
 
-    /** Counts over the measured interval; {@code deviceCpuNanos} is the card's busy time (0 without one). */
-    public record Totals(long handoffs, long wakeups, long interrupts, long hostCpuNanos, long deviceCpuNanos) {
+    /**
+     * Counts over the measured interval; {@code deviceCpuNanos} is the card's busy time, and the card's
+     * requests taken, engine wakeups (doorbells that found an emulated engine parked) and completion
+     * interrupts are counted as the runtime's driver counts its {@code engine requests}, {@code engine
+     * wakeups} and {@code completion interrupts} (all 0 without a card).
+     */
+    public record Totals(long handoffs, long wakeups, long interrupts, long hostCpuNanos, long deviceCpuNanos,
+                         long engineRequests, long engineWakeups, long completionInterrupts) {
     }
 
     /** Latency percentiles, nanoseconds. */

@@ -1,5 +1,7 @@
 package dev.dispatchlab.sim;
 
+import dev.dispatchlab.crypto.CryptoCounter;
+import dev.dispatchlab.crypto.CryptoDrivers;
 import dev.dispatchlab.report.Environment;
 import dev.dispatchlab.run.RunResult;
 
@@ -83,7 +85,26 @@ public final class SimResults {
         return new RunResult(s.model().label(), s.model().description(), s.effectiveCrypto().label(),
                 s.sizes().label() + "-byte payloads, simulated", settings, env, s.measureNs() / 1e9, r.offeredPps(),
                 r.deliveredPps(), r.payloadGbps(), host, device, other, pp, lat, r.drops(), events, acc, checks,
-                Map.of(), Map.of(), threads, notes, Map.of());
+                Map.of(), cardStats(s, t), threads, notes, Map.of());
+    }
+
+    /**
+     * @return the card's counts over the measured interval under the runtime driver's names ({@code
+     *         cryptoStats.events}: engine requests, engine wakeups, completion interrupts), or an empty map
+     *         for the software driver
+     */
+    private static Map<String, Object> cardStats(SimSpec s, SimResult.Totals t) {
+        if (s.effectiveCrypto() == CryptoDrivers.SOFTWARE) {
+            return Map.of();
+        }
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put(CryptoCounter.ENGINE_REQUESTS.label(), t.engineRequests());
+        ev.put(CryptoCounter.ENGINE_WAKEUPS.label(), t.engineWakeups());
+        ev.put(CryptoCounter.INTERRUPTS.label(), t.completionInterrupts());
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("owner", "simulated card (measured interval)");
+        stats.put("events", ev);
+        return stats;
     }
 
     /** @return true if {@code r} is a simulated result */

@@ -97,6 +97,37 @@ class SimEngineTest {
         return done;
     }
 
+    /**
+     * The card counts what the runtime's driver counts: requests it took, submissions that found the
+     * engine parked and woke it, completion interrupts after coalescing. Four submitted at once wake it
+     * once and raise two interrupts (two completions each); one more after it parked wakes it again, and
+     * its lone completion raises a third when the coalescing delay runs out. A refused one is no request.
+     */
+    @Test
+    void theCardCountsItsRequestsTheEngineWakeupsAndTheInterruptsAsTheDriverDoes() {
+        Simulation sim = new Simulation(new SplittableRandom(1));
+        Machine m = new Machine(sim, new Costs(SimFixtures.testbox()), 4_000 * US, 1_500 * US, false);
+        SimEngine card = new SimEngine(m, 4, 0, 0, 2, 10_000, true, 1.0, 4_000 * US);
+        card.connect(cpu -> 0); // nothing drains: the descriptors stay taken
+        for (int i = 0; i < 4; i++) {
+            assertThat(card.submit(m.newPacket(64), null)).isTrue();
+        }
+        assertThat(card.submit(m.newPacket(64), null)).as("the ring is full").isFalse();
+        sim.runUntil(1_000 * US);
+        assertThat(card.requests()).isEqualTo(4);
+        assertThat(card.engineWakeups()).as("the first found it parked, the rest busy").isEqualTo(1);
+        assertThat(card.completionInterrupts()).isEqualTo(2);
+
+        while (card.poll() >= 0) {
+            // drained: the descriptors are free again
+        }
+        assertThat(card.submit(m.newPacket(64), null)).isTrue();
+        sim.runUntil(2_000 * US);
+        assertThat(card.requests()).isEqualTo(5);
+        assertThat(card.engineWakeups()).as("parked again since").isEqualTo(2);
+        assertThat(card.completionInterrupts()).as("the lone completion, after the delay").isEqualTo(3);
+    }
+
     /** @return the test box's costs with {@code param} set to {@code ns} */
     private static Costs testboxWith(CostParam param, long ns) {
         Profile box = SimFixtures.testbox();

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -223,6 +224,44 @@ class ValidationTest {
                 java.nio.charset.StandardCharsets.UTF_8), cells);
         assertThat(text.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("preempted").contains("user")
                 .contains("run-queue wait ns");
+    }
+
+    /**
+     * A row with the card sets the driver's events per request (engine wakeups, completion interrupts;
+     * its counts over the whole run) beside the simulated card's over the measured interval; a row with
+     * the software driver has none.
+     */
+    @Test
+    void aRowWithTheCardComparesTheCardsEventsPerRequest() throws Exception {
+        List<RunResult> runs = measured();
+        Profile p = machine();
+        List<Validation.Cell> cells = Validation.validate(runs, LOADS, p, 0.05);
+        int withCard = 0;
+        for (int i = 0; i < cells.size(); i++) {
+            RunResult r = runs.get(i);
+            Validation.CardRow k = cells.get(i).card();
+            if ("software".equals(r.crypto())) {
+                assertThat(k).as("%s %s", r.model(), LOADS.get(i)).isNull();
+                continue;
+            }
+            withCard++;
+            Map<?, ?> ev = (Map<?, ?>) r.cryptoStats().get("events");
+            double requests = ((Number) ev.get("engine requests")).doubleValue();
+            assertThat(k.measuredWakeups()).isCloseTo(((Number) ev.get("engine wakeups")).doubleValue() / requests,
+                    within(1e-12));
+            assertThat(k.measuredInterrupts()).isCloseTo(
+                    ((Number) ev.get("completion interrupts")).doubleValue() / requests, within(1e-12));
+            SimResult.Totals t = SimRunner.run(Validation.specOf(r, SimModels.byLabel(r.model()), p, 0.05)).totals();
+            assertThat(t.engineRequests()).isPositive();
+            assertThat(k.predictedWakeups()).isEqualTo((double) t.engineWakeups() / t.engineRequests());
+            assertThat(k.predictedInterrupts()).isEqualTo((double) t.completionInterrupts() / t.engineRequests())
+                    .isGreaterThan(0).isLessThanOrEqualTo(1);
+        }
+        assertThat(withCard).isEqualTo(3);
+        var text = new java.io.ByteArrayOutputStream();
+        dev.dispatchlab.report.SimulationSection.printThreads(new java.io.PrintStream(text, true,
+                java.nio.charset.StandardCharsets.UTF_8), cells);
+        assertThat(text.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("(card)").contains("engine woken");
     }
 
     /** The JDK's carriers (ForkJoinPool-1-worker-N, "ForkJoinPool-1-" to the kernel) are the simulated carrier/0. */

@@ -1,5 +1,6 @@
 package dev.dispatchlab.sim.study;
 
+import dev.dispatchlab.crypto.CryptoCounter;
 import dev.dispatchlab.crypto.CryptoDrivers;
 import dev.dispatchlab.device.ArrivalProcess;
 import dev.dispatchlab.run.CpuDistance;
@@ -58,6 +59,7 @@ public final class Validation {
      * @param threads the host threads of either side, measured against predicted, per delivered packet
      *                (not judged: where a row misses, they show which thread's sleeps, preemptions or CPU
      *                make the difference)
+     * @param card    the crypto card's events per request, measured against predicted, or null without a card
      * @param cpuRoundTripBefore the measured run's device and host CPUs' distance just before it: a cache
      *                line's round trip between them, ns (NaN if not measured); on a virtual machine it moves
      *                between levels, and each frame pays it
@@ -68,7 +70,7 @@ public final class Validation {
                        double predictedDelivered, double deliveredError, boolean deliveredPass,
                        double measuredSwitches, double predictedSwitches, double switchesError, boolean switchesPass,
                        double measuredCpuNanos, double predictedCpuNanos, Repeat repeat, List<ThreadRow> threads,
-                       double cpuRoundTripBefore, double cpuRoundTripAfter, Span span) {
+                       CardRow card, double cpuRoundTripBefore, double cpuRoundTripAfter, Span span) {
         public boolean pass() {
             return deliveredPass && switchesPass;
         }
@@ -77,7 +79,7 @@ public final class Validation {
         public Cell withSpan(Span s) {
             return new Cell(model, load, offeredPps, measuredDelivered, predictedDelivered, deliveredError,
                     deliveredPass, measuredSwitches, predictedSwitches, switchesError, switchesPass, measuredCpuNanos,
-                    predictedCpuNanos, repeat, threads, cpuRoundTripBefore, cpuRoundTripAfter, s);
+                    predictedCpuNanos, repeat, threads, card, cpuRoundTripBefore, cpuRoundTripAfter, s);
         }
 
         /** @return true when the run was measured again and the two measurements agree within the tolerances */
@@ -107,6 +109,17 @@ public final class Validation {
     public record ThreadRow(String name, double measuredCpuNanos, double predictedCpuNanos, double measuredVoluntary,
                             double predictedVoluntary, double measuredInvoluntary, double predictedInvoluntary,
                             double measuredWaitNanos, double predictedWaitNanos) {
+    }
+
+    /**
+     * The crypto card's events per request it took, measured (the driver's counts over the whole run) and
+     * predicted (over the measured interval): how often a submission found the engine parked and woke it
+     * (on this machine a wakeup sent to the device CPU, which costs the sender as much as
+     * {@code cross_cpu_waker}), and how many completion interrupts it raised after coalescing. Not judged:
+     * where a row misses, they show whether the card's rhythm is the run's. NaN on a side without the figure.
+     */
+    public record CardRow(double measuredWakeups, double predictedWakeups, double measuredInterrupts,
+                          double predictedInterrupts) {
     }
 
     /**
@@ -228,7 +241,7 @@ public final class Validation {
                         deliveredWithin(dErr), ms, p.hostSwitches(), sErr, switchesWithin(sErr, p.hostSwitches(), ms),
                         r.perPacket().hostCpuNanos(), p.hostCpuNanos(),
                         again == null || again.get(i) == null ? null : agreement(again.get(i), r), threads(r, p),
-                        wireFigure(r, "cpuRoundTripNanosBefore"), wireFigure(r, "cpuRoundTripNanosAfter"), null));
+                        card(r, p), wireFigure(r, "cpuRoundTripNanosBefore"), wireFigure(r, "cpuRoundTripNanosAfter"), null));
                 if (pool != null) {
                     List<Future<SimResult>> fs = new ArrayList<>();
                     List<String> labels = new ArrayList<>();
@@ -337,6 +350,24 @@ public final class Validation {
             }
         }
         return rows;
+    }
+
+    /**
+     * @return the card's events per request of {@code measured} (its {@code cryptoStats}) and {@code
+     *         predicted}, or null when neither side has a card
+     */
+    public static CardRow card(RunResult measured, SimResult predicted) {
+        SimResult.Totals t = predicted.totals();
+        Map<?, ?> events = measured.cryptoStats() != null && measured.cryptoStats().get("events") instanceof Map<?, ?> e
+                ? e : Map.of();
+        double mRequests = figure(events, CryptoCounter.ENGINE_REQUESTS.label());
+        if (!(mRequests > 0) && t.engineRequests() == 0) {
+            return null;
+        }
+        double pRequests = t.engineRequests() > 0 ? t.engineRequests() : Double.NaN;
+        return new CardRow(figure(events, CryptoCounter.ENGINE_WAKEUPS.label()) / mRequests,
+                t.engineWakeups() / pRequests, figure(events, CryptoCounter.INTERRUPTS.label()) / mRequests,
+                t.completionInterrupts() / pRequests);
     }
 
     /** @return {@code again}'s figures judged against {@code first} by the rules a prediction is judged by */
