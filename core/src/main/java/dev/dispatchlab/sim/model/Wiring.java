@@ -280,7 +280,11 @@ final class Wiring {
      * gets there about every budget deliveries), and before the carrier sleeps. At the user's priority,
      * as the runtime runs it, the carrier looks for work for the profile's {@code carrier_spin} of its
      * own CPU before it parks (the JDK's ForkJoinPool spins about 6.3 us here): work that comes within it
-     * costs no switch, and the user it woke on the way preempts it while it spins.
+     * costs no switch, and the user it woke on the way preempts it while it spins. The work it looks for
+     * is a runnable virtual thread, not the card's completion ring: the rx worker drains that ring on
+     * each of its rounds, but once it has parked (its NIC ring empty and no completion waiting) only a
+     * line unparks it, its ring's or the card's interrupt, so a completion the card has posted and not
+     * yet signalled (the interrupt is coalesced) waits for the interrupt even while the carrier spins.
      */
     static void vthread(SimEnv env) {
         Machine m = env.machine();
@@ -292,6 +296,7 @@ final class Wiring {
         // The JDK's carrier looks for work before it parks, at the user's priority as the runtime runs it; a
         // kernel's carrier above the user would starve it while it spins, and parks at once.
         carrier.spinBeforeSleep(env.kernelThreadPriority() == 0 ? c.carrierSpin : 0);
+        boolean[] rxAwake = {true}; // the rx worker runs its rounds: not parked since a line last rang it
         if (!card) {
             carrier.add(nicSource(nic, p -> toCompletion(env, p), (p, cpu, self) -> self.toUser(p)), env.budget());
         } else {
@@ -306,8 +311,9 @@ final class Wiring {
             // every budget x workers.
             carrier.flushEveryDeliveries(env.budget());
             IntQueue inbox = new IntQueue(env.queueCapacity());
-            carrier.add(completionSource(env.engine(), p -> c.cardHalf + c.vthreadParkUnpark + c.deliver,
-                    (p, cpu, self) -> {
+            SimEngine e = env.engine();
+            carrier.add(source(() -> rxAwake[0] && e.hasCompletions(), e::poll,
+                    p -> c.cardHalf + c.vthreadParkUnpark + c.deliver, (p, cpu, self) -> {
                         busy[0]--;
                         self.toUser(p);
                     }), workers);
@@ -324,10 +330,26 @@ final class Wiring {
                     busy[0]++;
                 }
             }), workers);
-            env.engine().connect(wakes(m, carrier));
+            e.connect(cpu -> {
+                rxAwake[0] = true;
+                m.wake(carrier, cpu);
+                return 0;
+            });
         }
-        carrier.rearm(rearm(nic));
-        maskAndWake(env, carrier);
+        ServiceThread.Rearm ring = rearm(nic);
+        carrier.rearm(() -> {
+            if (ring.rearm()) {
+                return true;
+            }
+            rxAwake[0] = false; // nothing on the ring, no completion drained: the rx worker parks
+            return false;
+        });
+        nic.connect(cpu -> {
+            nic.mask();
+            rxAwake[0] = true;
+            m.wake(carrier, cpu);
+            return 0;
+        });
     }
 
     /**
