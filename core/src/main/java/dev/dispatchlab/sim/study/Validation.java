@@ -309,10 +309,6 @@ public final class Validation {
     }
 
     /**
-     * @return the host threads of {@code measured} (in its order, those that ran) and then those only
-     *         {@code predicted} has, each side per its own delivered packet over its measured interval
-     */
-    /**
      * @return the simulated thread that stands for the runtime's thread {@code measured}: the same name,
      *         but for the virtual threads' carriers, which the JDK names {@code ForkJoinPool-N-worker-M}
      *         (the kernel keeps 15 characters: {@code ForkJoinPool-1-}) and the simulator {@code carrier/0}
@@ -321,6 +317,10 @@ public final class Validation {
         return measured.startsWith("ForkJoinPool-") ? "carrier/0" : measured;
     }
 
+    /**
+     * @return the host threads of {@code measured} (in its order, those that ran) and then those only
+     *         {@code predicted} has, each side per its own delivered packet over its measured interval
+     */
     public static List<ThreadRow> threads(RunResult measured, SimResult predicted) {
         double mPackets = RunResult.PerPacket.divisor(measured.deliveredPps() * measured.seconds());
         double pPackets = RunResult.PerPacket.divisor(predicted.deliveredPps() * predicted.spec().measureNs() / 1e9);
