@@ -119,7 +119,8 @@ public final class ValidateCommand implements Callable<Integer> {
     double simSeconds;
 
     @Option(names = "--threads", description = "also print each row's host threads, measured against predicted, per "
-            + "delivered packet: CPU, sleeps and preemptions (the JSON always has them)")
+            + "delivered packet: CPU, sleeps and preemptions, and with the card its engine wakeups and completion "
+            + "interrupts per request (the JSON always has them)")
     boolean threads;
 
     @Option(names = "--json", paramLabel = "FILE", description = "write the table (and the calibrated profile's name) as JSON")
