@@ -280,7 +280,8 @@ public final class SimulationSection {
     /**
      * Prints each row's host threads, measured against predicted, per delivered packet: CPU, sleeps
      * (voluntary switches), preemptions (involuntary ones) and time waiting on the run queue; "-" where
-     * a side has no such thread or figure.
+     * a side has no such thread or figure. A row with the card ends with a {@code (card)} line: its
+     * engine wakeups and completion interrupts per request ({@link Validation.CardRow}).
      */
     public static void printThreads(PrintStream out, List<Validation.Cell> cells) {
         out.println("host threads per delivered packet, measured (predicted); the card's events per request:");
