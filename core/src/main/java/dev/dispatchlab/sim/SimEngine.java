@@ -12,8 +12,9 @@ import dev.dispatchlab.metrics.DropReason;
  * completions or a delay.
  *
  * <p>With {@code emulated} (this machine: the engine is a thread on the device CPU that parks after a
- * few microseconds idle), a submission to a parked engine costs the submitter a {@code wakeup} and the
- * engine starts {@linkplain #wakeLatency an interrupt and a switch} later (the wire it preempts gets
+ * few microseconds idle), a submission to a parked engine costs the submitter a wakeup sent to another
+ * CPU, {@code cross_cpu_waker} of its time as the engine pays for each it sends (a {@code wakeup} where
+ * the profile has no such figure), and the engine starts {@linkplain #wakeLatency an interrupt and a switch} later (the wire it preempts gets
  * its CPU back a sleep and a switch after the engine parks: {@link #released}), and each request also
  * takes the engine's own CPU: {@code engine_per_request} plus the profile's cipher time for the packet,
  * since it runs the real cipher. That CPU is shared: {@code share} is the part of its speed alone the engine gets while
@@ -127,7 +128,9 @@ public final class SimEngine {
         if (emulated && inEngine == 0 && now >= holdUntil()) {
             engineWakeups++;
             if (submitter != null) {
-                submitter.charge(m.costs.wakeup);
+                // the doorbell unparks a thread on the device CPU: the runtime's driver counts these (engine
+                // wakeups), and near saturation they are what its submitting thread's CPU has beyond the path
+                submitter.charge(m.costs.crossCpuWaker > 0 ? m.costs.crossCpuWaker : m.costs.wakeup);
             }
             start = Math.max(start, now + wakeLatency());
             if (sliced && holdFrom != Long.MIN_VALUE) {

@@ -128,6 +128,25 @@ class SimEngineTest {
         assertThat(card.completionInterrupts()).as("the lone completion, after the delay").isEqualTo(3);
     }
 
+    /**
+     * The doorbell that finds the emulated engine parked wakes a thread on another CPU: the submitting
+     * host pays {@code cross_cpu_waker} (7 us here) beside its half of the request; one submitted while
+     * the engine is busy pays its half alone (0 on the test box).
+     */
+    @Test
+    void aDoorbellThatWakesTheParkedEngineCostsTheSubmitterACrossCpuWakeup() {
+        Simulation sim = new Simulation(new SplittableRandom(1));
+        Machine m = new Machine(sim, testboxWith(CostParam.CROSS_CPU_WAKER, 7_000), 4_000 * US, 1_500 * US, false);
+        SimEngine card = new SimEngine(m, 4, 5_000, 0, 8, 10_000, true, 1.0, 4_000 * US);
+        card.connect(cpu -> 0);
+        long before = m.cpu.busyPs();
+        assertThat(card.submit(m.newPacket(64), m.cpu)).isTrue();
+        assertThat(card.submit(m.newPacket(64), m.cpu)).isTrue();
+        sim.runUntil(1_000 * US);
+        assertThat(card.engineWakeups()).isEqualTo(1);
+        assertThat(m.cpu.busyPs() - before).as("one wakeup sent to the device CPU, 7 us").isEqualTo(7 * US);
+    }
+
     /** @return the test box's costs with {@code param} set to {@code ns} */
     private static Costs testboxWith(CostParam param, long ns) {
         Profile box = SimFixtures.testbox();
