@@ -14,8 +14,9 @@ import dev.dispatchlab.metrics.DropReason;
  * <p>With {@code emulated} (this machine: the engine is a thread on the device CPU that parks after a
  * few microseconds idle), a submission to a parked engine costs the submitter a wakeup sent to another
  * CPU, {@code cross_cpu_waker} of its time as the engine pays for each it sends (a {@code wakeup} where
- * the profile has no such figure), and the engine starts {@linkplain #wakeLatency an interrupt and a switch} later (the wire it preempts gets
- * its CPU back a sleep and a switch after the engine parks: {@link #released}), and each request also
+ * the profile has no such figure), and the engine starts {@linkplain #wakeLatency an interrupt and a
+ * switch} later (the wire it preempts gets its CPU back a sleep and a switch after the engine parks:
+ * {@link #released}), and each request also
  * takes the engine's own CPU: {@code engine_per_request} plus the profile's cipher time for the packet,
  * since it runs the real cipher. That CPU is shared: {@code share} is the part of its speed alone the engine gets while
  * busy (1 on a CPU of its own; see {@link SimSpec#engineShare()}). Below 1 the wire runs flat out
@@ -285,20 +286,44 @@ public final class SimEngine {
         return sliced;
     }
 
-    /** @return requests the engine has taken (refused submissions not counted) */
+    /**
+     * The card's counts so far, as the runtime's driver keeps its events.
+     *
+     * @param busyPs               the engine's busy time (ps)
+     * @param requests             requests it has taken (refused submissions not counted)
+     * @param engineWakeups        submissions that found an emulated engine parked and woke it ({@code
+     *                             engine wakeups}; 0 for a card that is not emulated: a register write wakes
+     *                             nothing)
+     * @param completionInterrupts completion interrupts raised, after coalescing
+     */
+    public record Counts(long busyPs, long requests, long engineWakeups, long completionInterrupts) {
+
+        /** No card: all zero. */
+        public static final Counts NONE = new Counts(0, 0, 0, 0);
+
+        /** @return these counts less {@code earlier}'s: what happened between the two */
+        public Counts since(Counts earlier) {
+            return new Counts(busyPs - earlier.busyPs, requests - earlier.requests,
+                    engineWakeups - earlier.engineWakeups, completionInterrupts - earlier.completionInterrupts);
+        }
+    }
+
+    /** @return the card's counts so far */
+    public Counts counts() {
+        return new Counts(busyPs, requests, engineWakeups, interruptsRaised);
+    }
+
+    /** @return requests the engine has taken ({@link Counts#requests}) */
     public long requests() {
         return requests;
     }
 
-    /**
-     * @return submissions that found an emulated engine parked and woke it, as the runtime's driver
-     *         counts {@code engine wakeups} (0 for a card that is not emulated: a register write wakes nothing)
-     */
+    /** @return doorbells that woke a parked emulated engine ({@link Counts#engineWakeups}) */
     public long engineWakeups() {
         return engineWakeups;
     }
 
-    /** @return completion interrupts raised (after coalescing) */
+    /** @return completion interrupts raised ({@link Counts#completionInterrupts}) */
     public long completionInterrupts() {
         return interruptsRaised;
     }

@@ -85,16 +85,16 @@ public final class SimRunner {
         SimWire wire = new SimWire(m, nic, engine, pps, spec, end);
         wire.start();
         Machine.Snapshot[] marks = new Machine.Snapshot[2];
-        long[][] cardAt = new long[2][]; // the card's counts at the interval's ends
+        SimEngine.Counts[] cardAt = new SimEngine.Counts[2]; // the card's counts at the interval's ends
         Histogram[] latency = new Histogram[1];
         sim.at(warmupEnd, Simulation.Order.BOUNDARY, () -> {
             marks[0] = m.snapshot();
-            cardAt[0] = cardCounts(engine);
+            cardAt[0] = engine == null ? SimEngine.Counts.NONE : engine.counts();
             m.latency.reset();
         });
         sim.at(end, Simulation.Order.BOUNDARY, () -> {
             marks[1] = m.snapshot();
-            cardAt[1] = cardCounts(engine);
+            cardAt[1] = engine == null ? SimEngine.Counts.NONE : engine.counts();
             latency[0] = m.latency.copy();
             sim.stop();
         });
@@ -107,23 +107,13 @@ public final class SimRunner {
         if (left > 0) {
             m.drops[DropReason.SHUTDOWN.ordinal()] += left;
         }
-        long[] cardDelta = new long[cardAt[0].length];
-        for (int i = 0; i < cardDelta.length; i++) {
-            cardDelta[i] = cardAt[1][i] - cardAt[0][i];
-        }
-        return result(spec, m, marks[0], marks[1], latency[0], cardDelta);
+        return result(spec, m, marks[0], marks[1], latency[0], cardAt[1].since(cardAt[0]));
     }
 
-    /** @return the card's busy time (ps), requests, engine wakeups and completion interrupts so far; zeros without one */
-    private static long[] cardCounts(SimEngine engine) {
-        return engine == null ? new long[4]
-                : new long[]{engine.busyPs(), engine.requests(), engine.engineWakeups(), engine.completionInterrupts()};
-    }
-
-    /** @param card the card's counts over the interval ({@link #cardCounts}; zeros without a card) */
+    /** @param card the card's counts over the interval (all zero without a card) */
     private static SimResult result(SimSpec spec, Machine m, Machine.Snapshot a, Machine.Snapshot b, Histogram h,
-                                    long[] card) {
-        long engineBusyNs = card[0] / 1000;
+                                    SimEngine.Counts card) {
+        long engineBusyNs = card.busyPs() / 1000;
         double seconds = (b.at() - a.at()) / 1e12;
         long delivered = b.delivered() - a.delivered();
         double per = RunResult.PerPacket.divisor(delivered);
@@ -160,7 +150,8 @@ public final class SimRunner {
         double busy = (b.busyPs() - a.busyPs());
         boolean balanced = m.offered() == m.delivered() + dropped;
         SimResult.Totals totals = new SimResult.Totals(b.handoffs() - a.handoffs(), b.hostWakeups() - a.hostWakeups(),
-                b.interrupts() - a.interrupts(), Math.round(busy / 1000), engineBusyNs, card[1], card[2], card[3]);
+                b.interrupts() - a.interrupts(), Math.round(busy / 1000), engineBusyNs, card.requests(),
+                card.engineWakeups(), card.completionInterrupts());
         return new SimResult(spec, (b.offered() - a.offered()) / seconds, delivered / seconds,
                 (b.deliveredBytes() - a.deliveredBytes()) * 8 / seconds / 1e9, vol, inv, (vol + inv) / per, vol / per,
                 (b.handoffs() - a.handoffs()) / per, (b.hostWakeups() - a.hostWakeups()) / per,

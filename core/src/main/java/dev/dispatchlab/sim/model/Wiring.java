@@ -297,6 +297,11 @@ final class Wiring {
         // kernel's carrier above the user would starve it while it spins, and parks at once.
         carrier.spinBeforeSleep(env.kernelThreadPriority() == 0 ? c.carrierSpin : 0);
         boolean[] rxAwake = {true}; // the rx worker runs its rounds: not parked since a line last rang it
+        SimCpu.Irq line = cpu -> { // the rx worker's line, rung by its ring and by the card: it wakes
+            rxAwake[0] = true;
+            m.wake(carrier, cpu);
+            return 0;
+        };
         if (!card) {
             carrier.add(nicSource(nic, p -> toCompletion(env, p), (p, cpu, self) -> self.toUser(p)), env.budget());
         } else {
@@ -330,11 +335,7 @@ final class Wiring {
                     busy[0]++;
                 }
             }), workers);
-            e.connect(cpu -> {
-                rxAwake[0] = true;
-                m.wake(carrier, cpu);
-                return 0;
-            });
+            e.connect(line);
         }
         ServiceThread.Rearm ring = rearm(nic);
         carrier.rearm(() -> {
@@ -346,9 +347,7 @@ final class Wiring {
         });
         nic.connect(cpu -> {
             nic.mask();
-            rxAwake[0] = true;
-            m.wake(carrier, cpu);
-            return 0;
+            return line.handle(cpu);
         });
     }
 
