@@ -47,7 +47,8 @@ public final class SchedTraceCommand implements Callable<Integer> {
     int cpu;
 
     @Option(names = "--against-cpu", defaultValue = "-1", paramLabel = "N", description = "in the --against trace"
-            + " only CPU N (default: every CPU; a simulated trace holds its host CPU, 0, alone)")
+            + " only CPU N (default: every CPU; a simulated trace holds its host CPU as 0 and, at the maximum rate"
+            + " beside an emulated card, its device CPU's wire and engine as 1)")
     int againstCpu;
 
     @Option(names = "--top", defaultValue = "10", description = "without --threads, the busiest threads shown"

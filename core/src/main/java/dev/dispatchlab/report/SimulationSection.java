@@ -275,26 +275,29 @@ public final class SimulationSection {
     }
 
     /** A line of the thread table: model, load, thread, then CPU, sleeps, preemptions and wait. */
-    private static final String THREAD_ROW = "%-9s %-15s %-16s | %16s | %16s | %16s | %16s%n";
+    private static final String THREAD_ROW = "%-9s %-15s %-25s | %16s | %16s | %16s | %16s%n";
 
     /**
      * Prints each row's host threads, measured against predicted, per delivered packet: CPU, sleeps
      * (voluntary switches), preemptions (involuntary ones) and time waiting on the run queue; "-" where
-     * a side has no such thread or figure. A row with the card ends with a {@code (card)} line: its
+     * a side has no such thread or figure. Where the simulation runs the wire and the card's engine as
+     * threads of the device CPU (at the maximum rate), their lines follow, marked {@code (device)}. A row with the card ends with a {@code (card)} line: its
      * engine wakeups and completion interrupts per request ({@link Validation.CardRow}).
      */
     public static void printThreads(PrintStream out, List<Validation.Cell> cells) {
-        out.println("host threads per delivered packet, measured (predicted); the card's events per request:");
+        out.println("host threads (and, at the maximum rate, the device CPU's) per delivered packet, measured "
+                + "(predicted); the card's events per request:");
         out.printf(Locale.ROOT, THREAD_ROW, "model", "load", "thread", "cpu ns", "slept", "preempted",
                 "run-queue wait ns");
         for (Validation.Cell c : cells) {
             if (!Double.isNaN(c.cpuRoundTripBefore()) || !Double.isNaN(c.cpuRoundTripAfter())) {
-                out.printf(Locale.ROOT, "%-9s %-15s %-16s | cache line's round trip, device to host CPU: %s ns before "
+                out.printf(Locale.ROOT, "%-9s %-15s %-25s | cache line's round trip, device to host CPU: %s ns before "
                                 + "the run, %s after%n", c.model(), c.load(), "(CPUs apart)",
                         figure(c.cpuRoundTripBefore(), "%.0f"), figure(c.cpuRoundTripAfter(), "%.0f"));
             }
             for (Validation.ThreadRow t : c.threads()) {
-                out.printf(Locale.ROOT, THREAD_ROW, c.model(), c.load(), t.name(),
+                out.printf(Locale.ROOT, THREAD_ROW, c.model(), c.load(),
+                        "device".equals(t.role()) ? "(device) " + t.name() : t.name(),
                         pair(t.measuredCpuNanos(), t.predictedCpuNanos(), "%.0f"),
                         pair(t.measuredVoluntary(), t.predictedVoluntary(), "%.3f"),
                         pair(t.measuredInvoluntary(), t.predictedInvoluntary(), "%.3f"),
@@ -302,7 +305,7 @@ public final class SimulationSection {
             }
             Validation.CardRow k = c.card();
             if (k != null) {
-                out.printf(Locale.ROOT, "%-9s %-15s %-16s | per request: engine woken %s, completion interrupts %s%n",
+                out.printf(Locale.ROOT, "%-9s %-15s %-25s | per request: engine woken %s, completion interrupts %s%n",
                         c.model(), c.load(), "(card)", pair(k.measuredWakeups(), k.predictedWakeups(), "%.4f"),
                         pair(k.measuredInterrupts(), k.predictedInterrupts(), "%.4f"));
             }

@@ -62,14 +62,70 @@ public final class Machine {
     public Machine(Simulation sim, Costs costs, long tickPs, long slicePs, long shortIdlePs, boolean interruptsOnHost) {
         this.sim = sim;
         this.costs = costs;
-        this.cpu = new SimCpu(sim, costs, "cpu0", tickPs, slicePs, shortIdlePs);
+        this.cpu = new SimCpu(sim, costs, 0, tickPs, slicePs, shortIdlePs);
+        this.tickPs = tickPs;
+        this.slicePs = slicePs;
         this.interruptsOnHost = interruptsOnHost;
+    }
+
+    private SimCpu deviceCpu;
+    private final long tickPs;
+    private final long slicePs;
+
+    /** @return the device CPU (made on first use): the emulated devices' threads, scheduled as the host's are */
+    public SimCpu deviceCpu() {
+        if (deviceCpu == null) {
+            deviceCpu = new SimCpu(sim, costs, 1, tickPs, slicePs, 0);
+            deviceCpu.events(events);
+        }
+        return deviceCpu;
+    }
+
+    /** Registers a device thread on the device CPU (sleeping until woken); not one of the host's threads. */
+    public void deviceThread(SimThread t) {
+        t.cpu = deviceCpu();
+        deviceThreads.add(t);
+        t.pid = DEVICE_PIDS + deviceThreads.size();
+    }
+
+    /** @return the device CPU's threads (none unless the wire and the card's engine run as threads) */
+    public List<SimThread> deviceThreads() {
+        return deviceThreads;
+    }
+
+    /** Device threads' pids in a trace start above this, clear of the host's. */
+    private static final int DEVICE_PIDS = 1000;
+    private final List<SimThread> deviceThreads = new ArrayList<>();
+
+    /**
+     * A host context rings a device thread's doorbell (its sender pays for it): the wakeup reaches the
+     * busy device CPU as an interrupt, an idle one after {@code cross_cpu_wakeup}.
+     */
+    public void wakeDevice(SimThread t) {
+        if (t.state != SimThread.State.SLEEPING) {
+            return;
+        }
+        t.state = SimThread.State.RUNNABLE;
+        t.wakeups++;
+        SimCpu c = t.cpu;
+        SimThread waker = cpu.current();
+        if (c.active()) {
+            c.interrupt(x -> {
+                runnable(t, false, waker);
+                return 0;
+            });
+        } else {
+            sim.after(costs.crossCpuWakeup, Simulation.Order.INTERRUPT, () -> runnable(t, false, waker));
+        }
     }
 
     /** Shows the scheduler's wakeups and switches from now on to {@code e} (null: to nobody). */
     public void events(SchedEvents e) {
         this.events = e;
         cpu.events(e);
+        if (deviceCpu != null) {
+            deviceCpu.events(e);
+        }
     }
 
     /** Registers a thread on the host CPU (sleeping until woken). */
@@ -208,34 +264,46 @@ public final class Machine {
         }
     }
 
-    /** Counts at one instant, for the measured interval's differences. */
     /**
-     * @param threads per thread of {@link #threads()}, in its order: voluntary and involuntary switches,
-     *                CPU (ns) and time waiting on a run queue (ns)
+     * Counts at one instant, for the measured interval's differences.
+     *
+     * @param threads       per thread of {@link #threads()}, in its order: voluntary and involuntary
+     *                      switches, CPU (ns) and time waiting on a run queue (ns)
+     * @param deviceThreads the same per thread of {@link #deviceThreads()}
      */
     public record Snapshot(long at, long offered, long delivered, long deliveredBytes, long[] drops, long handoffs,
                            long hostWakeups, long interrupts, long softintRuns, long voluntary, long involuntary,
-                           long busyPs, long interruptPs, long[][] threads) {
+                           long busyPs, long interruptPs, long[][] threads, long[][] deviceThreads) {
     }
 
     /** @return the counts now */
     public Snapshot snapshot() {
         cpu.settle();
+        if (deviceCpu != null) {
+            deviceCpu.settle();
+        }
         long vol = 0;
         long inv = 0;
-        long[][] each = new long[threads.size()][];
-        for (int i = 0; i < each.length; i++) {
-            SimThread t = threads.get(i);
+        for (SimThread t : threads) {
             if (t.host) {
                 vol += t.voluntary;
                 inv += t.involuntary;
             }
-            each[i] = new long[]{t.voluntary, t.involuntary, t.cpuPs() / Simulation.PS_PER_NS,
-                    t.waitPs(sim.now()) / Simulation.PS_PER_NS};
         }
         return new Snapshot(sim.now(), offered, delivered, deliveredBytes, drops.clone(), handoffs, hostWakeups,
                 cpu.interrupts() + deviceInterrupts, cpu.softintRuns(), vol, inv, cpu.busyPs(), cpu.interruptPs(),
-                each);
+                counts(threads), counts(deviceThreads));
+    }
+
+    /** @return per thread: voluntary and involuntary switches, CPU (ns), run-queue wait (ns) */
+    private long[][] counts(List<SimThread> ts) {
+        long[][] each = new long[ts.size()][];
+        for (int i = 0; i < each.length; i++) {
+            SimThread t = ts.get(i);
+            each[i] = new long[]{t.voluntary, t.involuntary, t.cpuPs() / Simulation.PS_PER_NS,
+                    t.waitPs(sim.now()) / Simulation.PS_PER_NS};
+        }
+        return each;
     }
 
     public Histogram latency() {

@@ -11,7 +11,7 @@ package dev.dispatchlab.sim;
 public interface SchedEvents {
 
     /**
-     * Thread {@code wakee} became runnable at {@code ps}.
+     * Thread {@code wakee} became runnable at {@code ps} on its CPU ({@link SimThread#cpu()}).
      *
      * @param fromDevice true when a device woke it from a CPU of its own
      * @param waker      otherwise the host thread whose context woke it (the one the CPU held, also when an
@@ -20,9 +20,11 @@ public interface SchedEvents {
     void wakeup(long ps, boolean fromDevice, SimThread waker, SimThread wakee);
 
     /**
-     * The CPU switched from {@code prev} to {@code next} at {@code ps}; either is null for the idle loop.
+     * CPU {@code cpu} switched from {@code prev} to {@code next} at {@code ps}; either is null for the
+     * idle loop.
      *
+     * @param cpu       0 for the host CPU, 1 for the device CPU (its emulated devices' threads)
      * @param prevSlept true when {@code prev} went to sleep, false when it was preempted (or was idle)
      */
-    void switched(long ps, SimThread prev, boolean prevSlept, SimThread next);
+    void switched(long ps, int cpu, SimThread prev, boolean prevSlept, SimThread next);
 }

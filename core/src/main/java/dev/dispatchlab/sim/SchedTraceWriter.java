@@ -36,7 +36,8 @@ public final class SchedTraceWriter implements SchedEvents {
         this.fromPs = fromPs;
         this.toPs = toPs;
         try {
-            out.write("# tracer: nop\n# simulated by dispatchlab: sched_switch and sched_wakeup of the host CPU (0)\n"
+            out.write("# tracer: nop\n# simulated by dispatchlab: sched_switch and sched_wakeup of the host CPU (0)"
+                    + " and, where the wire and the card's engine are threads, the device CPU (1)\n"
                     + "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -53,21 +54,21 @@ public final class SchedTraceWriter implements SchedEvents {
         if (ps < fromPs || ps >= toPs) {
             return;
         }
-        head(fromDevice ? "device" : waker == null ? "<idle>" : waker.name, pid(waker), fromDevice ? 1 : 0, "d..3.", ps);
-        line.append("sched_wakeup: comm=").append(wakee.name).append(" pid=").append(wakee.pid)
-                .append(" prio=").append(prio(wakee)).append(" target_cpu=000\n");
+        head(fromDevice ? "device" : waker == null ? "<idle>" : comm(waker, 0), pid(waker), fromDevice ? 1 : 0, "d..3.", ps);
+        line.append("sched_wakeup: comm=").append(comm(wakee, 0)).append(" pid=").append(wakee.pid)
+                .append(" prio=").append(prio(wakee)).append(" target_cpu=00").append(wakee.cpu.number()).append('\n');
         emit();
     }
 
     @Override
-    public void switched(long ps, SimThread prev, boolean prevSlept, SimThread next) {
+    public void switched(long ps, int cpu, SimThread prev, boolean prevSlept, SimThread next) {
         if (ps < fromPs || ps >= toPs) {
             return;
         }
-        head(comm(prev), pid(prev), 0, "d..2.", ps);
-        line.append("sched_switch: prev_comm=").append(comm(prev)).append(" prev_pid=").append(pid(prev))
+        head(comm(prev, cpu), pid(prev), cpu, "d..2.", ps);
+        line.append("sched_switch: prev_comm=").append(comm(prev, cpu)).append(" prev_pid=").append(pid(prev))
                 .append(" prev_prio=").append(prio(prev)).append(" prev_state=").append(prevSlept ? 'S' : 'R')
-                .append(" ==> next_comm=").append(comm(next)).append(" next_pid=").append(pid(next))
+                .append(" ==> next_comm=").append(comm(next, cpu)).append(" next_pid=").append(pid(next))
                 .append(" next_prio=").append(prio(next)).append('\n');
         emit();
     }
@@ -92,9 +93,13 @@ public final class SchedTraceWriter implements SchedEvents {
         events++;
     }
 
-    private static String comm(SimThread t) {
-        return t == null ? "swapper/0" : t.name;
+    /** @return the thread's name as the kernel keeps it (15 characters), or the idle loop's */
+    private static String comm(SimThread t, int cpu) {
+        return t == null ? "swapper/" + cpu : t.name.length() > COMM_CHARS ? t.name.substring(0, COMM_CHARS) : t.name;
     }
+
+    /** The kernel's task name holds this many characters ({@code TASK_COMM_LEN} less its terminator). */
+    private static final int COMM_CHARS = 15;
 
     private static int pid(SimThread t) {
         return t == null ? 0 : t.pid;

@@ -99,6 +99,7 @@ public final class SimCpu {
     private final Simulation sim;
     private final Costs costs;
     private final String name;
+    private final int number;
     private final long tick;
     private final long slice;
     private final long shortIdle;
@@ -141,25 +142,22 @@ public final class SimCpu {
      */
     private long accounted;
 
-    /** A CPU whose shares alone decide wakeup preemption (no {@code shortIdle}). */
-    public SimCpu(Simulation sim, Costs costs, String name, long tick, long slice) {
-        this(sim, costs, name, tick, slice, 0);
-    }
-
     /**
+     * @param number    0 for the host CPU, 1 for the device CPU (its name is {@code cpu} and the number)
      * @param tick      the scheduler tick, in picoseconds: a thread past its slice gives way at the next one
      * @param slice     the slice, in picoseconds of CPU: deadlines of equal-priority threads are this far
      *                  apart
      * @param shortIdle in picoseconds: a thread picked after the CPU idled less than this is preempted by
      *                  the threads of its priority it wakes until it sleeps (0: never so)
      */
-    public SimCpu(Simulation sim, Costs costs, String name, long tick, long slice, long shortIdle) {
+    public SimCpu(Simulation sim, Costs costs, int number, long tick, long slice, long shortIdle) {
         if (tick <= 0 || slice <= 0 || shortIdle < 0) {
-            throw new IllegalArgumentException(name + ": tick and slice must be above 0, shortIdle not below");
+            throw new IllegalArgumentException("cpu" + number + ": tick and slice must be above 0, shortIdle not below");
         }
         this.sim = sim;
         this.costs = costs;
-        this.name = name;
+        this.number = number;
+        this.name = "cpu" + number;
         this.tick = tick;
         this.slice = slice;
         this.shortIdle = shortIdle;
@@ -167,6 +165,11 @@ public final class SimCpu {
 
     public String name() {
         return name;
+    }
+
+    /** @return 0 for the host CPU, 1 for the device CPU (as a trace numbers them) */
+    public int number() {
+        return number;
     }
 
     /** Shows this CPU's switches to {@code e} (null: to nobody). */
@@ -185,7 +188,7 @@ public final class SimCpu {
     /** Shows the switch from the thread that left (or the idle loop) to {@code next} (null: idle). */
     private void showSwitch(SimThread next) {
         if (events != null && (leaving != null || next != null)) {
-            events.switched(sim.now(), leaving, leaving != null && leavingSlept, next);
+            events.switched(sim.now(), number, leaving, leaving != null && leavingSlept, next);
             leaving = null;
         }
     }

@@ -16,15 +16,17 @@ import dev.dispatchlab.metrics.DropReason;
  * CPU, {@code cross_cpu_waker} of its time as the engine pays for each it sends (a {@code wakeup} where
  * the profile has no such figure), and the engine starts {@linkplain #wakeLatency an interrupt and a
  * switch} later (the wire it preempts gets its CPU back a sleep and a switch after the engine parks:
- * {@link #released}), and each request also
- * takes the engine's own CPU: {@code engine_per_request} plus the profile's cipher time for the packet,
- * since it runs the real cipher. That CPU is shared: {@code share} is the part of its speed alone the engine gets while
- * busy (1 on a CPU of its own; see {@link SimSpec#engineShare()}). Below 1 the wire runs flat out
- * beside it and the two {@linkplain #takesTurns take turns} of the CPU, as two busy threads do: the
- * engine works in its turns only (half the CPU, a tick each, unless its share needs more) at
- * {@code share} over its part of the CPU, so completions come in bursts, and an engine woken again
- * after parking waits until the wire has had as long as the engine's last turn. A real card's doorbell
+ * {@link #released}), and each request also takes the engine's own CPU: {@code engine_per_request}
+ * plus the profile's cipher time for the packet, since it runs the real cipher. A real card's doorbell
  * is a register write, part of {@code stage_esp}.
+ *
+ * <p>Beside a wire running flat out ({@code onDeviceCpu}: the maximum rate) neither yields, and the
+ * engine is a {@linkplain EngineThread thread} of the {@linkplain Machine#deviceCpu device CPU},
+ * scheduled there with the wire's thread as the host's threads are on theirs: it holds the CPU while it
+ * works, while it spins out a request's latency or a coalescing delay and for its idle polls, then
+ * parks; a doorbell's wakeup reaches the busy device CPU as an interrupt, and the engine preempts the
+ * wire only when it is owed its share. So how long each has the CPU, and how often the engine parks,
+ * come from the two threads' work as they do in the runs.
  *
  * <p>An emulated engine's completion interrupt runs its handler in the engine's thread (the
  * runtime's hard interrupt), and each host thread that handler wakes from sleep is a wakeup the engine
@@ -47,12 +49,9 @@ public final class SimEngine {
     private final int coalesceCount;
     private final long coalescePs;
     private final boolean emulated;
-    private final boolean sliced; // takes turns of the device CPU with a flat-out wire
-    private final long engineTurn;
-    private final long wireTurn;
-    private final long cycle; // an engine's turn and the wire's
-    private final double speed;
     private final IntQueue completions;
+    /** Beside a flat-out wire: the engine as a thread on the device CPU, scheduled there with the wire; else null. */
+    private final EngineThread thread;
     private SimCpu.Irq handler;
     private long freeAt;
     private int inEngine;
@@ -70,28 +69,15 @@ public final class SimEngine {
 
     /**
      * @param bytesPerSecond engine speed cap, 0 for none
-     * @param share          emulated engine: the part of its speed alone it gets while busy, in (0, 1];
-     *                       below 1 (a wire running flat out beside it) the engine and the wire take turns
-     * @param turnPs         emulated engine beside a flat-out wire: each one's turn of the device CPU is
-     *                       about this long (the scheduler's tick), the engine's stretched when its
-     *                       share needs more than half the CPU
+     * @param emulated       the engine is a thread on the device CPU (this machine), not a card
+     * @param onDeviceCpu    emulated beside a wire running flat out: the engine is a thread of
+     *                       {@code m}'s device CPU, scheduled there with the wire's
      */
     public SimEngine(Machine m, int capacity, long latencyNs, long bytesPerSecond, int coalesceCount,
-                     long coalesceNs, boolean emulated, double share, long turnPs) {
-        if (!(share > 0) || share > 1) {
-            throw new IllegalArgumentException("engine share must be in (0, 1]: " + share);
+                     long coalesceNs, boolean emulated, boolean onDeviceCpu) {
+        if (onDeviceCpu && !emulated) {
+            throw new IllegalArgumentException("only an emulated engine runs on the device CPU");
         }
-        if (turnPs <= 0) {
-            throw new IllegalArgumentException("turn must be positive: " + turnPs);
-        }
-        // Below 1 the wire runs flat out beside the engine: the two take turns of the CPU, the engine
-        // (busy) half of it unless its share needs more, at the speed that gives its share overall.
-        this.sliced = emulated && share < 1;
-        double f = Math.max(share, 0.5);
-        this.engineTurn = sliced ? Math.round(2 * turnPs * f) : 0;
-        this.wireTurn = sliced ? 2 * turnPs - engineTurn : 0;
-        this.cycle = engineTurn + wireTurn;
-        this.speed = sliced ? share / f : share;
         this.m = m;
         this.capacity = capacity;
         this.latencyPs = latencyNs * Simulation.PS_PER_NS;
@@ -100,6 +86,7 @@ public final class SimEngine {
         this.coalescePs = coalesceNs * Simulation.PS_PER_NS;
         this.emulated = emulated;
         this.completions = new IntQueue(Math.max(capacity, 2) * 2);
+        this.thread = onDeviceCpu ? new EngineThread(m.deviceCpu(), capacity) : null;
     }
 
     public void connect(SimCpu.Irq irq) {
@@ -123,9 +110,14 @@ public final class SimEngine {
         if (submitter != null) {
             submitter.charge(m.costs.cardHalf);
         }
+        requests++;
+        if (thread != null) {
+            inEngine++;
+            thread.take(p, submitter);
+            return true;
+        }
         long now = m.sim.now();
         long start = Math.max(now, freeAt);
-        requests++;
         if (emulated && inEngine == 0 && now >= holdUntil()) {
             engineWakeups++;
             if (submitter != null) {
@@ -134,22 +126,13 @@ public final class SimEngine {
                 submitter.charge(m.costs.crossCpuWaker > 0 ? m.costs.crossCpuWaker : m.costs.wakeup);
             }
             start = Math.max(start, now + wakeLatency());
-            if (sliced && holdFrom != Long.MIN_VALUE) {
-                // an engine that parked and is woken again goes first only once the wire has had as long
-                // as the engine's last turn (or the rest of its own): parking sheds no share
-                long parked = holdUntil();
-                long pos = Math.floorMod(parked - holdFrom, cycle);
-                long earliest = pos < engineTurn ? parked + pos : parked + cycle - pos;
-                start = Math.max(start, earliest);
-            }
             holdFrom = start;
         }
         inEngine++;
-        // the emulated engine does the real cipher work on its device CPU after the emulated transfer time,
-        // at the share of that CPU it gets: spread evenly, or, taking turns with the wire, in its turns only
+        // the emulated engine does the real cipher work on its device CPU after the emulated transfer time
         long service = Math.round(psPerByte * m.bytes(p))
-                + (emulated ? Math.round((m.costs.enginePerRequest + m.costs.crypto(m.bytes(p))) / speed) : 0);
-        long done = sliced ? advance(start, service) : start + service;
+                + (emulated ? m.costs.enginePerRequest + m.costs.crypto(m.bytes(p)) : 0);
+        long done = start + service;
         freeAt = done;
         busyPs += service;
         long finish = Math.max(done, now + latencyPs);
@@ -187,11 +170,132 @@ public final class SimEngine {
             if (emulated && woke > 0 && m.costs.crossCpuWaker > 0) {
                 // the engine thread sent those wakeups to the host CPU: its own time, before its next request
                 long send = woke * m.costs.crossCpuWaker;
-                long from = Math.max(m.sim.now(), freeAt);
-                freeAt = sliced ? advance(from, send) : from + send;
+                freeAt = Math.max(m.sim.now(), freeAt) + send;
                 lastFinish = Math.max(lastFinish, freeAt); // it holds its CPU meanwhile
                 busyPs += send;
             }
+        }
+    }
+
+    /**
+     * The emulated engine beside a flat-out wire, as the runtime's engine thread runs on the device
+     * CPU: it takes requests in order, spins out each one's latency (the runtime's engine spins waits
+     * this short), runs the cipher, posts the completion and raises the coalesced interrupt itself
+     * (only while it runs: a preempted engine holds its interrupt back), polls a while when it finds
+     * nothing and then parks until a doorbell. The device CPU's scheduler decides when it runs beside
+     * the wire, as Linux's does: a doorbell's wakeup preempts the wire only when the engine is owed
+     * its share.
+     */
+    private final class EngineThread extends SimThread {
+        private final SimCpu cpu;
+        private final int[] ids;
+        private final long[] at;
+        private int head;
+        private int size;
+        /** The head request's due time once taken (latency and rate waited out), or -1. */
+        private long due = -1;
+        private long rateFree;
+        /** Its CPU time when its idle polling began, or -1. */
+        private long spinSince = -1;
+        private boolean spinning;
+
+        EngineThread(SimCpu cpu, int capacity) {
+            super("offload-engine-0", 0, false); // the runtime's driver names its engine so
+            this.cpu = cpu;
+            this.ids = new int[capacity];
+            this.at = new long[capacity];
+            m.deviceThread(this);
+        }
+
+        void take(int p, SimCpu submitter) {
+            ids[(head + size) % ids.length] = p;
+            at[(head + size) % ids.length] = m.sim.now();
+            size++;
+            if (state == State.SLEEPING) {
+                engineWakeups++;
+                if (submitter != null) {
+                    submitter.charge(m.costs.crossCpuWaker > 0 ? m.costs.crossCpuWaker : m.costs.wakeup);
+                }
+                m.wakeDevice(this);
+            } else if (spinning) {
+                cpu.kick();
+            }
+        }
+
+        @Override
+        protected boolean polling() {
+            return spinning;
+        }
+
+        /** Fires the interrupt; @return what the wakeups it sent cost the engine (ps) */
+        private long raise() {
+            unsignalled = 0;
+            interruptsRaised++;
+            int woke = handler == null ? 0 : m.raise(handler);
+            long send = woke * m.costs.crossCpuWaker;
+            busyPs += send;
+            return send;
+        }
+
+        @Override
+        protected Outcome step(SimCpu c) {
+            spinning = false;
+            long now = m.sim.now();
+            if (unsignalled > 0 && now >= coalesceDue) {
+                long send = raise();
+                if (send > 0) {
+                    c.work(send, null);
+                    return Outcome.WORKED;
+                }
+            }
+            if (size > 0) {
+                spinSince = -1;
+                int p = ids[head];
+                if (due < 0) {
+                    long start = Math.max(now, rateFree);
+                    rateFree = start + Math.round(psPerByte * m.bytes(p));
+                    due = Math.max(rateFree, at[head] + latencyPs);
+                }
+                if (now < due) {
+                    // spins the wait out, holding its CPU; the coalescing timer is looked at meanwhile
+                    long until = unsignalled > 0 ? Math.min(due, coalesceDue) : due;
+                    c.work(until - now, null);
+                    return Outcome.WORKED;
+                }
+                due = -1;
+                head = (head + 1) % ids.length;
+                size--;
+                long service = m.costs.enginePerRequest + m.costs.crypto(m.bytes(p));
+                busyPs += service;
+                c.work(service, () -> {
+                    inEngine--;
+                    completions.offer(p);
+                    if (++unsignalled == 1) {
+                        coalesceDue = m.sim.now() + coalescePs;
+                    }
+                    if (unsignalled >= coalesceCount || coalescePs == 0) {
+                        c.charge(raise());
+                    }
+                });
+                return Outcome.WORKED;
+            }
+            if (unsignalled > 0) {
+                // an interrupt owed within the coalescing delay: it spins until then rather than park
+                m.sim.after(coalesceDue - now, Simulation.Order.TIMER, c::kick);
+                spinning = true;
+                return Outcome.SPIN;
+            }
+            if (spinSince < 0) {
+                spinSince = cpuPs;
+            }
+            long left = m.costs.engineIdleSpin - (cpuPs - spinSince);
+            if (left > 0) {
+                m.sim.after(left, Simulation.Order.TIMER, c::kick);
+                spinning = true;
+                return Outcome.SPIN;
+            }
+            spinSince = -1;
+            return Outcome.SLEEP;
         }
     }
 
@@ -247,43 +351,16 @@ public final class SimEngine {
     }
 
     /**
-     * @return whether an emulated engine holds its device CPU at {@code t}: woken and not yet parked
-     *         and switched out, and, when it takes turns with the wire, in one of its turns
+     * @return whether an emulated engine that is not a thread of the device CPU holds that CPU at {@code
+     *         t}: woken and not yet parked and switched out
      */
     public boolean holdsCpu(long t) {
-        return emulated && t >= holdFrom && t < released() && (!sliced || inTurn(t));
+        return emulated && t >= holdFrom && t < released();
     }
 
-    /** Taking turns: whether {@code t} falls in one of the engine's turns since it last woke. */
-    private boolean inTurn(long t) {
-        return Math.floorMod(t - holdFrom, cycle) < engineTurn;
-    }
-
-    /** Taking turns: the end of the engine's turn that holds {@code t}. */
-    public long turnEnd(long t) {
-        return t - Math.floorMod(t - holdFrom, cycle) + engineTurn;
-    }
-
-    /** Taking turns: when {@code work} ps of the engine's CPU, begun at {@code t}, is done, in its turns only. */
-    private long advance(long t, long work) {
-        for (;;) {
-            long pos = Math.floorMod(t - holdFrom, cycle);
-            if (pos < engineTurn) {
-                long run = Math.min(work, engineTurn - pos);
-                t += run;
-                work -= run;
-                if (work == 0) {
-                    return t;
-                }
-            } else {
-                t += cycle - pos;
-            }
-        }
-    }
-
-    /** @return whether the engine and the wire take turns of the device CPU (the wire flat out beside it) */
-    public boolean takesTurns() {
-        return sliced;
+    /** @return whether the engine is a thread on the device CPU, beside a wire that is one too */
+    public boolean onDeviceCpu() {
+        return thread != null;
     }
 
     /**

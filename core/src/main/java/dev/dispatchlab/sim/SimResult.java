@@ -29,8 +29,10 @@ import java.util.Map;
  * @param dropped         packets dropped over the whole run (SHUTDOWN included)
  * @param allDrops        drops by reason over the whole run
  * @param balanced        offered = delivered + dropped, nothing in flight
- * @param threads         per-thread counts in the interval: name -> {voluntary, involuntary, cpuNanos,
- *                        run-queue waitNanos}
+ * @param threads         per host thread, counts in the interval: name -> {voluntary, involuntary,
+ *                        cpuNanos, run-queue waitNanos}
+ * @param deviceThreads   the same per thread of the device CPU, where the wire and the card's engine run
+ *                        as threads (empty elsewhere)
  * @param events          events the simulation ran
  * @param totals          the interval's counts the per-packet figures divide, kept whole: an interval
  *                        that delivered nothing has no per-packet figures (NaN) but has these
@@ -39,7 +41,8 @@ public record SimResult(SimSpec spec, double offeredPps, double deliveredPps, do
                         long involuntary, double hostSwitches, double hostVoluntary, double handoffs, double wakeups,
                         double interrupts, double hostCpuNanos, double cpuShare, double deviceCpuNanos,
                         Latency latency, Map<String, Long> drops, long offered, long delivered, long dropped,
-                        Map<String, Long> allDrops, boolean balanced, Map<String, long[]> threads, long events,
+                        Map<String, Long> allDrops, boolean balanced, Map<String, long[]> threads,
+                        Map<String, long[]> deviceThreads, long events,
                         Totals totals) {
 
     /**

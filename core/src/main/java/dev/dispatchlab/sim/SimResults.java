@@ -15,7 +15,8 @@ import java.util.Map;
  * them beside measured ones. What marks them: the settings {@code simulated: true} and
  * {@code profile: NAME}, an environment whose host is {@code "simulated"} and whose CPU model is the
  * profile's title, and a note. Host figures are the simulated host CPU's; the device role holds the
- * card's busy time; there are no other (JVM) threads.
+ * device CPU's threads (the wire and the card's engine, where they run as threads) or else the card's
+ * busy time; there are no other (JVM) threads.
  */
 public final class SimResults {
 
@@ -62,7 +63,7 @@ public final class SimResults {
         SimResult.Totals t = r.totals();
         RunResult.RoleCounts host = new RunResult.RoleCounts(r.threads().size(), r.voluntary(), r.involuntary(),
                 t.hostCpuNanos());
-        RunResult.RoleCounts device = new RunResult.RoleCounts(0, 0, 0, t.deviceCpuNanos());
+        RunResult.RoleCounts device = deviceCounts(r, t);
         RunResult.RoleCounts other = new RunResult.RoleCounts(0, 0, 0, 0);
         RunResult.PerPacket pp = new RunResult.PerPacket(r.hostSwitches(), r.hostVoluntary(), 0, r.handoffs(),
                 r.wakeups(), r.interrupts(), r.hostCpuNanos(), r.deviceCpuNanos());
@@ -75,6 +76,10 @@ public final class SimResults {
         List<RunResult.ThreadCounts> threads = new ArrayList<>();
         for (Map.Entry<String, long[]> e : r.threads().entrySet()) {
             threads.add(new RunResult.ThreadCounts(e.getKey(), "host", e.getValue()[0], e.getValue()[1],
+                    e.getValue()[2], e.getValue()[3], "simulated (measured interval)"));
+        }
+        for (Map.Entry<String, long[]> e : r.deviceThreads().entrySet()) {
+            threads.add(new RunResult.ThreadCounts(e.getKey(), "device", e.getValue()[0], e.getValue()[1],
                     e.getValue()[2], e.getValue()[3], "simulated (measured interval)"));
         }
         Map<String, Long> events = new LinkedHashMap<>();
@@ -110,5 +115,25 @@ public final class SimResults {
     /** @return true if {@code r} is a simulated result */
     public static boolean simulated(RunResult r) {
         return r.settings() != null && Boolean.TRUE.equals(r.settings().get("simulated"));
+    }
+
+    /**
+     * @return the device role's counts: its threads' switches and CPU where the wire and the engine run
+     *         as threads on the device CPU (as the runtime counts its device threads), else the card's busy
+     *         time alone
+     */
+    private static RunResult.RoleCounts deviceCounts(SimResult r, SimResult.Totals t) {
+        if (r.deviceThreads().isEmpty()) {
+            return new RunResult.RoleCounts(0, 0, 0, t.deviceCpuNanos());
+        }
+        long vol = 0;
+        long inv = 0;
+        long cpu = 0;
+        for (long[] c : r.deviceThreads().values()) {
+            vol += c[0];
+            inv += c[1];
+            cpu += c[2];
+        }
+        return new RunResult.RoleCounts(r.deviceThreads().size(), vol, inv, cpu);
     }
 }

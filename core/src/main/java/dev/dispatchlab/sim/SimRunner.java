@@ -68,8 +68,7 @@ public final class SimRunner {
         SimNic nic = new SimNic(m, spec.ringCapacity(), spec.coalescePackets(), spec.coalesceNs() * Simulation.PS_PER_NS);
         boolean card = spec.effectiveCrypto() != CryptoDrivers.SOFTWARE;
         SimEngine engine = card ? new SimEngine(m, spec.cryptoRing(), spec.engineLatencyNs(), spec.engineRate(),
-                spec.cryptoCoalesceCount(), spec.cryptoCoalesceNs(), !onHost, spec.engineShare(),
-                spec.tickNs() * Simulation.PS_PER_NS) : null;
+                spec.cryptoCoalesceCount(), spec.cryptoCoalesceNs(), !onHost, !onHost && spec.wireFlatOut()) : null;
         m.events(events);
         boolean spin = spec.model().spins();
         UserProcess user = m.thread(new UserProcess(m, spec.socketCapacity(), 0, spin));
@@ -133,17 +132,8 @@ public final class SimRunner {
                 dropped += w;
             }
         }
-        Map<String, long[]> threads = new LinkedHashMap<>();
-        List<SimThread> ts = m.threads();
-        for (int i = 0; i < ts.size(); i++) {
-            long[] from = a.threads()[i];
-            long[] to = b.threads()[i];
-            long[] d = new long[to.length];
-            for (int k = 0; k < d.length; k++) {
-                d[k] = to[k] - from[k];
-            }
-            threads.put(ts.get(i).name(), d);
-        }
+        Map<String, long[]> threads = perThread(m.threads(), a.threads(), b.threads());
+        Map<String, long[]> deviceThreads = perThread(m.deviceThreads(), a.deviceThreads(), b.deviceThreads());
         SimResult.Latency lat = new SimResult.Latency(h.getTotalCount(), h.getValueAtPercentile(50),
                 h.getValueAtPercentile(90), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue(),
                 h.getTotalCount() == 0 ? 0 : h.getMean());
@@ -157,7 +147,20 @@ public final class SimRunner {
                 (b.handoffs() - a.handoffs()) / per, (b.hostWakeups() - a.hostWakeups()) / per,
                 (b.interrupts() - a.interrupts()) / per, busy / 1000 / per, busy / (b.at() - a.at()),
                 engineBusyNs / per, lat, drops, m.offered(),
-                m.delivered(), dropped, all, balanced, threads, m.sim.fired(), totals);
+                m.delivered(), dropped, all, balanced, threads, deviceThreads, m.sim.fired(), totals);
+    }
+
+    /** @return each of {@code ts} by name: its counts at {@code b} less those at {@code a} */
+    private static Map<String, long[]> perThread(List<SimThread> ts, long[][] a, long[][] b) {
+        Map<String, long[]> each = new LinkedHashMap<>();
+        for (int i = 0; i < ts.size(); i++) {
+            long[] d = new long[b[i].length];
+            for (int k = 0; k < d.length; k++) {
+                d[k] = b[i][k] - a[i][k];
+            }
+            each.put(ts.get(i).name(), d);
+        }
+        return each;
     }
 
 }

@@ -154,16 +154,14 @@ public record SimSpec(Profile profile, SimModels model, CryptoDrivers crypto, do
     }
 
     /**
-     * @return an emulated card's engine's speed as a share of its speed alone: the profile's
-     *         {@code engine_share_beside_wire} when the runtime's wire shares its CPU running flat out
-     *         (at the maximum rate it never waits), else 1 (at a set rate the wire yields between
-     *         frames, so a busy engine runs first)
+     * @return whether the wire runs flat out beside an emulated card's engine on their device CPU: the
+     *         maximum rate, with the devices on a CPU of their own and the wire's speed known ({@link
+     *         #wireFrameNs}). Neither yields there, and the simulation runs both as threads of that CPU
+     *         ({@link SimEngine#onDeviceCpu}); at a set rate the wire yields between frames, so a busy
+     *         engine runs first
      */
-    public double engineShare() {
-        if (interruptsOnHost() || ratePps < MAX_RATE) {
-            return 1.0;
-        }
-        return Math.min(1.0, Math.max(0.01, profile.value(CostParam.ENGINE_SHARE_BESIDE_WIRE)));
+    public boolean wireFlatOut() {
+        return ratePps >= MAX_RATE && wireFrameNs() > 0;
     }
 
     /** @return whether kernel contexts run above the user in this run */

@@ -23,10 +23,12 @@ import dev.dispatchlab.device.ArrivalProcess;
  * <li>At a set rate a busy engine holds the CPU for at most {@link #SLICE_PS} before the wire gets as
  *     long to run, as two runnable threads share a CPU; the engine's own progress over such a stretch
  *     is not held back here (at a set rate an engine busy that long is overloaded).</li>
- * <li>At the maximum rate the wire never waits, and the two {@linkplain SimEngine#takesTurns take
- *     turns} of the CPU a tick long: the engine works in its turns only, the wire writes in its own
- *     (the runs here: the wire preempted about 200 times a second in push's overload, both busy). So
- *     frames come in bursts of the wire's turn, and completions in bursts of the engine's.</li>
+ * <li>At the maximum rate the wire never waits or yields, and it is a thread of the device CPU beside
+ *     the engine's ({@link SimEngine#onDeviceCpu}), scheduled there as two threads of one priority are:
+ *     a frame a step, each {@code wire_frame} or {@code wire_refusal} of its CPU, written only while it
+ *     holds the CPU. So frames come in bursts of the wire's runs, and completions in bursts of the
+ *     engine's (the runs here: the engine parks and is woken again a few thousand times a second in
+ *     ithread's and kcont's overload, and the simulation's device CPU does the same).</li>
  * </ul>
  *
  * <p>Threading: confined to the simulation's thread.
@@ -72,6 +74,26 @@ final class SimWire {
     }
 
     void start() {
+        if (engine != null && engine.onDeviceCpu()) {
+            if (!flatOut) {
+                throw new IllegalStateException("an engine on the device CPU runs beside a flat-out wire only");
+            }
+            // the runtime's wire thread flat out: a frame a step, placed or refused, each its own CPU time
+            SimThread t = new SimThread("wire", 0, false) {
+                @Override
+                protected Outcome step(SimCpu cpu) {
+                    if (m.sim.now() >= end) {
+                        return Outcome.SLEEP;
+                    }
+                    int p = m.newPacket(spec.sizes().sizeAt((int) (index++ % spec.sizes().period())));
+                    cpu.work(nic.arrive(p) ? framePs : refusalPs, null);
+                    return Outcome.WORKED;
+                }
+            };
+            m.deviceThread(t);
+            m.deviceCpu().enqueue(t); // runnable from the start: it never sleeps before the end
+            return;
+        }
         next = poisson ? -Math.log(1 - m.sim.random().nextDouble()) * spacingPs : 0;
         schedule();
     }
@@ -86,12 +108,7 @@ final class SimWire {
 
     private void arrive() {
         long now = m.sim.now();
-        if (engine != null && engine.takesTurns()) {
-            if (engine.holdsCpu(now)) {
-                m.sim.at(Math.min(engine.released(), engine.turnEnd(now)), Simulation.Order.DEVICE, this::arrive);
-                return;
-            }
-        } else if (engine != null && now >= runsUntil && engine.holdsCpu(now)) {
+        if (engine != null && now >= runsUntil && engine.holdsCpu(now)) {
             // the engine's slice began when it woke, or when the wire's last slice ended
             long sliceEnd = Math.max(engine.heldSince(), runsUntil) + SLICE_PS;
             if (now < sliceEnd) {

@@ -51,17 +51,19 @@
  * <li><b>Devices</b>: the NIC ring with masking and coalescing ({@link SimNic}); the crypto card with
  *     its ring, latency, speed cap and coalesced completion interrupt, as the runtime's offload driver
  *     ({@link SimEngine}). On this machine the card is emulated: its engine spends its own CPU per
- *     request ({@code engine_per_request} plus the cipher), and at the maximum rate it takes turns of
- *     that CPU with the wire running flat out, a tick each, working in its turns at the speed that
- *     makes {@code engine_share_beside_wire} overall; the host pays
+ *     request ({@code engine_per_request} plus the cipher); the host pays
  *     {@code card_host_per_request} per request, half at the submission and half with the completion,
  *     and {@code card_refusal} for each frame the full ring refuses.
- *     The engine and the wire share the device CPU ({@link SimWire}): while the engine holds it (from
- *     its wakeup, which reaches that busy CPU as an interrupt and a switch, through its work, the
- *     request latency and coalescing delay it spins out, and its idle polls, to its sleep and the
- *     wire's switch back in) the wire writes nothing, and then writes what it owes, so that frames
- *     arrive in bursts as in the runtime (there the wire's involuntary switches match the engine's
- *     wakeups and the NIC thread's). Flat out, the runtime's wire places a frame no faster than its
+ *     The engine and the wire share the device CPU ({@link SimWire}). At a set rate, where the wire
+ *     yields between frames: while the engine holds it (from its wakeup, which reaches that busy CPU
+ *     as an interrupt and a switch, through its work, the request latency and coalescing delay it
+ *     spins out, and its idle polls, to its sleep and the wire's switch back in) the wire writes
+ *     nothing, and then writes what it owes, so that frames arrive in bursts as in the runtime (there
+ *     the wire's involuntary switches match the engine's wakeups and the NIC thread's). At the maximum
+ *     rate neither yields, and both are threads of a second {@link SimCpu}, the device CPU
+ *     ({@link Machine#deviceCpu}), scheduled as the host's threads are: how long each holds it, and how
+ *     often the engine parks and preempts the wire again, come out of their work as in the runs
+ *     ({@code validate --threads} sets their figures beside the runs' device threads). Flat out, the runtime's wire places a frame no faster than its
  *     {@code wire_frame}, and a run at the maximum rate is offered frames that far apart
  *     ({@link SimSpec#offeredPps}).</li>
  * <li><b>The user</b> reads its socket one packet per system call ({@link UserProcess}); kernel

@@ -101,7 +101,6 @@ class ValidateDistanceTest {
                 .put("offloadBesideWireEngineNanosPerRequest", 1000.0).put("offloadRefusingNanosPerRequest", 3200.0)
                 .put("offloadRefusalHostNanos", 1100.0);
         Profile base = CalibratedProfile.from(cal, "cal.json");
-        assertThat(base.value(CostParam.ENGINE_SHARE_BESIDE_WIRE)).isEqualTo(1000 / 3200.0, within(1e-9));
 
         RunResult checked = withWire(Map.of(ValidateCommand.IN_PLACE_CHECK, Map.of("pathNanos", 1000.0, "rxNanos", 300.0,
                 "offloadBesideWireEngineNanosPerRequest", 800.0, "offloadRefusingNanosPerRequest", 1600.0,
@@ -109,8 +108,9 @@ class ValidateDistanceTest {
         Profile own = ValidateCommand.profileOfRun(checked, base, cal);
         assertThat(base.value(CostParam.WIRE_FRAME)).as("the calibration has no wire figure").isZero();
         assertThat(own.value(CostParam.WIRE_FRAME)).as("the wire as timed before the run").isEqualTo(230.0);
-        // the card as timed before the run: 800 ns of engine CPU per 1,600 elapsed, refusals 200 ns cheaper
-        assertThat(own.value(CostParam.ENGINE_SHARE_BESIDE_WIRE)).isEqualTo(0.5, within(1e-9));
+        // the card as timed before the run: 800 ns of engine CPU per request, 200 less; refusals 200 ns cheaper
+        assertThat(own.value(CostParam.ENGINE_PER_REQUEST)).isEqualTo(base.value(CostParam.ENGINE_PER_REQUEST) - 200,
+                within(1e-9));
         assertThat(own.value(CostParam.CARD_REFUSAL)).isEqualTo(base.value(CostParam.CARD_REFUSAL) - 200, within(1e-9));
         assertThat(own.value(CostParam.STAGE_RX)).isEqualTo(300.0);
         assertThat(own.value(CostParam.CARD_HOST_PER_REQUEST)).as("not in the check: the calibration's").isEqualTo(300.0);

@@ -85,9 +85,9 @@ class HandComputedTest {
     }
 
     @Test
-    void anEmulatedEngineSpendsItsOwnTimePerRequestAndIsSlowerBesideAFlatOutWire() {
+    void anEmulatedEngineSpendsItsOwnTimePerRequestAndSharesItsCpuWithTheWireOnlyWhenTheWireRunsFlatOut() {
         // devices on a CPU of their own: the engine's own time per request delays the packet, not the host
-        Profile slow = p.withValue(CostParam.ENGINE_PER_REQUEST, 100_000).withValue(CostParam.ENGINE_SHARE_BESIDE_WIRE, 0.25);
+        Profile slow = p.withValue(CostParam.ENGINE_PER_REQUEST, 100_000);
         SimSpec set = SimSpec.defaults(slow, SimModels.PUSH, 1).withTimes(0, 500_000_000L)
                 .withInterrupts(SimSpec.Interrupts.DEVICE);
         SimSpec fast = SimSpec.defaults(p, SimModels.PUSH, 1).withTimes(0, 500_000_000L)
@@ -98,10 +98,12 @@ class HandComputedTest {
         // 100 us of engine work instead of the 5 us latency it overlaps with
         assertThat((double) a.latency().max() - b.latency().max()).isCloseTo(100_000 + c.crypto(64) / 1000.0 - 5_000,
                 within(2_000.0));
-        assertThat(set.engineShare()).as("at a set rate the wire yields to the engine").isEqualTo(1.0);
-        assertThat(set.withRate(SimSpec.MAX_RATE).engineShare()).as("at the maximum rate").isEqualTo(0.25);
-        assertThat(set.withRate(SimSpec.MAX_RATE).withInterrupts(SimSpec.Interrupts.HOST).engineShare())
-                .as("a hardware card").isEqualTo(1.0);
+        SimSpec timed = set.withProfile(slow.withValue(CostParam.WIRE_FRAME, 200));
+        assertThat(timed.wireFlatOut()).as("at a set rate the wire yields to the engine").isFalse();
+        assertThat(timed.withRate(SimSpec.MAX_RATE).wireFlatOut()).as("at the maximum rate").isTrue();
+        assertThat(set.withRate(SimSpec.MAX_RATE).wireFlatOut()).as("a wire of unknown speed").isFalse();
+        assertThat(timed.withRate(SimSpec.MAX_RATE).withInterrupts(SimSpec.Interrupts.HOST).wireFlatOut())
+                .as("a real wire and a hardware card").isFalse();
     }
 
     @Test

@@ -149,23 +149,30 @@ class ProfileLoaderTest {
     }
 
     @Test
-    void theCardsSpeedAtTheMaximumRateComesFromTheRefusingTrialWhenTheFileHasIt() throws Exception {
+    void theEnginesCpuPerRequestComesFromTheCardBesideTheWire() throws Exception {
         ObjectNode cal = calibrationFixture();
-        ObjectNode in = cardInPlace(cal, 300.0).put("offloadBesideWireNanosPerRequest", 2000.0)
-                .put("offloadBesideWireEngineNanosPerRequest", 1000.0);
+        ObjectNode in = cardInPlace(cal, 300.0);
         in.remove("rxNanos");
-        Profile below = CalibratedProfile.from(cal, "cal.json");
-        // the engine's CPU per request over the elapsed time per request below the ring's limit
-        assertThat(below.value(CostParam.ENGINE_SHARE_BESIDE_WIRE)).isEqualTo(0.5, within(1e-9));
+        Profile alone = CalibratedProfile.from(cal, "cal.json");
+        in.put("offloadBesideWireNanosPerRequest", 2000.0).put("offloadBesideWireEngineNanosPerRequest", 1000.0)
+                .put("offloadRefusingNanosPerRequest", 3200.0);
+        Profile beside = CalibratedProfile.from(cal, "cal.json");
+        // the same cipher taken off both: the engine's CPU per request in place beside the wire, less what it
+        // costs alone on prepared requests
+        assertThat(beside.value(CostParam.ENGINE_PER_REQUEST) - alone.value(CostParam.ENGINE_PER_REQUEST))
+                .isEqualTo(1000.0 - in.get("offloadEngineNanosPerRequest").asDouble(), within(1e-9));
+        assertThat(beside.costs().get(CostParam.ENGINE_PER_REQUEST).source())
+                .contains("offloadBesideWireEngineNanosPerRequest");
+    }
 
-        in.put("offloadRefusingNanosPerRequest", 3200.0).put("offloadRefusingEngineNanosPerRequest", 1500.0);
-        Profile refusing = CalibratedProfile.from(cal, "cal.json");
-        // the same CPU per request over the elapsed time when the full ring refuses the excess: 1000 / 3200
-        assertThat(refusing.value(CostParam.ENGINE_SHARE_BESIDE_WIRE)).isEqualTo(0.3125, within(1e-9));
-        assertThat(refusing.value(CostParam.ENGINE_PER_REQUEST)).as("CPU per request still from below the limit")
-                .isEqualTo(below.value(CostParam.ENGINE_PER_REQUEST));
-        assertThat(refusing.costs().get(CostParam.ENGINE_SHARE_BESIDE_WIRE).source())
-                .contains("offloadRefusingNanosPerRequest");
+    @Test
+    void anOlderProfileWithTheRetiredEngineShareStillLoads() throws Exception {
+        ObjectNode doc = testbox();
+        ((ObjectNode) doc.get("costs")).putObject("engine_share_beside_wire").put("value", 0.4).put("unit", "count")
+                .put("kind", "derived").put("source", "an older calibration");
+        Profile p = ProfileLoader.parse(JSON.writeValueAsString(doc), "box.json", "test");
+        assertThat(p.value(CostParam.ENGINE_PER_REQUEST)).isEqualTo(
+                ProfileLoader.parse(JSON.writeValueAsString(testbox()), "box.json", "test").value(CostParam.ENGINE_PER_REQUEST));
     }
 
     /** @return a fresh copy of the test calibration ({@code calibration.json}), to add figures to */

@@ -1,6 +1,7 @@
 package dev.dispatchlab.sim;
 
 import dev.dispatchlab.metrics.SchedTraceSummary;
+import dev.dispatchlab.sim.profile.CostParam;
 import dev.dispatchlab.sim.model.SimModels;
 import dev.dispatchlab.sim.profile.Profile;
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,47 @@ class SchedTraceTest {
         assertThat(preempted).isGreaterThan(100);
         assertThat(s.seconds()).isBetween(0.19, 0.2);
         assertThat(s.thread("swapper/0")).isNull();
+    }
+
+    /**
+     * At the maximum rate beside an emulated card the device CPU is traced too, as CPU 1: its switches
+     * between the wire and the engine (named as the kernel keeps names, 15 characters), and the doorbells'
+     * wakeups of the engine from the host's threads; read for CPU 1 alone they are what the simulation
+     * counted for the device threads, and for CPU 0 alone the host's as before.
+     */
+    @Test
+    void theDeviceCpuIsCpuOneWhereTheWireAndTheEngineAreThreads() throws IOException {
+        // an engine far faster than the host (300 ns a request): it parks, and the host's doorbells wake it
+        SimSpec spec = SimSpec.defaults(p.withValue(CostParam.WIRE_FRAME, 250).withValue(CostParam.ENGINE_PER_REQUEST, 200)
+                        .withValue(CostParam.CRYPTO_FIXED, 100).withValue(CostParam.CRYPTO_PER_BYTE, 0),
+                SimModels.ITHREAD, SimSpec.MAX_RATE).withInterrupts(SimSpec.Interrupts.DEVICE)
+                .withTimes(5_000_000L, 50_000_000L).withKernelPriority(false);
+        long from = spec.warmupNs() * Simulation.PS_PER_NS;
+        long to = from + spec.measureNs() * Simulation.PS_PER_NS;
+        StringWriter w = new StringWriter();
+        SimResult r = SimRunner.run(spec, new SchedTraceWriter(w, from, to));
+        String t = w.toString();
+        assertThat(t.lines().filter(l -> l.contains("sched_switch") && l.contains(" [001] ")))
+                .isNotEmpty().allSatisfy(l -> assertThat(l).containsAnyOf("prev_comm=wire ", "prev_comm=offload-engine- ",
+                        "prev_comm=swapper/1 "));
+        assertThat(t.lines().filter(l -> l.contains("sched_wakeup: comm=offload-engine- ")))
+                .isNotEmpty().allSatisfy(l -> assertThat(l).contains("target_cpu=001"));
+        SchedTraceSummary.Summary dev = SchedTraceSummary.read(writeTemp(t), 1);
+        long[] engine = r.deviceThreads().get("offload-engine-0");
+        assertThat(engine[0]).as("the engine parked in the interval").isGreaterThan(3);
+        assertThat(dev.thread("offload-engine-").slept()).isCloseTo(engine[0], org.assertj.core.data.Offset.offset(2L));
+        assertThat(dev.thread("wire").preempted()).isCloseTo(r.deviceThreads().get("wire")[1],
+                org.assertj.core.data.Offset.offset(2L));
+        SchedTraceSummary.Summary host = SchedTraceSummary.read(writeTemp(t), 0);
+        assertThat(host.thread("wire")).isNull();
+        assertThat(host.thread("crypto-ithread").slept()).isCloseTo(r.threads().get("crypto-ithread")[0],
+                org.assertj.core.data.Offset.offset(2L));
+    }
+
+    private static java.nio.file.Path writeTemp(String text) throws IOException {
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("sim", ".trace");
+        f.toFile().deleteOnExit();
+        return java.nio.file.Files.writeString(f, text);
     }
 
     @Test

@@ -25,7 +25,7 @@ class SimEngineTest {
     void aDescriptorIsFreeAgainOnlyOnceItsCompletionIsDrained() {
         Simulation sim = new Simulation(new SplittableRandom(1));
         Machine m = new Machine(sim, new Costs(SimFixtures.testbox()), 4_000 * US, 1_500 * US, true);
-        SimEngine card = new SimEngine(m, 4, 5_000, 0, 8, 10_000, false, 1.0, 4_000 * US);
+        SimEngine card = new SimEngine(m, 4, 5_000, 0, 8, 10_000, false, false);
         for (int i = 0; i < 4; i++) {
             assertThat(card.submit(m.newPacket(64), null)).isTrue();
         }
@@ -46,7 +46,7 @@ class SimEngineTest {
     void aRefusedSubmitCostsItsSubmitterTheRefusalAndNothingMore() {
         Simulation sim = new Simulation(new SplittableRandom(1));
         Machine m = new Machine(sim, testboxWith(CostParam.CARD_REFUSAL, 700), 4_000 * US, 1_500 * US, true);
-        SimEngine card = new SimEngine(m, 1, 5_000, 0, 8, 10_000, false, 1.0, 4_000 * US);
+        SimEngine card = new SimEngine(m, 1, 5_000, 0, 8, 10_000, false, false);
         assertThat(card.submit(m.newPacket(64), null)).isTrue(); // from a device: the one descriptor taken
         long before = m.cpu.busyPs();
 
@@ -78,7 +78,7 @@ class SimEngineTest {
         Simulation sim = new Simulation(new SplittableRandom(1));
         Machine m = new Machine(sim, testboxWith(CostParam.CROSS_CPU_WAKER, wakerNs), 4_000 * US, 1_500 * US, false);
         UserProcess user = m.thread(new UserProcess(m, 16, 0, false));
-        SimEngine card = new SimEngine(m, 4, 0, 0, 1, 0, true, 1.0, 4_000 * US);
+        SimEngine card = new SimEngine(m, 4, 0, 0, 1, 0, true, false);
         List<Long> done = new ArrayList<>();
         card.connect(cpu -> {
             while (card.poll() >= 0) {
@@ -107,7 +107,7 @@ class SimEngineTest {
     void theCardCountsItsRequestsTheEngineWakeupsAndTheInterruptsAsTheDriverDoes() {
         Simulation sim = new Simulation(new SplittableRandom(1));
         Machine m = new Machine(sim, new Costs(SimFixtures.testbox()), 4_000 * US, 1_500 * US, false);
-        SimEngine card = new SimEngine(m, 4, 0, 0, 2, 10_000, true, 1.0, 4_000 * US);
+        SimEngine card = new SimEngine(m, 4, 0, 0, 2, 10_000, true, false);
         card.connect(cpu -> 0); // nothing drains: the descriptors stay taken
         for (int i = 0; i < 4; i++) {
             assertThat(card.submit(m.newPacket(64), null)).isTrue();
@@ -137,7 +137,7 @@ class SimEngineTest {
     void aDoorbellThatWakesTheParkedEngineCostsTheSubmitterACrossCpuWakeup() {
         Simulation sim = new Simulation(new SplittableRandom(1));
         Machine m = new Machine(sim, testboxWith(CostParam.CROSS_CPU_WAKER, 7_000), 4_000 * US, 1_500 * US, false);
-        SimEngine card = new SimEngine(m, 4, 5_000, 0, 8, 10_000, true, 1.0, 4_000 * US);
+        SimEngine card = new SimEngine(m, 4, 5_000, 0, 8, 10_000, true, false);
         card.connect(cpu -> 0);
         long before = m.cpu.busyPs();
         assertThat(card.submit(m.newPacket(64), m.cpu)).isTrue();
@@ -145,6 +145,67 @@ class SimEngineTest {
         sim.runUntil(1_000 * US);
         assertThat(card.engineWakeups()).isEqualTo(1);
         assertThat(m.cpu.busyPs() - before).as("one wakeup sent to the device CPU, 7 us").isEqualTo(7 * US);
+    }
+
+    /**
+     * The engine as a thread of the device CPU (beside a flat-out wire; here alone on that CPU), worked
+     * by hand on the test box with cross_cpu_wakeup 3 us (the CPU is idle: no interrupt to take), 5 us
+     * latency, the interrupt after 8 completions or 10 us, and engine_idle_spin's polls before it parks:
+     * <ol>
+     * <li>At 0 a request to the parked engine: woken at 3 us and switched in (a switch and, first on
+     *     that CPU, its refill), past the latency by then; done its work later (engine_per_request and the
+     *     cipher), it spins to the coalescing deadline, 10 us on, raises the interrupt and polls.</li>
+     * <li>At 24 us, while it polls, a second: no wakeup. It spins out the latency to 29 us, works, spins
+     *     10 us, raises the interrupt, polls and parks.</li>
+     * <li>At 60 us a third, to the parked engine again: woken at 63, switched in without a refill (it
+     *     ran there last), and the same again.</li>
+     * </ol>
+     * It holds its CPU from each wakeup to its sleep.
+     */
+    @Test
+    void onTheDeviceCpuTheEngineSpinsOutLatencyAndCoalescingThenPollsAndParks() {
+        Simulation sim = new Simulation(new SplittableRandom(1));
+        Profile box = SimFixtures.testbox().withValue(CostParam.CROSS_CPU_WAKEUP, 3_000)
+                .withValue(CostParam.ENGINE_PER_REQUEST, 1_000);
+        Costs c = new Costs(box);
+        Machine m = new Machine(sim, c, 4_000 * US, 1_500 * US, false);
+        SimEngine card = new SimEngine(m, 4, 5_000, 0, 8, 10_000, true, true);
+        assertThat(card.onDeviceCpu()).isTrue();
+        SimThread engine = m.deviceThreads().get(0);
+        List<Long> interrupts = new ArrayList<>();
+        card.connect(cpu -> {
+            interrupts.add(sim.now());
+            while (card.poll() >= 0) {
+                // drained: the descriptor is free again
+            }
+            return 0;
+        });
+        long work = c.enginePerRequest + c.crypto(64);
+        long done1 = 3 * US + c.contextSwitch + c.switchLocality + work;
+        assertThat(done1 - work).as("switched in past the latency").isGreaterThan(5 * US);
+        long done2 = 29 * US + work;
+        long parked2 = done2 + 10 * US + c.engineIdleSpin;
+        long done3 = 63 * US + c.contextSwitch + work;
+        long parked3 = done3 + 10 * US + c.engineIdleSpin;
+        assertThat(done1 + 10 * US).as("the second comes while it polls").isLessThan(24 * US);
+        assertThat(24 * US).isLessThan(done1 + 10 * US + c.engineIdleSpin);
+
+        card.submit(m.newPacket(64), null);
+        sim.at(24 * US, Simulation.Order.DEVICE, () -> card.submit(m.newPacket(64), null));
+        sim.at(60 * US, Simulation.Order.DEVICE, () -> card.submit(m.newPacket(64), null));
+        sim.runUntil(parked2 - 100_000);
+        assertThat(engine.state()).as("polling just before it parks").isEqualTo(SimThread.State.RUNNING);
+        sim.runUntil(parked2 + c.sleep + 100_000);
+        assertThat(engine.state()).as("parked").isEqualTo(SimThread.State.SLEEPING);
+        sim.runUntil(200 * US);
+
+        assertThat(interrupts).containsExactly(done1 + 10 * US, done2 + 10 * US, done3 + 10 * US);
+        assertThat(card.requests()).isEqualTo(3);
+        assertThat(card.engineWakeups()).as("the second came while it polled").isEqualTo(2);
+        assertThat(engine.wakeups()).isEqualTo(2);
+        assertThat(engine.voluntary()).as("it parked after the second request and after the third").isEqualTo(2);
+        assertThat(engine.cpuPs()).as("from each wakeup to its sleep, and its way to sleep")
+                .isEqualTo((parked2 - 3 * US) + (parked3 - 63 * US) + 2 * c.sleep);
     }
 
     /** @return the test box's costs with {@code param} set to {@code ns} */

@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The wire beside an emulated engine (this machine's device CPU, shared by the two): frames due while
  * the engine holds the CPU are written when the wire has it back, and a busy engine holds the wire back
- * for at most a scheduling slice. Worked out by hand from the testbox profile.
+ * for at most a scheduling slice; at the maximum rate both are threads of the device CPU. Worked out by
+ * hand from the testbox profile.
  */
 class SimWireTest {
 
@@ -22,29 +23,27 @@ class SimWireTest {
 
     /** Arrival times (ps) of every frame the wire wrote by {@code until}, an engine given one request at t = 0. */
     private static List<Long> arrivals(Profile p, double pps, long until, boolean withEngine) {
-        return arrivals(p, pps, until, withEngine, 1.0, 3_000 * US, new long[1]);
+        return arrivals(p, pps, until, withEngine, new Machine[1], null);
     }
 
-    /** As above, the engine at {@code share} taking turns of {@code turn}; {@code finish[0]}: its request's end. */
-    private static List<Long> arrivals(Profile p, double pps, long until, boolean withEngine, double share, long turn,
-                                       long[] finish) {
-        return arrivals(p, pps, until, withEngine, share, turn, finish, new Machine[1]);
-    }
-
-    /** As above; {@code pps} may be {@link SimSpec#MAX_RATE}; {@code machine[0]}: the machine, for its counts. */
-    private static List<Long> arrivals(Profile p, double pps, long until, boolean withEngine, double share, long turn,
-                                       long[] finish, Machine[] machine) {
+    /**
+     * As above; {@code pps} may be {@link SimSpec#MAX_RATE} (then, with a wire of known speed, the engine
+     * and the wire are threads of the device CPU); {@code machine[0]}: the machine, for its counts;
+     * {@code events}, if not null, sees the scheduler's events.
+     */
+    private static List<Long> arrivals(Profile p, double pps, long until, boolean withEngine, Machine[] machine,
+                                       SchedEvents events) {
         Simulation sim = new Simulation(new SplittableRandom(1));
         Machine m = new Machine(sim, new Costs(p), 3_000 * US, 1_500 * US, false);
         SimNic nic = new SimNic(m, 4096, 1, 0); // no handler: frames wait on the ring
-        SimEngine engine = new SimEngine(m, 16, 5_000, 0, 8, 10_000, true, share, turn);
-        if (withEngine) {
-            engine.submit(m.newPacket(64), null);
-            finish[0] = engine.holdUntil() - m.costs.engineIdleSpin; // its request's end (nothing to coalesce yet)
-        }
-        machine[0] = m;
         // the devices on a CPU of their own, as an emulated engine's are
         SimSpec spec = SimSpec.defaults(p, SimModels.PUSH, pps).withInterrupts(SimSpec.Interrupts.DEVICE);
+        SimEngine engine = new SimEngine(m, 16, 5_000, 0, 8, 10_000, true, spec.wireFlatOut());
+        m.events(events);
+        if (withEngine) {
+            engine.submit(m.newPacket(64), null);
+        }
+        machine[0] = m;
         new SimWire(m, nic, engine, spec.offeredPps(), spec, until).start();
         sim.runUntil(until + 2_000 * US);
         List<Long> out = new ArrayList<>();
@@ -110,38 +109,6 @@ class SimWireTest {
         });
     }
 
-    @Test
-    void besideAFlatOutWireTheEngineWorksInItsTurnsOnlyAndTheWireWritesInItsOwn() {
-        // share 0.25: the two take turns of 1 ms each (half the CPU to each), and in its turns the engine
-        // runs at half its speed alone, which makes its share overall. One request of 1 ms of engine work
-        // alone takes 2 ms of its turns: the turns from the wakeup [0, 1), [2, 3) ms and a bit of [4, 5).
-        Profile p = SimFixtures.testbox().withValue(CostParam.CROSS_CPU_WAKEUP, 3_000)
-                .withValue(CostParam.ENGINE_PER_REQUEST, 1_000_000);
-        Costs c = new Costs(p);
-        long wake = c.hardInterrupt + c.contextSwitch + c.switchLocality; // the doorbell's interrupt, the switch in
-        long turn = 1_000 * US;
-        long work = 2 * (c.enginePerRequest + c.crypto(64));
-        long done = wake + 4 * turn + (work - 2 * turn);
-        long parks = done + 10 * US + c.engineIdleSpin;
-        long back = parks + c.sleep + c.contextSwitch + c.switchLocality;
-        long[] finish = new long[1];
-        List<Long> t = arrivals(p, 100_000, 6_000 * US, true, 0.25, turn, finish); // a frame every 10 us
-
-        assertThat(finish[0]).as("the request's end, its work spread over the engine's turns").isEqualTo(done);
-        assertThat(parks).as("the engine parks in its third turn").isLessThan(wake + 5 * turn);
-        assertThat(t).hasSize(600);
-        eachFrameAt(t, 10 * US, due -> {
-            for (int k = 0; k < 3; k++) { // in an engine's turn, held back to its end (or the wire's return)
-                long from = wake + 2 * k * turn;
-                long to = Math.min(from + turn, back);
-                if (due >= from && due < to) {
-                    return to;
-                }
-            }
-            return due;
-        });
-    }
-
     /**
      * Frame {@code i} of {@code t} at the wire's own pace: no sooner than {@code due(i)} nor than
      * {@code gap} after the frame before, and, falling in one of {@code holds} ({from, to} ps, the engine
@@ -170,7 +137,7 @@ class SimWireTest {
         long wake = c.hardInterrupt + c.contextSwitch + c.switchLocality;
         long finish = Math.max(5 * US, wake + c.enginePerRequest + c.crypto(64));
         long back = finish + 10 * US + c.engineIdleSpin + c.sleep + c.contextSwitch + c.switchLocality;
-        List<Long> t = arrivals(p, 1_000_000, 200 * US, true, 1.0, 3_000 * US, new long[1]); // one a microsecond
+        List<Long> t = arrivals(p, 1_000_000, 200 * US, true); // one a microsecond
 
         assertThat(t).hasSize(200);
         eachFrameAtItsPace(t, i -> i * US, 250_000, new long[] {wake, back});
@@ -178,30 +145,64 @@ class SimWireTest {
         assertThat(late).as("frames written after the engine parked, off the microsecond grid").isGreaterThan(10);
     }
 
+    /**
+     * At the maximum rate the wire and the engine are threads of the device CPU: the engine, given 1 ms of
+     * work at t = 0, takes the CPU from the wire (a frame every 10 us of the wire's own CPU), and while it
+     * runs no frame is written; in each of the wire's stretches the frames are 10 us apart; nothing the wire
+     * could have written while the engine ran is offered later: the frames are the wire's CPU time over
+     * 10 us. The engine raises its interrupt and parks.
+     */
     @Test
-    void atTheMaximumRateTheWireGoesOnAtItsOwnSpeedAndWritesNothingItOwes() {
-        // the wire flat out (a frame every 10 us of its own) beside an engine taking 1 ms turns, as in the
-        // test above: in the engine's turns the wire writes nothing, and after them it goes on from there
-        // one frame every 10 us; nothing it could have written meanwhile is offered later
+    void atTheMaximumRateTheWireAndTheEngineTakeTheDeviceCpuInTurnsAndTheWireWritesNothingItOwes() {
         Profile p = SimFixtures.testbox().withValue(CostParam.CROSS_CPU_WAKEUP, 3_000)
                 .withValue(CostParam.ENGINE_PER_REQUEST, 1_000_000).withValue(CostParam.WIRE_FRAME, 10_000);
-        Costs c = new Costs(p);
-        long wake = c.hardInterrupt + c.contextSwitch + c.switchLocality;
-        long turn = 1_000 * US;
-        long work = 2 * (c.enginePerRequest + c.crypto(64));
-        long parks = wake + 4 * turn + (work - 2 * turn) + 10 * US + c.engineIdleSpin;
-        long back = parks + c.sleep + c.contextSwitch + c.switchLocality;
-        Machine[] m = new Machine[1];
-        List<Long> t = arrivals(p, SimSpec.MAX_RATE, 6_000 * US, true, 0.25, turn, new long[1], m);
+        long until = 6_000 * US;
+        List<long[]> engineRuns = new ArrayList<>();
+        long[] wireCpu = new long[1];
+        SchedEvents deviceCpu = new SchedEvents() {
+            private long since = -1;
+            private String running;
 
-        eachFrameAtItsPace(t, i -> 0, 10 * US, new long[] {wake, wake + turn}, new long[] {wake + 2 * turn, wake + 3 * turn},
-                new long[] {wake + 4 * turn, back});
-        long held = turn + turn + (back - wake - 4 * turn);
-        long free = (6_000 * US - held) / (10 * US); // a frame every 10 us of the wire's own time
-        assertThat(m[0].snapshot().offered()).as("every frame offered is on the ring, and the engine's request")
-                .isEqualTo(t.size() + 1L);
-        assertThat((long) t.size()).as("6 ms less what the engine held, a frame every 10 us (one more at the start of "
-                + "each of the wire's four stretches), not the 600 of 6 ms").isBetween(free, free + 4);
+            @Override
+            public void wakeup(long ps, boolean fromDevice, SimThread waker, SimThread wakee) {
+            }
+
+            @Override
+            public void switched(long ps, int cpu, SimThread prev, boolean prevSlept, SimThread next) {
+                if (cpu != 1) {
+                    return;
+                }
+                if ("wire".equals(running)) {
+                    wireCpu[0] += Math.min(ps, until) - Math.min(since, until);
+                } else if (running != null) {
+                    engineRuns.add(new long[] {since, ps});
+                }
+                running = next == null ? null : next.name();
+                since = ps;
+            }
+        };
+        Machine[] m = new Machine[1];
+        List<Long> t = arrivals(p, SimSpec.MAX_RATE, until, true, m, deviceCpu);
+
+        assertThat(m[0].deviceThreads()).extracting(SimThread::name).containsExactly("offload-engine-0", "wire");
+        long engineHeld = engineRuns.stream().mapToLong(r -> r[1] - r[0]).sum();
+        assertThat(engineHeld).as("the engine's 1 ms of work, its latency, coalescing and polls, on the CPU")
+                .isGreaterThan(1_000 * US);
+        for (long at : t) {
+            assertThat(engineRuns).as("no frame written while the engine ran")
+                    .noneMatch(r -> at > r[0] && at < r[1]);
+        }
+        for (int i = 1; i < t.size(); i++) {
+            long from = t.get(i - 1);
+            long to = t.get(i);
+            boolean engineBetween = engineRuns.stream().anyMatch(r -> r[0] >= from && r[1] <= to);
+            assertThat(engineBetween || to - from == 10 * US).as("frame %d: 10 us after the one before, or after the "
+                    + "engine's run", i).isTrue();
+        }
+        assertThat(t.size()).as("one frame per 10 us of the wire's CPU, none owed: not the 600 of 6 ms")
+                .isBetween((int) (wireCpu[0] / (10 * US)) - 2, (int) (wireCpu[0] / (10 * US)) + 2)
+                .isLessThan(600 - 100);
+        assertThat(m[0].deviceThreads().get(0).voluntary()).as("the engine parked").isEqualTo(1);
     }
 
     @Test
@@ -210,7 +211,7 @@ class SimWireTest {
         // five still owed at the end are never written
         Profile p = SimFixtures.testbox().withValue(CostParam.WIRE_FRAME, 2_000);
         Machine[] m = new Machine[1];
-        List<Long> t = arrivals(p, 1_000_000, 10 * US, false, 1.0, 3_000 * US, new long[1], m);
+        List<Long> t = arrivals(p, 1_000_000, 10 * US, false, m, null);
         assertThat(t).containsExactly(0L, 2 * US, 4 * US, 6 * US, 8 * US);
         assertThat(m[0].snapshot().offered()).isEqualTo(5);
     }

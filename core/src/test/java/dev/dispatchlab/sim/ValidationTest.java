@@ -195,7 +195,7 @@ class ValidationTest {
                     .map(t -> Validation.simulatedName(t.name())).toList())
                     .containsExactlyInAnyOrderElementsOf(pred.threads().keySet());
             // the simulated threads' sleeps and preemptions per packet add up to the row's predicted switches
-            double sw = rows.stream().filter(t -> !Double.isNaN(t.predictedVoluntary()))
+            double sw = rows.stream().filter(t -> "host".equals(t.role()) && !Double.isNaN(t.predictedVoluntary()))
                     .mapToDouble(t -> t.predictedVoluntary() + t.predictedInvoluntary()).sum();
             assertThat(sw).as("%s %s", r.model(), LOADS.get(i)).isCloseTo(cells.get(i).predictedSwitches(), within(1e-9));
             for (RunResult.ThreadCounts t : r.threads()) {
@@ -283,6 +283,46 @@ class ValidationTest {
         assertThat(carrier.predictedCpuNanos()).isPositive();
         assertThat(Validation.simulatedName("ForkJoinPool-7-")).isEqualTo("carrier/0");
         assertThat(Validation.simulatedName("puller/0")).isEqualTo("puller/0");
+    }
+
+    /**
+     * At the maximum rate, with the wire's speed known, the simulation runs the wire and the card's engine
+     * as threads of the device CPU: the row sets the runtime's device threads of the same names beside
+     * them (role {@code device}, after the host's; the runtime's watchdog, which the simulation has no part
+     * for, left out), and the host threads alone still add up to the predicted switches.
+     */
+    @Test
+    void atTheMaximumRateTheDeviceCpusThreadsAreSetBesideTheRuns() throws Exception {
+        RunResult r = measured().get(5); // push with the card in overload, its rate made the maximum
+        java.util.Map<String, Object> settings = new java.util.LinkedHashMap<>(r.settings());
+        settings.put("rate", "max");
+        List<RunResult.ThreadCounts> threads = new ArrayList<>(r.threads());
+        threads.add(new RunResult.ThreadCounts("offload-engine-0", "device", 900, 10, 1_500_000_000L, 20_000_000L, "live"));
+        threads.add(new RunResult.ThreadCounts("offload-watchdog", "device", 300, 0, 10_000_000L, 1_000_000L, "live"));
+        threads.add(new RunResult.ThreadCounts("wire", "device", 2, 910, 1_700_000_000L, 30_000_000L, "live"));
+        RunResult max = new RunResult(r.model(), r.modelDescription(), r.crypto(), r.workload(), settings,
+                r.environment(), r.seconds(), r.offeredPps(), r.deliveredPps(), r.payloadGbps(), r.host(), r.device(),
+                r.other(), r.perPacket(), r.latency(), r.drops(), r.events(), r.accounting(), r.checks(), r.wire(),
+                r.cryptoStats(), threads, r.notes(), r.sentBad());
+        Profile p = machine().withValue(dev.dispatchlab.sim.profile.CostParam.WIRE_FRAME, 250);
+        Validation.Cell cell = Validation.validate(List.of(max), List.of("overload"), p, 0.05).getFirst();
+
+        List<Validation.ThreadRow> device = cell.threads().stream().filter(t -> "device".equals(t.role())).toList();
+        assertThat(device).extracting(Validation.ThreadRow::name).containsExactly("offload-engine-0", "wire");
+        double packets = r.deliveredPps() * r.seconds();
+        assertThat(device.getFirst().measuredCpuNanos()).isCloseTo(1_500_000_000L / packets, within(1e-6));
+        assertThat(device.getFirst().measuredVoluntary()).isCloseTo(900 / packets, within(1e-9));
+        assertThat(device).allSatisfy(t -> assertThat(t.predictedCpuNanos()).isPositive());
+        assertThat(cell.threads().subList(cell.threads().size() - 2, cell.threads().size())).isEqualTo(device);
+        double hostSwitches = cell.threads().stream().filter(t -> "host".equals(t.role()))
+                .mapToDouble(t -> t.predictedVoluntary() + t.predictedInvoluntary()).sum();
+        assertThat(hostSwitches).isCloseTo(cell.predictedSwitches(), within(1e-9));
+
+        var text = new java.io.ByteArrayOutputStream();
+        dev.dispatchlab.report.SimulationSection.printThreads(new java.io.PrintStream(text, true,
+                java.nio.charset.StandardCharsets.UTF_8), List.of(cell));
+        assertThat(text.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("(device) offload-engine-0")
+                .contains("(device) wire").doesNotContain("watchdog");
     }
 
     private static RunResult as(RunResult r, double delivered, double switches) {

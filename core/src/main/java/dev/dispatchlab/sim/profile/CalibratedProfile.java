@@ -56,15 +56,11 @@ import java.util.Map;
  * <li><b>Card.</b> The emulated card's engine is a thread on the device CPU. calibrate measures it in
  *     place: fed with the wire's frames through the receive path, the wire flat out beside it on its
  *     CPU. {@code engine_per_request} is the engine's CPU per request there
- *     ({@code inPlace.offloadBesideWireEngineNanosPerRequest}) less the cipher, and
- *     {@code engine_share_beside_wire} that CPU over the elapsed time per request at the maximum rate
- *     ({@code inPlace.offloadRefusingNanosPerRequest}: the host offering every frame and the full ring
- *     refusing the excess, as in a run at the maximum rate; the refusals touch the ring the engine takes
- *     from and slow it by a fifth to a half), or, in an older file, below the limit
- *     ({@code inPlace.offloadBesideWireNanosPerRequest}).
- *     On prepared requests, alone, the engine costs about half as much; a calibration without the
- *     in-place figures falls back to that ({@code inPlace.offloadEngineNanosPerRequest}) and an even
- *     share. {@code card_host_per_request} is the host's CPU per packet through the card in place
+ *     ({@code inPlace.offloadBesideWireEngineNanosPerRequest}) less the cipher; how much of its CPU the
+ *     engine gets beside the wire is not a figure of the profile: the simulation schedules the two
+ *     threads there. On prepared requests, alone, the engine costs about half as much; a calibration
+ *     without the in-place figures falls back to that ({@code inPlace.offloadEngineNanosPerRequest}).
+ *     {@code card_host_per_request} is the host's CPU per packet through the card in place
  *     ({@code inPlace.offloadBesideWireHostNanosPerRequest}) less the stages, or, where that is less,
  *     {@code inPlace.offloadHostNanosPerRequest} (the submitting and draining host thread's CPU per
  *     request on prepared requests, alone). {@code card_refusal} is what a frame the full ring
@@ -277,40 +273,20 @@ public final class CalibratedProfile {
             c.put(CostParam.CARD_HOST_PER_REQUEST, new Cost(host, Unit.NS, Kind.MEASURED,
                     cal + ": inPlace.offloadHostNanosPerRequest (a host thread's CPU per request submitted to and "
                             + "drained from the real offload driver, its engine on the device CPU)", Double.NaN, Double.NaN));
-            if (in.has("offloadBesideWireNanosPerRequest") && in.has("offloadBesideWireEngineNanosPerRequest")) {
+            if (in.has("offloadBesideWireEngineNanosPerRequest")) {
                 // The card in place: fed with the wire's frames through the receive path, beside the wire
-                // running flat out on its CPU. Its CPU per request there is what a run's engine spends; the
-                // elapsed time per request against it is the part of the CPU it gets beside the wire.
-                double beside = num(in, "offloadBesideWireNanosPerRequest", file + ": inPlace");
+                // running flat out on its CPU. Its CPU per request there is what a run's engine spends; how
+                // much of that CPU it gets beside the wire is the simulated device CPU's to decide.
                 double besideEngine = num(in, "offloadBesideWireEngineNanosPerRequest", file + ": inPlace");
                 c.put(CostParam.ENGINE_PER_REQUEST, new Cost(Math.max(0, besideEngine - cipher), Unit.NS, Kind.DERIVED,
                         cal + ": inPlace.offloadBesideWireEngineNanosPerRequest " + r(besideEngine) + " (the engine "
                                 + "thread's CPU per request, the card fed with the wire's frames through the receive "
                                 + "path) - the cipher " + r(cipher) + " ns; alone, on prepared requests: "
                                 + r(engine) + " ns", Double.NaN, Double.NaN));
-                if (in.has("offloadRefusingNanosPerRequest")) {
-                    // At the maximum rate the host offers more than the card takes, and the full ring's
-                    // refusals slow the engine: its speed there, against its CPU per request below the limit.
-                    double refusing = num(in, "offloadRefusingNanosPerRequest", file + ": inPlace");
-                    c.put(CostParam.ENGINE_SHARE_BESIDE_WIRE, new Cost(Math.min(1, besideEngine / refusing), Unit.COUNT,
-                            Kind.DERIVED, cal + ": inPlace.offloadBesideWireEngineNanosPerRequest " + r(besideEngine)
-                                    + " / offloadRefusingNanosPerRequest " + r(refusing) + " (the engine's CPU per "
-                                    + "request against the elapsed time per request when the host offers every frame "
-                                    + "of the flat-out wire and the full ring refuses the excess, as at the maximum "
-                                    + "rate; below the limit, " + r(beside) + " ns)", Double.NaN, Double.NaN));
-                } else {
-                    c.put(CostParam.ENGINE_SHARE_BESIDE_WIRE, new Cost(Math.min(1, besideEngine / beside), Unit.COUNT,
-                            Kind.DERIVED, cal + ": inPlace.offloadBesideWireEngineNanosPerRequest " + r(besideEngine)
-                                    + " / offloadBesideWireNanosPerRequest " + r(beside) + " (the engine's CPU per "
-                                    + "request against the elapsed time per request, the wire running flat out on its "
-                                    + "CPU)", Double.NaN, Double.NaN));
-                }
             } else {
                 c.put(CostParam.ENGINE_PER_REQUEST, new Cost(Math.max(0, engine - cipher), Unit.NS, Kind.DERIVED,
                         cal + ": inPlace.offloadEngineNanosPerRequest " + r(engine) + " (the engine thread's CPU per "
                                 + "request, kept busy) - the cipher " + r(cipher) + " ns", Double.NaN, Double.NaN));
-                c.put(CostParam.ENGINE_SHARE_BESIDE_WIRE, new Cost(0.5, Unit.COUNT, Kind.ESTIMATED,
-                        cal + " has no beside-the-wire figure: two runnable threads share a CPU evenly", 0.25, 1));
             }
         } else {
             c.put(CostParam.CARD_HOST_PER_REQUEST, new Cost(0, Unit.NS, Kind.ESTIMATED,
@@ -318,8 +294,6 @@ public final class CalibratedProfile {
             c.put(CostParam.ENGINE_PER_REQUEST, new Cost(0, Unit.NS, Kind.ESTIMATED,
                     cal + " has no in-place offload figure (one CPU, or an older calibration): the engine costs its cipher only",
                     0, 2000));
-            c.put(CostParam.ENGINE_SHARE_BESIDE_WIRE, new Cost(0.5, Unit.COUNT, Kind.ESTIMATED,
-                    cal + " has no beside-the-wire figure: two runnable threads share a CPU evenly", 0.25, 1));
         }
         boolean sendsTimed = busy != null && busy.has("wakerNanos");
         c.put(CostParam.ENGINE_IDLE_SPIN, idleSpin(in, sendsTimed, c, cipherFixed + perByte * (in == null ? payload

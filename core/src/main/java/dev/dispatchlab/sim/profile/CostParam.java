@@ -94,11 +94,6 @@ public enum CostParam {
      */
     ENGINE_PER_REQUEST(Dimension.TIME, "emulated card engine per request, beyond the cipher"),
     /**
-     * An emulated card's speed while the wire runs flat out beside it on its CPU, as a share of its
-     * speed alone (the CPU share it gets and the caches the wire takes from it). 1 for a hardware engine.
-     */
-    ENGINE_SHARE_BESIDE_WIRE(Dimension.COUNT, "emulated engine's speed at the maximum rate (a flat-out wire beside it, the excess refused), share of its CPU per request"),
-    /**
      * An emulated card's engine: how long it keeps polling its CPU after its last completion was
      * signalled before it parks (the driver's idle polls and the way to sleep). It holds the CPU it
      * shares with the wire meanwhile. 0 for a hardware engine.

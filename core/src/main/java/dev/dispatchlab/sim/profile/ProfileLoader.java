@@ -41,6 +41,13 @@ public final class ProfileLoader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * Keys an older profile file may hold that the simulation no longer reads, ignored:
+     * {@code engine_share_beside_wire}, the emulated engine's part of its CPU beside a flat-out wire,
+     * which the simulation now gets by scheduling the engine and the wire as threads of that CPU.
+     */
+    private static final java.util.Set<String> RETIRED = java.util.Set.of("engine_share_beside_wire");
+
     private ProfileLoader() {
     }
 
@@ -158,7 +165,7 @@ public final class ProfileLoader {
         }
         for (Iterator<String> it = costs.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (CostParam.byKey(k) == null) {
+            if (CostParam.byKey(k) == null && !RETIRED.contains(k)) {
                 throw new ProfileException(file + ": costs." + k + ": unknown key");
             }
         }

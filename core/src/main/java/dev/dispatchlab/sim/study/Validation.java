@@ -99,16 +99,17 @@ public final class Validation {
     }
 
     /**
-     * A host thread's figures per delivered packet over the measured interval, measured and predicted:
-     * CPU (ns), voluntary switches (it slept), involuntary ones (it was preempted) and time runnable on
-     * its CPU's run queue, waiting for it (ns: how long its wakeups and preemptions kept it waiting,
-     * which decides how much work each of its runs finds). The runtime's carrier (the JDK's pool thread)
+     * A thread's figures per delivered packet over the measured interval, measured and predicted (its
+     * role {@code host}, or {@code device} for the device CPU's wire and engine where the simulation runs
+     * them as threads): CPU (ns), voluntary switches (it slept), involuntary ones (it was preempted) and
+     * time runnable on its CPU's run queue, waiting for it (ns: how long its wakeups and preemptions kept
+     * it waiting, which decides how much work each of its runs finds). The runtime's carrier (the JDK's pool thread)
      * is set beside the simulator's {@code carrier/0} ({@link #simulatedName}); a thread only one side
      * has, or a wait a measured run did not keep, has NaN on that side.
      */
-    public record ThreadRow(String name, double measuredCpuNanos, double predictedCpuNanos, double measuredVoluntary,
-                            double predictedVoluntary, double measuredInvoluntary, double predictedInvoluntary,
-                            double measuredWaitNanos, double predictedWaitNanos) {
+    public record ThreadRow(String name, String role, double measuredCpuNanos, double predictedCpuNanos,
+                            double measuredVoluntary, double predictedVoluntary, double measuredInvoluntary,
+                            double predictedInvoluntary, double measuredWaitNanos, double predictedWaitNanos) {
     }
 
     /**
@@ -319,24 +320,40 @@ public final class Validation {
 
     /**
      * @return the host threads of {@code measured} (in its order, those that ran) and then those only
-     *         {@code predicted} has, each side per its own delivered packet over its measured interval
+     *         {@code predicted} has, then the device CPU's the same way where {@code predicted} runs its
+     *         wire and engine as threads, each side per its own delivered packet over its measured interval
      */
     public static List<ThreadRow> threads(RunResult measured, SimResult predicted) {
         double mPackets = RunResult.PerPacket.divisor(measured.deliveredPps() * measured.seconds());
         double pPackets = RunResult.PerPacket.divisor(predicted.deliveredPps() * predicted.spec().measureNs() / 1e9);
-        Map<String, long[]> sim = predicted.threads();
         List<ThreadRow> rows = new ArrayList<>();
+        rows(rows, "host", measured, predicted.threads(), mPackets, pPackets);
+        rows(rows, "device", measured, predicted.deviceThreads(), mPackets, pPackets);
+        return rows;
+    }
+
+    /**
+     * Adds the threads of {@code role}: those of {@code measured} (in its order, those that ran; a device
+     * thread only where the prediction has device threads), then those only {@code sim} has.
+     */
+    private static void rows(List<ThreadRow> rows, String role, RunResult measured, Map<String, long[]> sim,
+                             double mPackets, double pPackets) {
         Set<String> seen = new HashSet<>();
-        if (measured.threads() != null) {
+        boolean device = "device".equals(role);
+        if (measured.threads() != null && !(device && sim.isEmpty())) {
             for (RunResult.ThreadCounts t : measured.threads()) {
-                if (!"host".equals(t.role()) || t.cpuNanos() == 0 && t.voluntary() == 0 && t.involuntary() == 0) {
+                if (!role.equals(t.role()) || t.cpuNanos() == 0 && t.voluntary() == 0 && t.involuntary() == 0) {
                     continue;
                 }
                 String simName = simulatedName(t.name());
                 long[] s = sim.get(simName);
+                if (device && s == null) {
+                    continue; // the runtime's watchdog: a device thread the simulation has no part for
+                }
                 seen.add(simName);
-                rows.add(new ThreadRow(t.name(), t.cpuNanos() / mPackets, s == null ? Double.NaN : s[2] / pPackets,
-                        t.voluntary() / mPackets, s == null ? Double.NaN : s[0] / pPackets, t.involuntary() / mPackets,
+                rows.add(new ThreadRow(t.name(), role, t.cpuNanos() / mPackets,
+                        s == null ? Double.NaN : s[2] / pPackets, t.voluntary() / mPackets,
+                        s == null ? Double.NaN : s[0] / pPackets, t.involuntary() / mPackets,
                         s == null ? Double.NaN : s[1] / pPackets,
                         t.waitNanos() == null ? Double.NaN : t.waitNanos() / mPackets,
                         s == null ? Double.NaN : s[3] / pPackets));
@@ -345,11 +362,10 @@ public final class Validation {
         for (Map.Entry<String, long[]> e : sim.entrySet()) {
             if (!seen.contains(e.getKey())) {
                 long[] s = e.getValue();
-                rows.add(new ThreadRow(e.getKey(), Double.NaN, s[2] / pPackets, Double.NaN, s[0] / pPackets,
+                rows.add(new ThreadRow(e.getKey(), role, Double.NaN, s[2] / pPackets, Double.NaN, s[0] / pPackets,
                         Double.NaN, s[1] / pPackets, Double.NaN, s[3] / pPackets));
             }
         }
-        return rows;
     }
 
     /**
