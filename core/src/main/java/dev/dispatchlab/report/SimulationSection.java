@@ -281,8 +281,9 @@ public final class SimulationSection {
      * Prints each row's host threads, measured against predicted, per delivered packet: CPU, sleeps
      * (voluntary switches), preemptions (involuntary ones) and time waiting on the run queue; "-" where
      * a side has no such thread or figure. Where the simulation runs the wire and the card's engine as
-     * threads of the device CPU (at the maximum rate), their lines follow, marked {@code (device)}. A row with the card ends with a {@code (card)} line: its
-     * engine wakeups and completion interrupts per request ({@link Validation.CardRow}).
+     * threads of the device CPU (at the maximum rate), their lines follow, marked {@code (device)}. A
+     * row with the card ends with a {@code (card)} line: its engine wakeups and completion interrupts
+     * per request ({@link Validation.CardRow}).
      */
     public static void printThreads(PrintStream out, List<Validation.Cell> cells) {
         out.println("host threads (and, at the maximum rate, the device CPU's) per delivered packet, measured "

@@ -14,11 +14,14 @@ import java.io.Writer;
  *           device-0       [001] d..3.     1.000124000: sched_wakeup: comm=puller/0 pid=2 prio=120 target_cpu=000
  * </pre>
  * The host CPU is CPU 0; a device's wakeup is written from CPU 1 by a task named {@code device}, one
- * from the idle host CPU (a hard interrupt taken there) by {@code <idle>}, as the kernel writes it. The
- * timestamp is simulated seconds with nanoseconds (the kernel's has microseconds); a thread's pid is
- * its place among the machine's threads, from 1 ({@code swapper/0}, pid 0, is the idle loop); its prio
- * is 120 less its priority band, so a band above the user's prints lower, as the kernel's real-time
- * priorities do.
+ * from the idle host CPU (a hard interrupt taken there) by {@code <idle>}, as the kernel writes it.
+ * Where the wire and the card's engine are threads of the device CPU (at the maximum rate), that CPU
+ * is CPU 1: its switches, and the host's doorbells waking the engine there ({@code target_cpu=001}).
+ * Names are cut to the kernel's 15 characters ({@code offload-engine-0} prints as
+ * {@code offload-engine-}). The timestamp is simulated seconds with nanoseconds (the kernel's has
+ * microseconds); a thread's pid is its place among the machine's threads, from 1 ({@code swapper/0},
+ * pid 0, is the idle loop; device threads from 1001); its prio is 120 less its priority band, so a
+ * band above the user's prints lower, as the kernel's real-time priorities do.
  *
  * <p>Threading: confined to the simulation's thread; the caller closes the writer.
  */
@@ -54,7 +57,8 @@ public final class SchedTraceWriter implements SchedEvents {
         if (ps < fromPs || ps >= toPs) {
             return;
         }
-        head(fromDevice ? "device" : waker == null ? "<idle>" : comm(waker, 0), pid(waker), fromDevice ? 1 : 0, "d..3.", ps);
+        String task = fromDevice ? "device" : waker == null ? "<idle>" : comm(waker, 0);
+        head(task, pid(waker), fromDevice ? 1 : 0, "d..3.", ps);
         line.append("sched_wakeup: comm=").append(comm(wakee, 0)).append(" pid=").append(wakee.pid)
                 .append(" prio=").append(prio(wakee)).append(" target_cpu=00").append(wakee.cpu.number()).append('\n');
         emit();

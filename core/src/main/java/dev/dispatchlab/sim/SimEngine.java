@@ -161,20 +161,32 @@ public final class SimEngine {
     }
 
     private void fire() {
-        unsignalled = 0;
         coalesceDue = m.sim.now(); // it holds its CPU until it raised the interrupt, then polls and parks
         generation++;
-        interruptsRaised++;
-        if (handler != null) {
-            int woke = m.raise(handler);
-            if (emulated && woke > 0 && m.costs.crossCpuWaker > 0) {
-                // the engine thread sent those wakeups to the host CPU: its own time, before its next request
-                long send = woke * m.costs.crossCpuWaker;
-                freeAt = Math.max(m.sim.now(), freeAt) + send;
-                lastFinish = Math.max(lastFinish, freeAt); // it holds its CPU meanwhile
-                busyPs += send;
-            }
+        long send = signal();
+        if (send > 0) {
+            // the engine thread sent those wakeups to the host CPU: its own time, before its next request
+            freeAt = Math.max(m.sim.now(), freeAt) + send;
+            lastFinish = Math.max(lastFinish, freeAt); // it holds its CPU meanwhile
         }
+    }
+
+    /**
+     * Raises the completion interrupt for every unsignalled completion.
+     *
+     * @return what the wakeups its handler sent cost an emulated engine ({@code cross_cpu_waker} each, in
+     *         its busy time), 0 for a card
+     */
+    private long signal() {
+        unsignalled = 0;
+        interruptsRaised++;
+        if (handler == null) {
+            return 0;
+        }
+        int woke = m.raise(handler);
+        long send = emulated ? woke * m.costs.crossCpuWaker : 0;
+        busyPs += send;
+        return send;
     }
 
     /**
@@ -227,22 +239,12 @@ public final class SimEngine {
             return spinning;
         }
 
-        /** Fires the interrupt; @return what the wakeups it sent cost the engine (ps) */
-        private long raise() {
-            unsignalled = 0;
-            interruptsRaised++;
-            int woke = handler == null ? 0 : m.raise(handler);
-            long send = woke * m.costs.crossCpuWaker;
-            busyPs += send;
-            return send;
-        }
-
         @Override
         protected Outcome step(SimCpu c) {
             spinning = false;
             long now = m.sim.now();
             if (unsignalled > 0 && now >= coalesceDue) {
-                long send = raise();
+                long send = signal();
                 if (send > 0) {
                     c.work(send, null);
                     return Outcome.WORKED;
@@ -274,7 +276,7 @@ public final class SimEngine {
                         coalesceDue = m.sim.now() + coalescePs;
                     }
                     if (unsignalled >= coalesceCount || coalescePs == 0) {
-                        c.charge(raise());
+                        c.charge(signal());
                     }
                 });
                 return Outcome.WORKED;
