@@ -107,16 +107,7 @@ public final class Machine {
         }
         t.state = SimThread.State.RUNNABLE;
         t.wakeups++;
-        SimCpu c = t.cpu;
-        SimThread waker = cpu.current();
-        if (c.active()) {
-            c.interrupt(x -> {
-                runnable(t, false, waker);
-                return 0;
-            });
-        } else {
-            sim.after(costs.crossCpuWakeup, Simulation.Order.INTERRUPT, () -> runnable(t, false, waker));
-        }
+        fromOtherCpu(t, false, cpu.current());
     }
 
     /** Shows the scheduler's wakeups and switches from now on to {@code e} (null: to nobody). */
@@ -222,19 +213,27 @@ public final class Machine {
         } else {
             deviceWakeups++;
             t.state = SimThread.State.RUNNABLE; // on its way: no second wakeup
-            if (t.cpu.active()) {
-                // A busy CPU takes the wakeup as an interrupt (the IPI) at its next step boundary.
-                t.cpu.interrupt(c -> {
-                    runnable(t, true, null);
-                    return 0;
-                });
-            } else {
-                // An idle CPU is woken first: the measured cross-CPU wakeup, whose ping-pong leaves the
-                // target CPU idle, so that its figure includes the exit from idle.
-                sim.after(costs.crossCpuWakeup, Simulation.Order.INTERRUPT, () -> runnable(t, true, null));
-            }
+            fromOtherCpu(t, true, null);
         }
         return true;
+    }
+
+    /**
+     * A wakeup of {@code t} sent from another CPU reaches {@code t}'s: a busy CPU takes it as an
+     * interrupt (the IPI) at its next step boundary; an idle one is woken first, after the measured
+     * cross-CPU wakeup, whose ping-pong leaves the target CPU idle, so that its figure includes the exit
+     * from idle.
+     */
+    private void fromOtherCpu(SimThread t, boolean fromDevice, SimThread waker) {
+        SimCpu c = t.cpu;
+        if (c.active()) {
+            c.interrupt(x -> {
+                runnable(t, fromDevice, waker);
+                return 0;
+            });
+        } else {
+            sim.after(costs.crossCpuWakeup, Simulation.Order.INTERRUPT, () -> runnable(t, fromDevice, waker));
+        }
     }
 
     /** A wakeup of {@code t} reaches its CPU: it becomes runnable there (see {@link SchedEvents#wakeup}). */

@@ -119,12 +119,7 @@ public final class SimEngine {
         long now = m.sim.now();
         long start = Math.max(now, freeAt);
         if (emulated && inEngine == 0 && now >= holdUntil()) {
-            engineWakeups++;
-            if (submitter != null) {
-                // the doorbell unparks a thread on the device CPU: the runtime's driver counts these (engine
-                // wakeups), and near saturation they are what its submitting thread's CPU has beyond the path
-                submitter.charge(m.costs.crossCpuWaker > 0 ? m.costs.crossCpuWaker : m.costs.wakeup);
-            }
+            doorbellWakes(submitter);
             start = Math.max(start, now + wakeLatency());
             holdFrom = start;
         }
@@ -141,22 +136,44 @@ public final class SimEngine {
         return true;
     }
 
-    private void complete(int p) {
+    /**
+     * A doorbell that found the engine parked and wakes it: the runtime's driver counts these (engine
+     * wakeups). The submitter pays a wakeup sent to the device CPU ({@code cross_cpu_waker}, or
+     * {@code wakeup} where the profile has no such figure); near saturation these are what its
+     * submitting thread's CPU has beyond the path.
+     */
+    private void doorbellWakes(SimCpu submitter) {
+        engineWakeups++;
+        if (submitter != null) {
+            submitter.charge(m.costs.crossCpuWaker > 0 ? m.costs.crossCpuWaker : m.costs.wakeup);
+        }
+    }
+
+    /**
+     * Posts {@code p}'s completion and counts it unsignalled, the first of a coalescing window setting
+     * its deadline.
+     *
+     * @return true when it makes the coalesced interrupt due at once (its count reached, or no delay)
+     */
+    private boolean post(int p) {
         inEngine--;
         completions.offer(p);
-        unsignalled++;
-        if (unsignalled >= coalesceCount) {
-            fire();
-        } else if (unsignalled == 1 && coalescePs > 0) {
+        if (++unsignalled == 1) {
             coalesceDue = m.sim.now() + coalescePs;
+        }
+        return unsignalled >= coalesceCount || coalescePs == 0;
+    }
+
+    private void complete(int p) {
+        if (post(p)) {
+            fire();
+        } else if (unsignalled == 1) {
             long g = generation;
             m.sim.after(coalescePs, Simulation.Order.DEVICE, () -> {
                 if (g == generation && unsignalled > 0) {
                     fire();
                 }
             });
-        } else if (coalescePs == 0 && unsignalled > 0) {
-            fire();
         }
     }
 
@@ -224,10 +241,7 @@ public final class SimEngine {
             at[(head + size) % ids.length] = m.sim.now();
             size++;
             if (state == State.SLEEPING) {
-                engineWakeups++;
-                if (submitter != null) {
-                    submitter.charge(m.costs.crossCpuWaker > 0 ? m.costs.crossCpuWaker : m.costs.wakeup);
-                }
+                doorbellWakes(submitter);
                 m.wakeDevice(this);
             } else if (spinning) {
                 cpu.kick();
@@ -270,12 +284,7 @@ public final class SimEngine {
                 long service = m.costs.enginePerRequest + m.costs.crypto(m.bytes(p));
                 busyPs += service;
                 c.work(service, () -> {
-                    inEngine--;
-                    completions.offer(p);
-                    if (++unsignalled == 1) {
-                        coalesceDue = m.sim.now() + coalescePs;
-                    }
-                    if (unsignalled >= coalesceCount || coalescePs == 0) {
+                    if (post(p)) {
                         c.charge(signal());
                     }
                 });
