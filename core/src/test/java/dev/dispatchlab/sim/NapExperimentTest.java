@@ -1,6 +1,5 @@
 package dev.dispatchlab.sim;
 
-import dev.dispatchlab.sim.profile.ProfileLoader;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
@@ -18,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>With the delayed sleeper requeued against the running thread's runtime as last accounted (as
  * Linux does) and each switch's cost drawn around its figure ({@code switch_spread}), the simulation on
- * the shipped profile follows the turn from the puller never sleeping to sleeping. The scheduler before
+ * the profile it was fitted with ({@link SimFixtures#experiments()}, this machine's as shipped until
+ * 2026-12-08) follows the turn from the puller never sleeping to sleeping. The scheduler before
  * (a delayed sleeper requeued level with the waker's current runtime, every switch alike) gave 0.499
  * and 0.501 at 14 us and 1.000 and 0.000 at 30: at the period of the runs near saturation its user
  * preempted the puller half as often as Linux's.
@@ -164,7 +164,7 @@ class NapExperimentTest {
     private static double[] nap(long periodUs, long passNs, long runNs, long shortIdleNs) throws Exception {
         Simulation sim = new Simulation(new SplittableRandom(1));
         // the scheduler validate uses for this machine: HZ=250, the kernel's 1.4 ms slice, its short idle
-        Machine m = new Machine(sim, new Costs(ProfileLoader.load("this-machine")), 4_000_000 * NS,
+        Machine m = new Machine(sim, new Costs(SimFixtures.experiments()), 4_000_000 * NS,
                 1_400_000 * NS, shortIdleNs * NS, false);
         Puller p = m.thread(new Puller(m, passNs * NS, 500 * NS));
         User u = m.thread(new User(runNs * NS));

@@ -1,6 +1,5 @@
 package dev.dispatchlab.sim;
 
-import dev.dispatchlab.sim.profile.ProfileLoader;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -19,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * producer on every item until that lag is spent; woken level with the producer, it waits until the
  * next tick, while the queue fills. On a second machine of the same kind (Linux 6.18.44-fc-v1300,
  * 2026-12-07) the same runs gave 0.220, 0.019 and 0.232. The simulation runs the same two threads on
- * this machine's shipped profile; it is held within a factor of two (or 0.015) of what Linux did on
+ * this machine's profile as shipped until 2026-12-08, from a calibration on {@code v1272}
+ * ({@link SimFixtures#experiments()}); it is held within a factor of two (or 0.015) of what Linux did on
  * each: it gives 0.160, 0.020 and 0.158. Before the delayed sleeper was requeued against the running
  * thread's runtime as last accounted and each switch's cost drawn around its figure, it gave 0.172,
  * 0.020 and 0.153 (the requeue alone, every switch alike: 0.974 in the third, a ping-pong the draws
@@ -87,7 +87,7 @@ class PairExperimentTest {
             throws Exception {
         Simulation sim = new Simulation(new SplittableRandom(1));
         // the scheduler validate uses for this machine: HZ=250, the kernel's 1.4 ms slice
-        Machine m = new Machine(sim, new Costs(ProfileLoader.load("this-machine")), 4_000_000 * NS,
+        Machine m = new Machine(sim, new Costs(SimFixtures.experiments()), 4_000_000 * NS,
                 1_400_000 * NS, false);
         Producer p = m.thread(new Producer(m, produceNs * NS, 4096));
         Consumer c = m.thread(new Consumer(p, consumeNs * NS));

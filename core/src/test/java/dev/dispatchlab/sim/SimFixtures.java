@@ -29,4 +29,18 @@ public final class SimFixtures {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * The costs the scheduler experiments (Pair, Nap) were fitted with: this machine's profile as shipped
+     * until 2026-12-08, from a calibration on the kernel Pair's Linux figures come from
+     * (src/test/resources/sim/experiments-v1272.json). Fixed, so that the fits do not move when the
+     * shipped {@code this-machine} follows a newer calibration.
+     */
+    public static Profile experiments() {
+        try {
+            return ProfileLoader.loadFile(resource("experiments-v1272.json"));
+        } catch (ProfileException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
