@@ -23,11 +23,7 @@ public final class SimFixtures {
 
     /** A one-CPU machine with round, distinct figures (src/test/resources/sim/testbox.json). */
     public static Profile testbox() {
-        try {
-            return ProfileLoader.loadFile(resource("testbox.json"));
-        } catch (ProfileException e) {
-            throw new IllegalStateException(e);
-        }
+        return profile("testbox.json");
     }
 
     /**
@@ -37,8 +33,13 @@ public final class SimFixtures {
      * shipped {@code this-machine} follows a newer calibration.
      */
     public static Profile experiments() {
+        return profile("experiments-v1272.json");
+    }
+
+    /** @return the profile file {@code name} of src/test/resources/sim/ */
+    private static Profile profile(String name) {
         try {
-            return ProfileLoader.loadFile(resource("experiments-v1272.json"));
+            return ProfileLoader.loadFile(resource(name));
         } catch (ProfileException e) {
             throw new IllegalStateException(e);
         }
